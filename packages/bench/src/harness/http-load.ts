@@ -1,0 +1,151 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import { REPOSITORY_ROOT, type Target } from '../target.js';
+import type { PreparedOperation } from './operation.js';
+
+export interface ThroughputResult {
+  connections: number;
+  seconds: number;
+  /** Answers per second, mean over the run. */
+  requestsPerSecond: number;
+  latencyP50: number;
+  latencyP99: number;
+  requests: number;
+  /** Answers that were not HTTP 200 or that carried GraphQL errors, and failed connections. */
+  failures: number;
+  /** The first failure's body, to tell what went wrong. */
+  firstFailure: string | null;
+}
+
+export interface ServedGraph {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const SERVER_CLI = path.join(REPOSITORY_ROOT, 'packages', 'server', 'bin', 'fulian.js');
+
+/**
+ * Starts `fulian serve` in a process of its own on the target's database, so the load
+ * generator does not share the server's event loop. Resolves once it prints its URL.
+ */
+export async function serveGraph(
+  target: Target,
+  env: Record<string, string>,
+): Promise<ServedGraph> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn' };
+  delete childEnv.DATABASE_URL;
+  delete childEnv.FULIAN_DATA_DIR;
+  if (target.config.databaseUrl) childEnv.DATABASE_URL = target.config.databaseUrl;
+  else childEnv.FULIAN_DATA_DIR = target.config.dataDir;
+
+  const child = spawn(process.execPath, [SERVER_CLI, 'serve', '--no-migrate'], {
+    cwd: REPOSITORY_ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`fulian serve did not start:\n${stderr}`)),
+      120_000,
+    );
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`fulian serve exited with ${code}:\n${stderr}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /ready at (\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+  return { url, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Drives the served graph with autocannon for `seconds` over `connections` keep-alive
+ * connections, each request built in turn from the operation (the page walk advances, saves
+ * carry the version the previous answer returned). Returns the next unused request index.
+ */
+export async function measureThroughput(
+  url: string,
+  operation: PreparedOperation,
+  first: number,
+  connections: number,
+  seconds: number,
+): Promise<{ result: ThroughputResult; next: number }> {
+  let next = first;
+  let failures = 0;
+  let firstFailure: string | null = null;
+  // autocannon hands each connection's request context to both hooks: it ties an answer to
+  // the request index it was built from.
+  const pending = new Map<object, number>();
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (request, context) => {
+          const index = next;
+          next += 1;
+          pending.set(context, index);
+          const { body, headers } = operation.request(index);
+          return {
+            ...request,
+            headers: { ...request.headers, 'content-type': 'application/json', ...headers },
+            body: JSON.stringify(body),
+          };
+        },
+        onResponse: (status, body, context) => {
+          const index = pending.get(context);
+          pending.delete(context);
+          const parsed = status === 200 ? parse(body) : null;
+          if (!parsed || parsed.errors || index === undefined) {
+            failures += 1;
+            firstFailure ??= `HTTP ${status}: ${body.slice(0, 500)}`;
+            return;
+          }
+          operation.onData?.(index, parsed.data);
+        },
+      },
+    ],
+  });
+  return {
+    next,
+    result: {
+      connections,
+      seconds: result.duration,
+      requestsPerSecond: Math.round(result.requests.average * 10) / 10,
+      latencyP50: result.latency.p50,
+      latencyP99: result.latency.p99,
+      requests: result.requests.total,
+      failures: failures + result.errors + result.timeouts,
+      firstFailure,
+    },
+  };
+}
+
+function parse(body: string): { data?: unknown; errors?: unknown } | null {
+  try {
+    return JSON.parse(body) as { data?: unknown; errors?: unknown };
+  } catch {
+    return null;
+  }
+}

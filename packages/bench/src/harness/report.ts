@@ -1,0 +1,235 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ScaleName } from '../generate/scale.js';
+import { REPOSITORY_ROOT, type DatabaseKind } from '../target.js';
+import type { ScaleRun } from './run.js';
+
+/** bench/results/<date>-<db>.json: every scale run that day on that database, and their growth. */
+export interface ResultsFile {
+  date: string;
+  database: DatabaseKind;
+  runs: Partial<Record<ScaleName, ScaleRun>>;
+  growth: Growth[];
+  targets: TargetCheck[];
+}
+
+export interface Growth {
+  operation: string;
+  hunanP50: number;
+  nationalP50: number;
+  /** National p50 ÷ Hunan p50. */
+  ratio: number;
+  hunanStatements: number;
+  nationalStatements: number;
+}
+
+/** One target of the issue, as this run measured it. */
+export interface TargetCheck {
+  target: string;
+  measured: number;
+  limit: number;
+  met: boolean;
+}
+
+export const RESULTS_DIR = path.join(REPOSITORY_ROOT, 'bench', 'results');
+
+/**
+ * Adds this run to the day's results file for its database (keeping that day's run of the
+ * other scale, so growth compares the two) and writes it. Returns the file and its path.
+ */
+export async function saveResults(
+  database: DatabaseKind,
+  run: ScaleRun,
+  scale: ScaleName,
+  dir = RESULTS_DIR,
+): Promise<{ file: ResultsFile; path: string }> {
+  const date = run.startedAt.slice(0, 10);
+  const filePath = path.join(dir, `${date}-${database}.json`);
+  const previous = await readFile(filePath, 'utf8')
+    .then((text) => JSON.parse(text) as ResultsFile)
+    .catch(() => null);
+  const runs = { ...previous?.runs, [scale]: run };
+  const file: ResultsFile = {
+    date,
+    database,
+    runs,
+    growth: growth(runs),
+    targets: checkTargets(runs),
+  };
+  await mkdir(dir, { recursive: true });
+  await writeFile(filePath, `${JSON.stringify(file, null, 2)}\n`);
+  return { file, path: filePath };
+}
+
+function growth(runs: ResultsFile['runs']): Growth[] {
+  const { hunan, national } = runs;
+  if (!hunan || !national) return [];
+  return hunan.operations.flatMap((small) => {
+    const large = national.operations.find((operation) => operation.name === small.name);
+    if (!large) return [];
+    return [
+      {
+        operation: small.name,
+        hunanP50: small.graphql.p50,
+        nationalP50: large.graphql.p50,
+        ratio: small.graphql.p50 > 0 ? round2(large.graphql.p50 / small.graphql.p50) : 0,
+        hunanStatements: small.statements,
+        nationalStatements: large.statements,
+      },
+    ];
+  });
+}
+
+/** The issue's targets: GraphQL ÷ SQL and p95 at Hunan scale, growth to national scale. */
+function checkTargets(runs: ResultsFile['runs']): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const hunan = runs.hunan;
+  if (hunan) {
+    for (const operation of hunan.operations) {
+      const ratioLimit = RATIO_LIMITS[operation.name];
+      if (ratioLimit !== undefined) {
+        checks.push({
+          target: `${operation.name}: GraphQL ÷ SQL (p50) at Hunan scale`,
+          measured: operation.ratio,
+          limit: ratioLimit,
+          met: operation.ratio <= ratioLimit,
+        });
+      }
+      checks.push({
+        target: `${operation.name}: p95 at Hunan scale, ms`,
+        measured: operation.graphql.p95,
+        limit: P95_LIMIT_MS,
+        met: operation.graphql.p95 <= P95_LIMIT_MS,
+      });
+    }
+  }
+  for (const entry of growth(runs)) {
+    if (!GROWTH_LIMITED.includes(entry.operation)) continue;
+    checks.push({
+      target: `${entry.operation}: national p50 ÷ Hunan p50`,
+      measured: entry.ratio,
+      limit: GROWTH_LIMIT,
+      met: entry.ratio <= GROWTH_LIMIT,
+    });
+  }
+  return checks;
+}
+
+const RATIO_LIMITS: Record<string, number> = {
+  tree: 3,
+  rollup: 1.5,
+  'ratio-rollup': 1.5,
+  ranking: 1.5,
+  completeness: 1.5,
+};
+const P95_LIMIT_MS = 100;
+const GROWTH_LIMITED = ['rollup', 'ranking'];
+const GROWTH_LIMIT = 3;
+
+/** The results as plain-text tables, for stdout and docs/performance.md. */
+export function formatResults(file: ResultsFile): string {
+  const sections: string[] = [];
+  for (const [scale, run] of Object.entries(file.runs)) {
+    if (!run) continue;
+    const connections = run.settings.connections;
+    const header = [
+      'operation',
+      'stmts',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'SQL p50',
+      'GraphQL÷SQL',
+      ...connections.map((count) => `req/s @${count}`),
+    ];
+    const rows = run.operations.map((operation) => [
+      operation.name,
+      String(operation.statements),
+      fixed(operation.graphql.p50),
+      fixed(operation.graphql.p95),
+      fixed(operation.graphql.p99),
+      fixed(operation.sql.p50),
+      `${operation.ratio.toFixed(2)}×`,
+      ...connections.map((count) => {
+        const http = operation.http.find((entry) => entry.connections === count);
+        if (!http) return '–';
+        return http.failures > 0
+          ? `${http.requestsPerSecond} (${http.failures} failed)`
+          : String(http.requestsPerSecond);
+      }),
+    ]);
+    const rowCounts = Object.entries(run.dataset.rows)
+      .map(([table, count]) => `${table} ${count.toLocaleString('en-US')}`)
+      .join(', ');
+    sections.push(
+      `${scale} on ${run.database.kind} — ${rowCounts}\n` +
+        `load average ${run.machine.loadAverageStart.join(' ')} → ${run.machine.loadAverageEnd.join(' ')}, ` +
+        `${run.machine.cpus} CPUs, commit ${run.commit ?? 'unknown'}\n\n` +
+        table(header, rows),
+    );
+  }
+  if (file.growth.length > 0) {
+    sections.push(
+      'growth, Hunan → national (p50)\n\n' +
+        table(
+          ['operation', 'Hunan ms', 'national ms', 'ratio', 'stmts'],
+          file.growth.map((entry) => [
+            entry.operation,
+            fixed(entry.hunanP50),
+            fixed(entry.nationalP50),
+            `${entry.ratio.toFixed(2)}×`,
+            `${entry.hunanStatements} → ${entry.nationalStatements}`,
+          ]),
+        ),
+    );
+  }
+  if (file.targets.length > 0) {
+    sections.push(
+      `targets (set for PostgreSQL; this is ${file.database})\n\n` +
+        table(
+          ['target', 'measured', 'limit', ''],
+          file.targets.map((check) => [
+            check.target,
+            String(check.measured),
+            String(check.limit),
+            check.met ? 'met' : 'MISSED',
+          ]),
+        ),
+    );
+  }
+  return sections.join('\n\n');
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((title, column) =>
+    Math.max(width(title), ...rows.map((row) => width(row[column] ?? ''))),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) =>
+        column === 0 ? pad(cell, widths[column]!, 'end') : pad(cell, widths[column]!, 'start'),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** Display width: CJK characters take two columns. */
+function width(text: string): number {
+  let total = 0;
+  for (const char of text) total += /[\u3000-\u9fff\uff00-\uffef]/.test(char) ? 2 : 1;
+  return total;
+}
+
+function pad(text: string, to: number, side: 'start' | 'end'): string {
+  const fill = ' '.repeat(Math.max(0, to - width(text)));
+  return side === 'start' ? fill + text : text + fill;
+}
+
+function fixed(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,349 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import {
+  createLogger,
+  createServer,
+  createTokenVerifier,
+  issueToken,
+  type Database,
+  type Role,
+  type TokenConfig,
+} from '@fulian/server';
+import { ensureDataset, type DatasetSummary } from '../generate/dataset.js';
+import { benchmarkYear, LAST_YEAR, type DatasetOptions } from '../generate/scale.js';
+import { OPERATIONS } from '../operations/index.js';
+import type { Progress } from '../progress.js';
+import type { Target } from '../target.js';
+import { measureThroughput, serveGraph, type ThroughputResult } from './http-load.js';
+import { loopbackClient } from './loopback.js';
+import { sample, type LatencySummary, type SamplingPlan } from './measure.js';
+import type { HttpRequest, PreparedOperation } from './operation.js';
+import { StatementRecorder, type Statement } from './statements.js';
+
+export interface SuiteOptions {
+  dataset: DatasetOptions;
+  plan: SamplingPlan;
+  /** Seconds of load per autocannon run; 0 skips the HTTP measurements. */
+  httpSeconds: number;
+  connections: number[];
+  /** Only these operations (all when empty). */
+  only: string[];
+}
+
+export interface OperationResult {
+  name: string;
+  description: string;
+  /** SQL statements one request sends (for `page`, one page). */
+  statements: number;
+  graphql: LatencySummary;
+  sql: LatencySummary;
+  /** GraphQL p50 ÷ hand-written SQL p50. */
+  ratio: number;
+  http: ThroughputResult[];
+}
+
+export interface Explained {
+  operation: string;
+  /** The slowest statement of one request, as the server sent it, and its plan. */
+  statement: string;
+  plan: string;
+  /** The hand-written statement and its plan. */
+  baseline: string;
+  baselinePlan: string;
+}
+
+export interface ScaleRun {
+  startedAt: string;
+  commit: string | null;
+  machine: Machine;
+  database: { kind: string; version: string; location: string };
+  dataset: DatasetOptions & Omit<DatasetSummary, 'fingerprint'> & { fingerprint: string };
+  settings: Omit<SuiteOptions, 'dataset'>;
+  operations: OperationResult[];
+  explain: Explained | null;
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  /** 1, 5 and 15 minute load averages when the run started and when it ended. */
+  loadAverageStart: number[];
+  loadAverageEnd: number[];
+}
+
+/**
+ * Rate limiting stays on, so its statements are counted, but with a bucket no benchmark can
+ * empty: the harness measures the graph, not the limiter's refusals.
+ */
+const UNLIMITED = { capacity: 1e15, restorePerSecond: 1e12 };
+
+/**
+ * Runs every operation on one target at one scale: first against a server in this process,
+ * one request at a time over a loopback connection (statements, latency, and the
+ * hand-written SQL beside it), then over HTTP with autocannon against `fulian serve`.
+ */
+export async function runSuite(
+  target: Target,
+  options: SuiteOptions,
+  progress: Progress,
+): Promise<ScaleRun> {
+  const startedAt = new Date().toISOString();
+  const loadAverageStart = os.loadavg().map(round2);
+  const summary = await ensureDataset(target, options.dataset, progress);
+  progress.done(
+    summary.reused
+      ? `data set ${options.dataset.scale} reused (${target.location})`
+      : `data set ${options.dataset.scale} generated in ${summary.loadSeconds.toFixed(1)} s`,
+  );
+
+  // Staff tokens signed with a secret made for this run; the served graph gets it too.
+  const secret = randomBytes(32).toString('hex');
+  const tokens: TokenConfig = {
+    key: { kind: 'secret', secret },
+    issuer: 'fulian-graph',
+    audience: 'fulian-graph',
+  };
+  const credentials = async (role: Role, organization: string) => {
+    const claims = { subject: `bench-${role.toLowerCase()}-${organization}`, role, organization };
+    return { authorization: `Bearer ${await issueToken(tokens, claims, '12h')}` };
+  };
+
+  const recorder = new StatementRecorder();
+  const db = target.open(recorder.onQuery);
+  const definitions = OPERATIONS.filter(
+    (operation) => options.only.length === 0 || options.only.includes(operation.name),
+  );
+  const prepared = new Map<string, { operation: PreparedOperation; next: number }>();
+  const results: OperationResult[] = [];
+  let version = '';
+  let explain: Explained | null = null;
+  try {
+    version = (await sql<{ version: string }>`SELECT version()`.execute(db)).rows[0]!.version;
+    const server = await createServer({
+      db,
+      logger: createLogger('silent'),
+      production: true,
+      auth: { verifyToken: await createTokenVerifier(tokens), allowAnonymous: false },
+      limits: { rateLimit: UNLIMITED },
+    });
+    const client = loopbackClient(await server.listen(0, '127.0.0.1'));
+    const context = {
+      db,
+      scale: options.dataset.scale,
+      year: benchmarkYear(options.dataset),
+      currentYear: LAST_YEAR,
+      execute: client.execute,
+      credentials,
+    };
+    const traces = new Map<string, Statement[]>();
+    try {
+      for (const definition of definitions) {
+        progress.update(`${definition.name}: preparing`);
+        const operation = await definition.prepare(context);
+        await operation.sync?.();
+        const checked = await checkAnswers(
+          definition.name,
+          operation,
+          client.execute,
+          db,
+          recorder,
+        );
+        traces.set(definition.name, checked.trace);
+
+        progress.update(`${definition.name}: GraphQL in process`);
+        await operation.sync?.();
+        const graphql = await sample(options.plan, checked.next, (index) =>
+          runRequest(operation, client.execute, index),
+        );
+        progress.update(`${definition.name}: hand-written SQL`);
+        const baseline = await sample(options.plan, graphql.next, (index) =>
+          operation.baseline(index).execute(db),
+        );
+        // The statements may have changed what the requests depend on (a version).
+        await operation.sync?.();
+        prepared.set(definition.name, { operation, next: baseline.next });
+        results.push({
+          name: definition.name,
+          description: operation.description,
+          statements: checked.trace.length,
+          graphql: graphql.latency,
+          sql: baseline.latency,
+          ratio: baseline.latency.p50 > 0 ? round2(graphql.latency.p50 / baseline.latency.p50) : 0,
+          http: [],
+        });
+        progress.done(
+          `${definition.name}: ${checked.trace.length} statements, p50 ${graphql.latency.p50} ms (SQL ${baseline.latency.p50} ms)`,
+        );
+      }
+      explain = await explainSlowest(db, results, prepared, traces);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  } finally {
+    await db.destroy();
+  }
+
+  if (options.httpSeconds > 0) {
+    progress.update('starting fulian serve');
+    const served = await serveGraph(target, {
+      NODE_ENV: 'production',
+      FULIAN_JWT_SECRET: secret,
+      FULIAN_RATE_LIMIT_CAPACITY: String(UNLIMITED.capacity),
+      FULIAN_RATE_LIMIT_RESTORE_PER_SECOND: String(UNLIMITED.restorePerSecond),
+    });
+    try {
+      for (const result of results) {
+        const entry = prepared.get(result.name)!;
+        for (const connections of options.connections) {
+          progress.update(`${result.name}: HTTP, ${connections} connection(s)`);
+          const run = await measureThroughput(
+            served.url,
+            entry.operation,
+            entry.next,
+            connections,
+            options.httpSeconds,
+          );
+          entry.next = run.next;
+          result.http.push(run.result);
+        }
+        progress.done(
+          `${result.name}: ${result.http.map((run) => `${run.requestsPerSecond} req/s at ${run.connections}`).join(', ')}`,
+        );
+      }
+    } finally {
+      await served.stop();
+    }
+  }
+
+  return {
+    startedAt,
+    commit: gitCommit(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round2(os.totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverageStart,
+      loadAverageEnd: os.loadavg().map(round2),
+    },
+    database: { kind: target.kind, version, location: target.location },
+    dataset: { ...options.dataset, ...summary },
+    settings: {
+      plan: options.plan,
+      httpSeconds: options.httpSeconds,
+      connections: options.connections,
+      only: options.only,
+    },
+    operations: results,
+    explain,
+  };
+}
+
+type Execute = (request: HttpRequest) => Promise<unknown>;
+
+async function runRequest(
+  operation: PreparedOperation,
+  execute: Execute,
+  index: number,
+): Promise<void> {
+  // Evaluated before the optional call: `onData?.(…)` would skip its arguments when absent.
+  const data = await execute(operation.request(index));
+  operation.onData?.(index, data);
+}
+
+/**
+ * Before timing anything, proves the GraphQL request and the hand-written statement give the
+ * same answer on the first, middle and last request of a pass, so the ratio compares equals.
+ * The middle request's statements are recorded: their number is the operation's SQL cost.
+ */
+async function checkAnswers(
+  name: string,
+  operation: PreparedOperation,
+  execute: Execute,
+  db: Kysely<Database>,
+  recorder: StatementRecorder,
+): Promise<{ trace: Statement[]; next: number }> {
+  const pass = operation.passLength;
+  const offsets = [...new Set([0, Math.floor(pass / 2), pass - 1])];
+  let trace: Statement[] = [];
+  for (const offset of offsets) {
+    const request = operation.request(offset);
+    const recorded = await recorder.record(() => execute(request));
+    if (offset === Math.floor(pass / 2)) trace = recorded.statements;
+    operation.onData?.(offset, recorded.result);
+    const fromGraphQL = operation.fromGraphQL(recorded.result, offset);
+    const rows = (await operation.baseline(offset).execute(db)).rows as unknown[];
+    const fromSql = operation.fromSql(rows, offset);
+    if (!isDeepStrictEqual(fromGraphQL, fromSql)) {
+      throw new Error(
+        `${name}: the GraphQL answer and the hand-written SQL answer differ on request ${offset}:\n` +
+          `GraphQL: ${JSON.stringify(fromGraphQL).slice(0, 1_500)}\n` +
+          `SQL:     ${JSON.stringify(fromSql).slice(0, 1_500)}`,
+      );
+    }
+  }
+  return { trace, next: pass };
+}
+
+/**
+ * EXPLAIN ANALYZE of the operation with the highest p95: its slowest statement as the server
+ * sent it (replayed with the same parameters), beside the hand-written statement.
+ */
+async function explainSlowest(
+  db: Kysely<Database>,
+  results: readonly OperationResult[],
+  prepared: Map<string, { operation: PreparedOperation; next: number }>,
+  traces: Map<string, Statement[]>,
+): Promise<Explained | null> {
+  const slowest = [...results].sort((a, b) => b.graphql.p95 - a.graphql.p95)[0];
+  if (!slowest) return null;
+  const statements = traces.get(slowest.name) ?? [];
+  const statement = [...statements].sort((a, b) => b.durationMs - a.durationMs)[0];
+  const entry = prepared.get(slowest.name)!;
+  const baseline = entry.operation.baseline(entry.next).compile(db);
+  // EXPLAIN ANALYZE runs the statement: inside a transaction that is rolled back, so a
+  // replayed write changes nothing.
+  const plan = async (text: string, parameters: readonly unknown[]) => {
+    let lines: string[] = [];
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        const result = await trx.executeQuery<{ 'QUERY PLAN': string }>(
+          CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, [...parameters]),
+        );
+        lines = result.rows.map((row) => row['QUERY PLAN']);
+        throw new RolledBack();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof RolledBack)) throw error;
+      });
+    return lines.join('\n');
+  };
+  return {
+    operation: slowest.name,
+    statement: statement?.sql ?? '',
+    plan: statement ? await plan(statement.sql, statement.parameters) : '',
+    baseline: baseline.sql,
+    baselinePlan: await plan(baseline.sql, baseline.parameters),
+  };
+}
+
+class RolledBack extends Error {}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

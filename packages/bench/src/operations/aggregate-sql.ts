@@ -1,0 +1,111 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { UnitRef } from './lookups.js';
+
+/** One aggregate the hand-written statements compute: a metric, or a ratio of two. */
+export interface AggregateShape {
+  metric: string;
+  ratio: { numerator: string; denominator: string; factor: string } | null;
+  period: string;
+  within: UnitRef;
+  /** The level whose units get a row, and their depth (every such unit sits at one depth). */
+  level: string;
+  depth: number;
+  /** The levels the templates holding the metric expect reports from. */
+  expectedLevels: string[];
+  /** Whether to count expected, unapproved and missing units too. */
+  coverage: boolean;
+}
+
+/** Every unit's path segment is ten digits and a slash. */
+const SEGMENT = 11;
+
+/**
+ * The approved aggregate of a metric for every unit at one level inside a subtree, in one
+ * statement, as a person who knows the schema writes it: every figure of the metric and
+ * period once, each assigned to its group by the prefix of its path (one hash aggregate, no
+ * join per group), figures under an approved subtree total at or below the group left out.
+ *
+ * Columns: code, path, value, qualifiers and (for a ratio) numerator, numerator_qualifiers,
+ * denominator, denominator_qualifiers; with coverage, contributing, expected, unapproved,
+ * missing.
+ */
+export function aggregateStatement(shape: AggregateShape): RawBuilder<unknown> {
+  const { within, depth } = shape;
+  const prefix = SEGMENT * (depth + 1);
+  // A ratio's stored percentages count for coverage (a unit that gave one has reported), never
+  // for the value, which is recomputed from the parts.
+  const codes = shape.ratio
+    ? [shape.metric, shape.ratio.numerator, shape.ratio.denominator]
+    : [shape.metric];
+  const counted = (code: string) =>
+    sql`metric_code = ${code} AND aggregatable AND cover_depth < ${depth}`;
+  const sums = shape.ratio
+    ? sql`
+        sum(value) FILTER (WHERE ${counted(shape.ratio.numerator)}) AS numerator,
+        array_agg(DISTINCT qualifier) FILTER (WHERE ${counted(shape.ratio.numerator)}) AS numerator_qualifiers,
+        sum(value) FILTER (WHERE ${counted(shape.ratio.denominator)}) AS denominator,
+        array_agg(DISTINCT qualifier) FILTER (WHERE ${counted(shape.ratio.denominator)}) AS denominator_qualifiers,`
+    : sql`
+        sum(value) FILTER (WHERE ${counted(shape.metric)}) AS value,
+        array_agg(DISTINCT qualifier) FILTER (WHERE ${counted(shape.metric)}) AS qualifiers,`;
+  const value = shape.ratio
+    ? sql`CASE WHEN s.denominator > 0
+          THEN round(s.numerator * ${shape.ratio.factor}::numeric / s.denominator, 4) END AS value,
+        NULL::text[] AS qualifiers, s.numerator, s.numerator_qualifiers, s.denominator,
+        s.denominator_qualifiers`
+    : sql`s.value, s.qualifiers`;
+  const coverage = shape.coverage
+    ? sql`,
+      state AS (
+        SELECT org, bool_or(approved) AS approved, bool_or(NOT approved) AS pending
+        FROM v GROUP BY org
+      ),
+      coverage AS (
+        SELECT left(e.path, ${prefix}) AS group_path, count(*)::int AS expected,
+          count(*) FILTER (WHERE NOT st.approved AND st.pending)::int AS unapproved,
+          count(*) FILTER (WHERE st.org IS NULL)::int AS missing
+        FROM organization e LEFT JOIN state st ON st.org = e.id
+        WHERE e.kind = 'FEDERATION' AND e.level = ANY(${shape.expectedLevels}::text[])
+          AND e.path >= ${within.path} AND e.path < ${within.upperPath} AND e.depth >= ${depth}
+        GROUP BY 1
+      )`
+    : sql``;
+  const coverageColumns = shape.coverage
+    ? sql`, coalesce(s.contributing, 0)::int AS contributing, coalesce(c.expected, 0) AS expected,
+        coalesce(c.unapproved, 0) AS unapproved, coalesce(c.missing, 0) AS missing`
+    : sql``;
+  return sql`
+    WITH v AS (
+      SELECT mv.organization_id AS org, o.path, o.depth, mv.metric_code, mv.value,
+        mv.qualifier, mv.scope, mv.aggregatable, s.status = 'APPROVED' AS approved
+      FROM metric_value mv
+      JOIN submission s ON s.id = mv.submission_id
+      JOIN organization o ON o.id = mv.organization_id
+      WHERE mv.submission_id IS NOT NULL AND mv.metric_code = ANY(${codes}::text[])
+        AND mv.period = ${shape.period}
+        AND o.path >= ${within.path} AND o.path < ${within.upperPath}
+    ),
+    covers AS (
+      SELECT path, depth, metric_code FROM v WHERE approved AND aggregatable AND scope = 'SUBTREE'
+    ),
+    counted AS (
+      SELECT v.org, v.metric_code, v.value, v.qualifier, v.aggregatable,
+        left(v.path, ${prefix}) AS group_path,
+        coalesce((
+          SELECT max(c.depth) FROM covers c
+          WHERE c.metric_code = v.metric_code AND v.path > c.path AND v.path < left(c.path, -1) || '0'
+        ), -1) AS cover_depth
+      FROM v WHERE v.approved AND v.depth >= ${depth}
+    ),
+    sums AS (
+      SELECT group_path, ${sums} count(DISTINCT org) AS contributing
+      FROM counted GROUP BY group_path
+    )${coverage}
+    SELECT g.code, g.path, ${value} ${coverageColumns}
+    FROM organization g
+    LEFT JOIN sums s ON s.group_path = g.path
+    ${shape.coverage ? sql`LEFT JOIN coverage c ON c.group_path = g.path` : sql``}
+    WHERE g.level = ${shape.level} AND g.kind = 'FEDERATION'
+      AND g.path >= ${within.path} AND g.path < ${within.upperPath}
+    ORDER BY g.path`;
+}

@@ -1,0 +1,61 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '@fulian/server';
+
+export const HUNAN_CODE = '43';
+
+export interface UnitRef {
+  id: number;
+  code: string;
+  name: string;
+  path: string;
+  depth: number;
+  /** The exclusive upper bound of the unit's subtree paths. */
+  upperPath: string;
+}
+
+/** One unit by division code; the data set always holds Hunan and its divisions. */
+export async function requireUnit(db: Kysely<Database>, code: string): Promise<UnitRef> {
+  const result = await sql<Omit<UnitRef, 'upperPath'>>`
+    SELECT id, code, name, path, depth FROM organization WHERE code = ${code}`.execute(db);
+  const row = result.rows[0];
+  if (!row) throw new Error(`the data set has no unit with code ${code}`);
+  return { ...row, upperPath: `${row.path.slice(0, -1)}0` };
+}
+
+/** The key inside a Relay global id ("Organization:42" → "42"). */
+export function keyOf(globalId: string): string {
+  const decoded = Buffer.from(globalId, 'base64url').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1);
+}
+
+/** A decimal string without insignificant zeros ("12.50" → "12.5", "3.00" → "3"). */
+export function canonicalDecimal(value: string): string {
+  return value.includes('.') ? value.replace(/\.?0+$/, '') : value;
+}
+
+/** The one depth at which the federations of a level sit inside a subtree. */
+export async function depthOfLevel(
+  db: Kysely<Database>,
+  within: UnitRef,
+  level: string,
+): Promise<number> {
+  const result = await sql<{ depth: number }>`
+    SELECT DISTINCT depth FROM organization
+    WHERE level = ${level} AND kind = 'FEDERATION'
+      AND path >= ${within.path} AND path < ${within.upperPath}`.execute(db);
+  if (result.rows.length !== 1) {
+    throw new Error(`${level} units sit at ${result.rows.length} depths under ${within.code}`);
+  }
+  return result.rows[0]!.depth;
+}
+
+/** The levels the yearly templates that hold a metric expect reports from. */
+export async function expectedLevels(db: Kysely<Database>, metric: string): Promise<string[]> {
+  const result = await sql<{ level: string }>`
+    SELECT DISTINCT unnest(t.submitting_levels) AS level
+    FROM reporting_template t
+    JOIN reporting_template_metric m ON m.template_id = t.id
+    WHERE m.metric_code = ${metric} AND t.period_type = 'YEAR'
+    ORDER BY 1`.execute(db);
+  return result.rows.map((row) => row.level);
+}

@@ -1,0 +1,166 @@
+import { sql } from 'kysely';
+import { toGlobalId } from '@fulian/server';
+import { COMPANION_TEMPLATE } from '../generate/submissions.js';
+import type { Headers, OperationDefinition } from '../harness/operation.js';
+import { canonicalDecimal, HUNAN_CODE, requireUnit } from './lookups.js';
+
+const VALUES_PER_SAVE = 30;
+/** At most this many county drafts take turns, so concurrent saves rarely meet on one. */
+const MAX_LANES = 32;
+
+const QUERY = `mutation Save($input: SaveSubmissionValuesInput!) {
+  saveSubmissionValues(input: $input) {
+    submission { id version status }
+    changes { metric kind after { value } }
+  }
+}`;
+
+interface Data {
+  saveSubmissionValues: {
+    submission: { version: number };
+    changes: { metric: string; after: { value: string } | null }[];
+  };
+}
+
+/** One county draft that saves take turns on, with its editor and the version last seen. */
+interface Lane {
+  id: number;
+  code: string;
+  version: number;
+  actor: string;
+  headers: Headers;
+}
+
+/**
+ * `save`: a county's editor saves 30 figures of its draft annual report in one
+ * saveSubmissionValues, with the version it last read. Each save changes every figure (the
+ * values grow with the request index), and saves rotate over the county drafts of the year
+ * in progress, so concurrent HTTP saves rarely race for one draft's version.
+ */
+export const save: OperationDefinition = {
+  name: 'save',
+  async prepare({ db, currentYear, credentials }) {
+    const hunan = await requireUnit(db, HUNAN_CODE);
+    const drafts = await sql<{ id: number; code: string; version: number }>`
+      SELECT s.id, o.code, s.version
+      FROM submission s
+      JOIN reporting_template t ON t.id = s.template_id AND t.code = ${COMPANION_TEMPLATE}
+      JOIN organization o ON o.id = s.organization_id
+      WHERE s.status = 'DRAFT' AND s.period = ${String(currentYear)} AND o.level = 'COUNTY'
+        AND o.path >= ${hunan.path} AND o.path < ${hunan.upperPath}
+      ORDER BY o.path
+      LIMIT ${MAX_LANES}`.execute(db);
+    if (drafts.rows.length === 0)
+      throw new Error(`no county draft for ${currentYear} to save into`);
+    const lanes: Lane[] = await Promise.all(
+      drafts.rows.map(async (row) => {
+        const headers = await credentials('EDITOR', row.code);
+        return { ...row, actor: `staff:bench-editor-${row.code}`, headers };
+      }),
+    );
+    // The template's first 30 figures that are entered as they are (not ratios or ranks).
+    const metrics = await sql<{ code: string; value_type: string; unit: string }>`
+      SELECT d.code, d.value_type, d.unit
+      FROM reporting_template_metric m
+      JOIN reporting_template t ON t.id = m.template_id AND t.code = ${COMPANION_TEMPLATE}
+      JOIN metric_definition d ON d.code = m.metric_code
+      WHERE d.tree_aggregation NOT IN ('RATIO', 'NONE') AND d.value_type <> 'PERCENT'
+      ORDER BY m.position
+      LIMIT ${VALUES_PER_SAVE}`.execute(db);
+    const laneOf = (index: number) => lanes[index % lanes.length]!;
+    // Well above any county's own figures, and different for every request.
+    const valuesOf = (index: number) =>
+      metrics.rows.map((metric, position) => {
+        const amount = 1_000_000 + position * 1_000 + index;
+        return {
+          metric: metric.code,
+          value: metric.value_type === 'INTEGER' ? String(amount) : `${amount}.5`,
+          unit: metric.unit,
+        };
+      });
+    const sorted = (pairs: [string, string][]) =>
+      pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+    return {
+      description: `A county saves ${metrics.rows.length} figures of its ${currentYear} draft (${lanes.length} drafts in turn)`,
+      passLength: lanes.length,
+      request: (index) => {
+        const lane = laneOf(index);
+        const values = valuesOf(index).map(({ metric, value }) => ({ metric, value }));
+        return {
+          body: {
+            query: QUERY,
+            variables: {
+              input: {
+                id: toGlobalId('Submission', lane.id),
+                expectedVersion: lane.version,
+                values,
+              },
+            },
+          },
+          headers: lane.headers,
+        };
+      },
+      onData: (index, data) => {
+        laneOf(index).version = (data as Data).saveSubmissionValues.submission.version;
+      },
+      async sync() {
+        const current = await sql<{ id: number; version: number }>`
+          SELECT id, version FROM submission
+          WHERE id = ANY(${lanes.map((lane) => lane.id)}::int[])`.execute(db);
+        const versions = new Map(current.rows.map((row) => [row.id, row.version]));
+        for (const lane of lanes) lane.version = versions.get(lane.id)!;
+      },
+      // The same write in one statement: the version bumped, the 30 figures upserted, one
+      // audit row per figure with its value before and after.
+      baseline: (index) => {
+        const lane = laneOf(index);
+        const values = valuesOf(index);
+        return sql`
+          WITH s AS (
+            UPDATE submission SET version = version + 1, updated_at = now(), updated_by = ${lane.actor}
+            WHERE id = ${lane.id} AND status IN ('DRAFT', 'RETURNED')
+            RETURNING id, version, status, organization_id, period, period_type, period_start, period_end
+          ),
+          input AS (
+            SELECT * FROM unnest(${values.map((v) => v.metric)}::text[],
+              ${values.map((v) => v.value)}::numeric[], ${values.map((v) => v.unit)}::text[])
+              AS i(metric_code, value, unit)
+          ),
+          old AS (
+            SELECT v.metric_code, v.value FROM metric_value v
+            WHERE v.submission_id = ${lane.id}
+          ),
+          up AS (
+            INSERT INTO metric_value (organization_id, metric_code, period, period_type,
+              period_start, period_end, value, unit, qualifier, scope, aggregatable, submission_id)
+            SELECT s.organization_id, i.metric_code, s.period, s.period_type, s.period_start,
+              s.period_end, i.value, i.unit, 'EXACT', 'SELF', true, s.id
+            FROM s, input i
+            ON CONFLICT (submission_id, metric_code) WHERE submission_id IS NOT NULL
+            DO UPDATE SET value = excluded.value, qualifier = excluded.qualifier,
+              scope = excluded.scope, aggregatable = excluded.aggregatable, updated_at = now()
+            RETURNING metric_code, value
+          ),
+          audit AS (
+            INSERT INTO submission_audit (submission_id, actor, action, from_status, to_status,
+              version, metric_code, before, after)
+            SELECT s.id, ${lane.actor}, 'SET_VALUE', s.status, s.status, s.version, up.metric_code,
+              CASE WHEN old.value IS NULL THEN NULL ELSE jsonb_build_object('value', old.value) END,
+              jsonb_build_object('value', up.value)
+            FROM s CROSS JOIN up LEFT JOIN old ON old.metric_code = up.metric_code
+          )
+          SELECT metric_code, value FROM up`;
+      },
+      fromGraphQL: (data: Data) =>
+        sorted(
+          data.saveSubmissionValues.changes.map((change) => [
+            change.metric,
+            canonicalDecimal(change.after!.value),
+          ]),
+        ),
+      fromSql: (rows) =>
+        sorted(rows.map((row) => [row.metric_code, canonicalDecimal(String(row.value))])),
+    };
+  },
+};

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveResults, type ResultsFile } from '../src/harness/report.js';
+import { runSuite } from '../src/harness/run.js';
+import { OPERATIONS } from '../src/operations/index.js';
+import { Progress } from '../src/progress.js';
+import { createTarget, type Target } from '../src/target.js';
+
+// A smoke test, not a benchmark: the sample scale (Hunan's province unit and Changsha), a
+// handful of runs per operation and half a second of HTTP load, to prove that every operation
+// runs end to end, its GraphQL and SQL answers agree, and the results file has its shape.
+// Nothing here asserts a duration.
+describe('the benchmark harness', () => {
+  let dir: string;
+  let target: Target;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'fulian-bench-'));
+    const name = `smoke_${randomBytes(4).toString('hex')}`;
+    target = process.env.DATABASE_URL
+      ? createTarget('postgres', name, { serverUrl: process.env.DATABASE_URL })
+      : createTarget('pglite', name, { pgliteRoot: dir });
+  });
+
+  afterAll(async () => {
+    await target.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('generates the sample data set, measures every operation and writes the results', async () => {
+    const run = await runSuite(
+      target,
+      {
+        dataset: { scale: 'sample', years: 2, seed: 7, activities: 400 },
+        plan: { warmup: 1, iterations: 4, budgetMs: 200, minIterations: 2 },
+        httpSeconds: 1,
+        connections: [2],
+        only: [],
+      },
+      new Progress(() => {}, false),
+    );
+    const saved = await saveResults(target.kind, run, 'sample', dir);
+    const file = JSON.parse(await readFile(saved.path, 'utf8')) as ResultsFile;
+
+    expect(path.basename(saved.path)).toBe(`${run.startedAt.slice(0, 10)}-${target.kind}.json`);
+    expect(file.database).toBe(target.kind);
+    const sample = file.runs.sample!;
+    expect(sample.dataset).toMatchObject({ scale: 'sample', years: 2, seed: 7, reused: false });
+    expect(sample.dataset.rows.organization).toBeGreaterThan(1_000);
+    expect(sample.operations.map((operation) => operation.name)).toEqual(
+      OPERATIONS.map((operation) => operation.name),
+    );
+    for (const operation of sample.operations) {
+      expect(operation.statements, operation.name).toBeGreaterThan(0);
+      expect(operation.graphql.samples, operation.name).toBeGreaterThanOrEqual(2);
+      expect(operation.sql.samples, operation.name).toBeGreaterThanOrEqual(2);
+      expect(operation.http, operation.name).toHaveLength(1);
+      expect(operation.http[0], operation.name).toMatchObject({ connections: 2, failures: 0 });
+      expect(operation.http[0]!.requests, operation.name).toBeGreaterThan(0);
+    }
+    expect(sample.explain?.plan).toMatch(/actual time/);
+    expect(sample.machine.loadAverageStart).toHaveLength(3);
+  });
+});

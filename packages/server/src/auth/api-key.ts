@@ -1,0 +1,83 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { ApiKeyRow, Database } from '../db/tables.js';
+import { API_KEY_SCOPES, type ApiKeyScope } from './viewer.js';
+
+/** Every key starts with this, so a leaked key is recognisable in logs and secret scanners. */
+const KEY_PREFIX = 'fk_';
+/** How much of a key is kept in clear to tell keys apart: `fk_` and seven key characters. */
+const SHOWN_LENGTH = 10;
+
+/** An API key as listed: everything but its hash. */
+export type ApiKeySummary = Omit<ApiKeyRow, 'key_hash'>;
+
+/** The identity an API key carries, as a request needs it. */
+export interface ApiKeyIdentity {
+  id: number;
+  name: string;
+  scopes: ApiKeyScope[];
+}
+
+/** SHA-256 is enough here: keys are 256 random bits, so there is nothing to guess slowly. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export function isApiKeyScope(scope: string): scope is ApiKeyScope {
+  return (API_KEY_SCOPES as readonly string[]).includes(scope);
+}
+
+/**
+ * Creates a key and returns it in clear, the only time it is ever available: only its hash
+ * and its first characters are stored.
+ */
+export async function createApiKey(
+  db: Kysely<Database>,
+  name: string,
+  scopes: readonly ApiKeyScope[],
+): Promise<{ id: number; key: string; prefix: string }> {
+  const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const prefix = key.slice(0, SHOWN_LENGTH);
+  const row = await db
+    .insertInto('api_key')
+    .values({ name, prefix, key_hash: hashApiKey(key), scopes: [...scopes] })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, key, prefix };
+}
+
+export async function listApiKeys(db: Kysely<Database>): Promise<ApiKeySummary[]> {
+  return db
+    .selectFrom('api_key')
+    .select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
+    .orderBy('id')
+    .execute();
+}
+
+/** Revokes a key; false when no such key exists or it was already revoked. */
+export async function revokeApiKey(db: Kysely<Database>, id: number): Promise<boolean> {
+  const result = await db
+    .updateTable('api_key')
+    .set({ revoked_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Finds the live key a request presents and records its use, in one statement; null when
+ * the key is unknown or revoked.
+ */
+export async function useApiKey(db: Kysely<Database>, key: string): Promise<ApiKeyIdentity | null> {
+  if (!key.startsWith(KEY_PREFIX)) return null;
+  const row = await db
+    .updateTable('api_key')
+    .set({ last_used_at: sql<Date>`now()` })
+    .where('key_hash', '=', hashApiKey(key))
+    .where('revoked_at', 'is', null)
+    .returning(['id', 'name', 'scopes'])
+    .executeTakeFirst();
+  if (!row) return null;
+  return { id: row.id, name: row.name, scopes: row.scopes.filter(isApiKeyScope) };
+}

@@ -1,0 +1,127 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/tables.js';
+import { UserError } from '../errors.js';
+import { fromGlobalId } from '../graph/global-id.js';
+import { UnreachableCaseError } from '../unreachable.js';
+import { useApiKey } from './api-key.js';
+import { TokenError, type StaffClaims, type TokenVerifier } from './token.js';
+import { ANONYMOUS, type Viewer } from './viewer.js';
+
+export interface AuthenticationOptions {
+  db: Kysely<Database>;
+  /** Verifies `Authorization: Bearer` tokens; absent means the server accepts no tokens. */
+  verifyToken?: TokenVerifier | undefined;
+  /** Whether a request with no credentials is served, as a viewer of public data. */
+  allowAnonymous: boolean;
+}
+
+/** The request headers authentication reads (Apollo's HeaderMap has this shape). */
+export interface RequestHeaders {
+  get(name: string): string | undefined;
+}
+
+export type Authenticator = (headers: RequestHeaders) => Promise<Viewer>;
+
+/**
+ * Resolves who is asking from a request's credentials: a staff JWT (`Authorization: Bearer`),
+ * an API key (`Authorization: ApiKey` or `x-api-key`), or nothing (anonymous, when allowed).
+ * Any credential that does not verify is refused with UNAUTHENTICATED (HTTP 401), never
+ * silently downgraded to anonymous.
+ */
+export function createAuthenticator(options: AuthenticationOptions): Authenticator {
+  const { db, verifyToken, allowAnonymous } = options;
+  return async (headers) => {
+    const credential = readCredential(headers);
+    switch (credential.kind) {
+      case 'none':
+        if (allowAnonymous) return ANONYMOUS;
+        throw unauthenticated('Sign in: send a staff token or an API key');
+      case 'bearer': {
+        if (!verifyToken) throw unauthenticated('This server accepts no bearer tokens');
+        let claims: StaffClaims;
+        try {
+          claims = await verifyToken(credential.value);
+        } catch (error) {
+          if (error instanceof TokenError) throw unauthenticated(error.message);
+          throw error;
+        }
+        return staffViewer(db, claims);
+      }
+      case 'api-key': {
+        const key = await useApiKey(db, credential.value);
+        if (!key) throw unauthenticated('Unknown or revoked API key');
+        return { kind: 'api-key', keyId: key.id, name: key.name, scopes: key.scopes };
+      }
+      case 'malformed':
+        throw unauthenticated(credential.reason);
+      default:
+        throw new UnreachableCaseError(credential);
+    }
+  };
+}
+
+/**
+ * The staff viewer a verified token names, with its organization read from the tree. A
+ * PROVINCE_ADMIN must sit at a province: the role's reach is a whole province.
+ */
+export async function staffViewer(db: Kysely<Database>, claims: StaffClaims): Promise<Viewer> {
+  const organization = await findOrganization(db, claims.organization);
+  if (!organization) {
+    throw unauthenticated(`The token names an unknown organization "${claims.organization}"`);
+  }
+  if (claims.role === 'PROVINCE_ADMIN' && organization.level !== 'PROVINCE') {
+    throw unauthenticated('PROVINCE_ADMIN is a role at a province federation');
+  }
+  return {
+    kind: 'staff',
+    subject: claims.subject,
+    role: claims.role,
+    organization: { id: organization.id, path: organization.path },
+  };
+}
+
+type Credential =
+  | { kind: 'none' }
+  | { kind: 'bearer' | 'api-key'; value: string }
+  | { kind: 'malformed'; reason: string };
+
+function readCredential(headers: RequestHeaders): Credential {
+  const authorization = headers.get('authorization')?.trim();
+  const apiKey = headers.get('x-api-key')?.trim();
+  if (authorization && apiKey) {
+    return { kind: 'malformed', reason: 'Send one credential: Authorization or x-api-key' };
+  }
+  if (apiKey) return { kind: 'api-key', value: apiKey };
+  if (!authorization) return { kind: 'none' };
+  const match = /^(Bearer|ApiKey)\s+(\S+)$/i.exec(authorization);
+  if (!match) {
+    return {
+      kind: 'malformed',
+      reason: 'The Authorization header must be "Bearer <token>" or "ApiKey <key>"',
+    };
+  }
+  const scheme = match[1]!.toLowerCase();
+  return { kind: scheme === 'bearer' ? 'bearer' : 'api-key', value: match[2]! };
+}
+
+async function findOrganization(db: Kysely<Database>, reference: string) {
+  const query = db.selectFrom('organization').select(['id', 'path', 'level']);
+  if (/^[0-9]{2,12}$/.test(reference)) {
+    return query.where('code', '=', reference).executeTakeFirst();
+  }
+  let id: number;
+  try {
+    const { type, key } = fromGlobalId(reference);
+    id = Number(key);
+    if (type !== 'Organization' || !Number.isSafeInteger(id)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return query.where('id', '=', id).executeTakeFirst();
+}
+
+function unauthenticated(message: string): UserError {
+  return new UserError('UNAUTHENTICATED', message, {
+    http: { status: 401, headers: new Map([['www-authenticate', 'Bearer, ApiKey']]) },
+  });
+}

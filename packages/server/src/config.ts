@@ -1,0 +1,117 @@
+import path from 'node:path';
+import type { TokenConfig, TokenKeySource } from './auth/token.js';
+import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
+
+export interface Config {
+  /** PostgreSQL connection string; absent means the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps its files when no DATABASE_URL is set. */
+  dataDir: string;
+  port: number;
+  production: boolean;
+  /** Upper bound for one SQL statement on PostgreSQL. */
+  statementTimeoutMs: number;
+  /** How staff tokens are verified; absent means the server accepts no bearer tokens. */
+  token: TokenConfig | undefined;
+  /** Whether requests without credentials are served (public data only). */
+  allowAnonymous: boolean;
+  /** Whether the schema can be introspected: on in development, off in production. */
+  introspection: boolean;
+  limits: Limits;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.FULIAN_DATA_DIR ?? '.fulian/data'),
+    port: positiveInt(env.PORT, 4000, 'PORT'),
+    production: env.NODE_ENV === 'production',
+    statementTimeoutMs: positiveInt(
+      env.FULIAN_STATEMENT_TIMEOUT_MS,
+      30_000,
+      'FULIAN_STATEMENT_TIMEOUT_MS',
+    ),
+    token: tokenConfig(env),
+    allowAnonymous: flag(env.FULIAN_ALLOW_ANONYMOUS, false, 'FULIAN_ALLOW_ANONYMOUS'),
+    introspection: flag(
+      env.FULIAN_INTROSPECTION,
+      env.NODE_ENV !== 'production',
+      'FULIAN_INTROSPECTION',
+    ),
+    limits: limitsConfig(env),
+  };
+}
+
+function tokenConfig(env: NodeJS.ProcessEnv): TokenConfig | undefined {
+  const sources: TokenKeySource[] = [];
+  if (env.FULIAN_JWT_SECRET) sources.push({ kind: 'secret', secret: env.FULIAN_JWT_SECRET });
+  if (env.FULIAN_JWT_PUBLIC_KEY) {
+    sources.push({
+      kind: 'public-key',
+      pem: env.FULIAN_JWT_PUBLIC_KEY,
+      algorithm: env.FULIAN_JWT_ALGORITHM || 'RS256',
+    });
+  }
+  if (env.FULIAN_JWT_JWKS_URL) sources.push({ kind: 'jwks', url: env.FULIAN_JWT_JWKS_URL });
+  if (sources.length > 1) {
+    throw new Error(
+      'Set one of FULIAN_JWT_SECRET, FULIAN_JWT_PUBLIC_KEY and FULIAN_JWT_JWKS_URL, not several',
+    );
+  }
+  const [key] = sources;
+  if (!key) return undefined;
+  return {
+    key,
+    issuer: env.FULIAN_JWT_ISSUER || 'fulian-graph',
+    audience: env.FULIAN_JWT_AUDIENCE || 'fulian-graph',
+  };
+}
+
+function limitsConfig(env: NodeJS.ProcessEnv): Limits {
+  const d = DEFAULT_LIMITS;
+  const int = (name: string, fallback: number) => positiveInt(env[name], fallback, name);
+  const rateLimited = flag(env.FULIAN_RATE_LIMIT, true, 'FULIAN_RATE_LIMIT');
+  const limits: Limits = {
+    costBudget: int('FULIAN_COST_BUDGET', d.costBudget),
+    maxDepth: int('FULIAN_MAX_DEPTH', d.maxDepth),
+    maxAliases: int('FULIAN_MAX_ALIASES', d.maxAliases),
+    maxDirectives: int('FULIAN_MAX_DIRECTIVES', d.maxDirectives),
+    maxTokens: int('FULIAN_MAX_TOKENS', d.maxTokens),
+    maxBodyBytes: int('FULIAN_MAX_BODY_BYTES', d.maxBodyBytes),
+    requestTimeoutMs: int('FULIAN_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
+    rateLimit: rateLimited
+      ? {
+          capacity: int('FULIAN_RATE_LIMIT_CAPACITY', d.rateLimit?.capacity ?? 0),
+          restorePerSecond: int(
+            'FULIAN_RATE_LIMIT_RESTORE_PER_SECOND',
+            d.rateLimit?.restorePerSecond ?? 0,
+          ),
+        }
+      : null,
+  };
+  if (limits.rateLimit && limits.rateLimit.restorePerSecond === 0) {
+    throw new Error('FULIAN_RATE_LIMIT_RESTORE_PER_SECOND must be above 0');
+  }
+  if (limits.rateLimit && limits.rateLimit.capacity < limits.costBudget) {
+    throw new Error(
+      'FULIAN_RATE_LIMIT_CAPACITY must be at least FULIAN_COST_BUDGET, or a query within budget could never run',
+    );
+  }
+  return limits;
+}
+
+function flag(raw: string | undefined, fallback: boolean, name: string): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function positiveInt(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,16 @@
+import type { Migration } from 'kysely/migration';
+import * as organization from './0001-organization.js';
+import * as metric from './0002-metric.js';
+import * as submission from './0003-submission.js';
+import * as access from './0004-access.js';
+
+/**
+ * Every migration, in order. A static list (rather than reading the folder) works the same
+ * from TypeScript sources and from the compiled output.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-organization': organization,
+  '0002-metric': metric,
+  '0003-submission': submission,
+  '0004-access': access,
+};

@@ -1,0 +1,19 @@
+// The public surface of @fulian/server for tools beside it in the monorepo (the benchmark
+// harness): opening and migrating a database, loading the tree, and running the server.
+// type-graphql's decorators need the metadata polyfill before any resolver class loads.
+import 'reflect-metadata';
+export { createDatabase, type DatabaseConfig } from './db/database.js';
+export { migrateToLatest } from './db/migrate.js';
+export { migrations } from './db/migrations/index.js';
+export type { Database } from './db/tables.js';
+export { toGlobalId } from './graph/global-id.js';
+export { combineQualifiers, ratioQualifier } from './modules/aggregation/aggregation.qualifier.js';
+export { createLogger, type Logger } from './logger.js';
+export { readDivisions, type Division } from './modules/organization/division-source.js';
+export { seedDivisions } from './modules/organization/organization.seed.js';
+export { seedData } from './modules/seed-data/seed-data.js';
+export { seedReporting } from './modules/submission/reporting.seed.js';
+export { createServer, type FulianServer } from './server.js';
+export { createTokenVerifier, issueToken, type TokenConfig } from './auth/token.js';
+export type { Role } from './auth/viewer.js';
+export { UnreachableCaseError } from './unreachable.js';

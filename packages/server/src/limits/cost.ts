@@ -1,0 +1,90 @@
+import { createRequire } from 'node:module';
+import type { DocumentNode, GraphQLField, GraphQLOutputType, GraphQLSchema } from 'graphql';
+import type { ComplexityEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '../graph/pagination.js';
+
+// graphql-query-complexity's ES build imports graphql's .mjs files, a second copy of graphql
+// beside the CommonJS one Node loads for `import 'graphql'`; its CommonJS build shares ours.
+const queryComplexity = createRequire(import.meta.url)(
+  'graphql-query-complexity',
+) as typeof import('graphql-query-complexity');
+
+/**
+ * What a field costs by itself, before its children: a number set with type-graphql's
+ * `complexity` option, else 1 for an object (a row or a batch to fetch) and 0 for a scalar.
+ */
+export function ownCost(field: GraphQLField<unknown, unknown>): number {
+  const declared = field.extensions.complexity;
+  if (typeof declared === 'number') return declared;
+  return isLeaf(field.type) ? 0 : 1;
+}
+
+// The checks below read a type's shape rather than calling graphql-js's isLeafType and
+// friends, whose instanceof tests fail when a test runner loads a second copy of graphql.
+type TypeShape = GraphQLOutputType | { ofType: TypeShape };
+
+function named(type: TypeShape): object {
+  return 'ofType' in type && type.ofType ? named(type.ofType as TypeShape) : type;
+}
+
+function isLeaf(type: TypeShape): boolean {
+  const base = named(type);
+  return !('getFields' in base) && !('getTypes' in base);
+}
+
+function isListOfObjects(type: TypeShape): boolean {
+  return String(type).startsWith('[') && !isLeaf(type);
+}
+
+/**
+ * Lists are costed by what they may return: a paged list (any field with a `first` argument)
+ * costs 1 plus `first` times one item, `first` defaulting to the page size; an unpaged list
+ * of objects counts as a full page unless its field declares a tighter `complexity`
+ * (graph/complexity.ts boundedList). A connection's `edges` are counted by its `first`.
+ */
+const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  if (field.args.some((arg) => arg.name === 'first')) {
+    const first = typeof args.first === 'number' ? Math.max(0, args.first) : DEFAULT_PAGE_SIZE;
+    return ownCost(field) + first * childComplexity;
+  }
+  if (isListOfObjects(field.type) && field.name !== 'edges') {
+    return ownCost(field) + DEFAULT_PAGE_SIZE * childComplexity;
+  }
+  return undefined;
+};
+
+/**
+ * Introspection is free here: graphql-js's MaxIntrospectionDepthRule already bounds it, and
+ * production turns it off.
+ */
+const introspectionEstimator: ComplexityEstimator = ({ type, field }) =>
+  type.name.startsWith('__') || field.name.startsWith('__') ? 0 : undefined;
+
+const ownCostEstimator: ComplexityEstimator = ({ field, childComplexity }) =>
+  ownCost(field) + childComplexity;
+
+const estimators = [
+  introspectionEstimator,
+  queryComplexity.fieldExtensionsEstimator(),
+  listEstimator,
+  ownCostEstimator,
+];
+
+/**
+ * The cost a request asks for, computed from the document alone before anything runs: the
+ * most it can cost when every list returns a full page.
+ */
+export function requestedCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | undefined,
+  variables: Record<string, unknown>,
+): number {
+  return queryComplexity.getComplexity({
+    schema,
+    query: document,
+    operationName,
+    variables,
+    estimators,
+  });
+}

@@ -1,0 +1,121 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Context } from '../context.js';
+import { currentStatementSignal } from '../db/statement-scope.js';
+import { UserError } from '../errors.js';
+import { ownCost, requestedCost } from './cost.js';
+import type { Limits } from './limits.js';
+import { bucketKey, charge, refund } from './rate-limit.js';
+
+/** What every response reports in `extensions.cost`. */
+export interface CostReport {
+  /** The most the operation could cost, from the document; null when it never parsed and validated. */
+  requested: number | null;
+  /** What the fields that actually resolved cost. */
+  actual: number;
+  /** The most one request may cost. */
+  budget: number;
+  /** Whole points left in the caller's bucket; null when the caller is not rate limited. */
+  remaining: number | null;
+}
+
+/**
+ * Demand control in one place, before and after execution:
+ * 1. the operation's requested cost is computed from the document and refused over budget;
+ * 2. the caller's bucket is charged the requested cost, or the request is refused
+ *    RATE_LIMITED with Retry-After; both refusals happen before any resolver runs;
+ * 3. the actual cost is summed as fields resolve, the difference refunded, and the report
+ *    added to the response's extensions.
+ */
+export function demandControlPlugin(limits: Limits): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ schema }) {
+      const report: CostReport = {
+        requested: null,
+        actual: 0,
+        budget: limits.costBudget,
+        remaining: null,
+      };
+      let charged: { key: string; points: number } | null = null;
+
+      return {
+        async didResolveOperation({ document, request, contextValue }) {
+          const requested = computeCost(() =>
+            requestedCost(schema, document, request.operationName, request.variables ?? {}),
+          );
+          report.requested = requested;
+          if (requested > limits.costBudget) {
+            throw new UserError(
+              'BAD_USER_INPUT',
+              `The query costs ${requested} points; the budget is ${limits.costBudget}`,
+              {
+                reason: 'COST_LIMIT',
+                cost: { requested, budget: limits.costBudget },
+                http: { status: 400 },
+              },
+            );
+          }
+          const key = bucketKey(contextValue.viewer, contextValue.clientAddress);
+          if (!limits.rateLimit || key === null) return;
+          const result = await charge(contextValue.db, key, requested, limits.rateLimit);
+          if (!result.granted) {
+            report.remaining = Math.floor(result.available);
+            throw new UserError(
+              'RATE_LIMITED',
+              `Rate limited: the query costs ${requested} points and ${Math.floor(result.available)} are available; retry in ${result.retryAfterSeconds} s`,
+              {
+                retryAfter: result.retryAfterSeconds,
+                cost: { requested, available: result.available },
+                http: {
+                  status: 429,
+                  headers: new Map([['retry-after', String(result.retryAfterSeconds)]]),
+                },
+              },
+            );
+          }
+          charged = { key, points: requested };
+          report.remaining = Math.floor(result.remaining);
+        },
+
+        async executionDidStart() {
+          return {
+            willResolveField({ info }) {
+              const field = info.parentType.getFields()[info.fieldName];
+              if (field) report.actual += ownCost(field);
+            },
+          };
+        },
+
+        async willSendResponse({ response, contextValue }) {
+          // A request cut off by its deadline sends no more SQL, and keeps paying what it asked.
+          const cancelled = currentStatementSignal()?.aborted ?? false;
+          if (charged && limits.rateLimit && report.actual < charged.points && !cancelled) {
+            const level = await refund(
+              contextValue.db,
+              charged.key,
+              charged.points - report.actual,
+              limits.rateLimit,
+            );
+            report.remaining = level === null ? null : Math.floor(level);
+          }
+          if (response.body.kind === 'single') {
+            const result = response.body.singleResult;
+            result.extensions = { ...result.extensions, cost: { ...report } };
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Variables that do not coerce make costing fail; that is the caller's error, not ours. */
+function computeCost(compute: () => number): number {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof GraphQLError) {
+      throw new UserError('BAD_USER_INPUT', error.message, { http: { status: 400 } });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+/** A token bucket per caller: the cost of each request is taken from it (Shopify-style). */
+export interface RateLimit {
+  /** Most points a bucket holds; a new caller starts full. */
+  capacity: number;
+  /** Points a bucket regains per second, up to its capacity. */
+  restorePerSecond: number;
+}
+
+/** Every limit a request is held to; docs/security.md lists them with their defaults. */
+export interface Limits {
+  /** Most a single request may cost, in points (see cost.ts for how a query is costed). */
+  costBudget: number;
+  /** Deepest field nesting, introspection excluded. */
+  maxDepth: number;
+  /** Most aliased fields in one document. */
+  maxAliases: number;
+  /** Most directives in one document. */
+  maxDirectives: number;
+  /** Most lexical tokens in one document; the parser stops at the limit. */
+  maxTokens: number;
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number;
+  /** Longest a request may run before it is answered TIMEOUT and its SQL cancelled. */
+  requestTimeoutMs: number;
+  /** Per-caller rate limiting by cost; null turns it off. */
+  rateLimit: RateLimit | null;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  costBudget: 50_000,
+  maxDepth: 12,
+  maxAliases: 15,
+  maxDirectives: 20,
+  maxTokens: 2_000,
+  maxBodyBytes: 1024 * 1024,
+  requestTimeoutMs: 10_000,
+  rateLimit: { capacity: 100_000, restorePerSecond: 5_000 },
+};

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { ActivityRow, Database } from '../../db/tables.js';
+import { groupedLoader } from '../../graph/grouped-loader.js';
+import type { Page, PageWindow } from '../../graph/pagination.js';
+import { byIdLoader, byParentLoader } from '../../graph/row-loaders.js';
+import {
+  countActivities,
+  findActivitiesByIds,
+  findActivitiesByProgrammes,
+  findActivityPages,
+  findCoOrganizers,
+  type ActivityQuery,
+} from './activity.repository.js';
+
+export type ActivityLoaders = ReturnType<typeof createActivityLoaders>;
+
+export function createActivityLoaders(db: Kysely<Database>) {
+  const byId = byIdLoader((ids) => findActivitiesByIds(db, ids));
+  const prime = (rows: Iterable<ActivityRow>) => {
+    for (const row of rows) byId.prime(row.id, row);
+  };
+
+  const pages = groupedLoader<{ query: ActivityQuery; window: PageWindow }, Page<ActivityRow>>(
+    async (ids, { query, window }) => {
+      const result = await findActivityPages(db, ids, query, window);
+      prime([...result.values()].flatMap((page) => page.rows));
+      return result;
+    },
+    () => ({ rows: [], hasNextPage: false }),
+  );
+
+  const counts = groupedLoader<ActivityQuery, number>(
+    (ids, query) => countActivities(db, ids, query),
+    () => 0,
+  );
+
+  const coOrganizerIds = byParentLoader(
+    (ids) => findCoOrganizers(db, ids),
+    (row) => row.activity_id,
+  );
+
+  const byProgramme = byParentLoader(
+    async (ids) => {
+      const rows = await findActivitiesByProgrammes(db, ids);
+      prime(rows);
+      return rows;
+    },
+    (row) => row.programme_id!,
+  );
+
+  return { byId, pages, counts, coOrganizerIds, byProgramme, prime };
+}

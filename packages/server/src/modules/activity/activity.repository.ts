@@ -1,0 +1,160 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { ActivityKind, ActivityRow, Database, OrganizationRow } from '../../db/tables.js';
+import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import { idCursor } from '../document/document.repository.js';
+import { subtreeUpperBound } from '../organization/organization.repository.js';
+
+/** A validated activity filter: the period already parsed into its days. */
+export interface ActivityQuery {
+  kind?: ActivityKind | null;
+  overlaps?: { start: string; end: string } | null;
+  theme?: string | null;
+  search?: string | null;
+}
+
+type KeyedRow = ActivityRow & { scope_key: number };
+
+export async function findActivitiesByIds(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<ActivityRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('activity')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+export async function findActivitiesByProgrammes(
+  db: Kysely<Database>,
+  programmeIds: readonly number[],
+): Promise<ActivityRow[]> {
+  if (programmeIds.length === 0) return [];
+  return db
+    .selectFrom('activity')
+    .selectAll()
+    .where('programme_id', 'in', [...programmeIds])
+    .orderBy('id')
+    .execute();
+}
+
+export async function findCoOrganizers(
+  db: Kysely<Database>,
+  activityIds: readonly number[],
+): Promise<{ activity_id: number; organization_id: number }[]> {
+  if (activityIds.length === 0) return [];
+  return db
+    .selectFrom('activity_co_organizer')
+    .select(['activity_id', 'organization_id'])
+    .where('activity_id', 'in', [...activityIds])
+    .orderBy('activity_id')
+    .orderBy('organization_id')
+    .execute();
+}
+
+/**
+ * One page of the activities each key organization organized or co-organized, in one
+ * statement: a lateral subquery per organization reads its ids from the organizer index and
+ * the co-organizer index.
+ */
+export async function findActivityPages(
+  db: Kysely<Database>,
+  organizationIds: readonly number[],
+  query: ActivityQuery,
+  window: PageWindow,
+): Promise<Map<number, Page<ActivityRow>>> {
+  const result = await sql<KeyedRow>`
+    SELECT a.*, k.id AS scope_key
+    FROM unnest(${[...organizationIds]}::int[]) AS k(id)
+    CROSS JOIN LATERAL (
+      SELECT a.* FROM activity a
+      WHERE a.id IN (
+        SELECT id FROM activity WHERE organization_id = k.id
+        UNION
+        SELECT activity_id FROM activity_co_organizer WHERE organization_id = k.id
+      ) ${conditions(query)} ${after(window)}
+      ORDER BY a.id
+      LIMIT ${window.limit + 1}
+    ) a`.execute(db);
+  const grouped = new Map<number, ActivityRow[]>();
+  for (const { scope_key, ...row } of result.rows) {
+    grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
+  }
+  return new Map(organizationIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+}
+
+export async function countActivities(
+  db: Kysely<Database>,
+  organizationIds: readonly number[],
+  query: ActivityQuery,
+): Promise<Map<number, number>> {
+  const result = await sql<{ scope_key: number; count: number }>`
+    SELECT k.id AS scope_key, (
+      SELECT count(*) FROM activity a
+      WHERE a.id IN (
+        SELECT id FROM activity WHERE organization_id = k.id
+        UNION
+        SELECT activity_id FROM activity_co_organizer WHERE organization_id = k.id
+      ) ${conditions(query)}
+    ) AS count
+    FROM unnest(${[...organizationIds]}::int[]) AS k(id)`.execute(db);
+  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+}
+
+/** The root list: activities organized inside one subtree (or anywhere), filtered. */
+export async function findActivityPage(
+  db: Kysely<Database>,
+  within: OrganizationRow | null,
+  query: ActivityQuery,
+  window: PageWindow,
+): Promise<Page<ActivityRow>> {
+  const result = await sql<ActivityRow>`
+    SELECT a.* FROM activity a
+    WHERE true ${withinCondition(within)} ${conditions(query)} ${after(window)}
+    ORDER BY a.id
+    LIMIT ${window.limit + 1}`.execute(db);
+  return toPage(result.rows, window.limit);
+}
+
+export async function countAllActivities(
+  db: Kysely<Database>,
+  within: OrganizationRow | null,
+  query: ActivityQuery,
+): Promise<number> {
+  const result = await sql<{ count: number }>`
+    SELECT count(*) AS count FROM activity a
+    WHERE true ${withinCondition(within)} ${conditions(query)}`.execute(db);
+  return result.rows[0]?.count ?? 0;
+}
+
+function withinCondition(within: OrganizationRow | null): RawBuilder<unknown> {
+  if (within === null) return sql``;
+  return sql`AND a.organization_id IN (
+    SELECT o.id FROM organization o
+    WHERE o.path >= ${within.path} AND o.path < ${subtreeUpperBound(within.path)})`;
+}
+
+function conditions(query: ActivityQuery): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [];
+  if (query.kind) parts.push(sql`AND a.kind = ${query.kind}`);
+  if (query.overlaps) {
+    parts.push(
+      sql`AND a.period_start <= ${query.overlaps.end}::date AND a.period_end >= ${query.overlaps.start}::date`,
+    );
+  }
+  if (query.theme) parts.push(sql`AND a.themes @> ARRAY[${query.theme}]::text[]`);
+  if (query.search) {
+    // The gram index finds the rows holding every one- and two-character piece of the term;
+    // LIKE then keeps those where the pieces are the term itself, in order.
+    const term = query.search.toLowerCase();
+    parts.push(sql`AND a.search_grams @> search_grams(${term})
+      AND lower(a.title || ' ' || coalesce(a.corrected_title, '') || ' ' || coalesce(a.description, ''))
+        LIKE ${`%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`}`);
+  }
+  return parts.length === 0 ? sql`` : sql.join(parts, sql` `);
+}
+
+function after(window: PageWindow): RawBuilder<unknown> {
+  return window.after === null ? sql`` : sql`AND a.id > ${idCursor(window.after)}`;
+}

@@ -1,0 +1,563 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type {
+  Database,
+  MetricDefinitionRow,
+  MetricScope,
+  OrganizationLevel,
+  Qualifier,
+  SubmissionStatus,
+} from '../../db/tables.js';
+import { badInput } from '../../errors.js';
+import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import { UnreachableCaseError } from '../../unreachable.js';
+
+/**
+ * Ratios, averages, shares and growth rates are exact numeric quotients rounded half away
+ * from zero (PostgreSQL's round) to this many decimal places; sums are never rounded.
+ */
+export const DECIMAL_PLACES = 4;
+
+/** An organization's subtree as an index range of paths; null means the whole tree. */
+export interface PathRange {
+  path: string;
+  upper: string;
+}
+
+/** What to aggregate: one metric (and for a RATIO its two parts) over some periods. */
+export interface AggregateSpec {
+  metric: MetricDefinitionRow;
+  /** Canonical periods, in the order the answer lists them. */
+  periods: string[];
+  periodType: string;
+  /** The submission statuses whose figures count (APPROVED, and SUBMITTED when asked). */
+  statuses: SubmissionStatus[];
+  within: PathRange | null;
+}
+
+/** Which units get a row: the federations at one level (paged by path), or given ids. */
+export type GroupSelection =
+  | { kind: 'level'; level: OrganizationLevel; window: PageWindow | null }
+  | { kind: 'ids'; ids: number[] };
+
+/** One unit × period of an aggregate, as SQL computed it. */
+export interface AggregateRow {
+  organization_id: number;
+  path: string;
+  period: string;
+  value: string | null;
+  qualifiers: Qualifier[] | null;
+  children_value: string | null;
+  children_qualifiers: Qualifier[] | null;
+  reported: string | null;
+  reported_qualifier: Qualifier | null;
+  numerator: string | null;
+  numerator_qualifiers: Qualifier[] | null;
+  denominator: string | null;
+  denominator_qualifiers: Qualifier[] | null;
+  children_numerator: string | null;
+  children_numerator_qualifiers: Qualifier[] | null;
+  children_denominator: string | null;
+  children_denominator_qualifiers: Qualifier[] | null;
+  contributing: number;
+  expected: number;
+  unapproved: number;
+  missing: number;
+}
+
+/** The metrics whose figures an aggregate reads: the metric itself, and a ratio's parts. */
+export function metricCodes(metric: MetricDefinitionRow): string[] {
+  return metric.tree_aggregation === 'RATIO'
+    ? [metric.code, metric.numerator_code!, metric.denominator_code!]
+    : [metric.code];
+}
+
+/**
+ * The aggregate of one metric for each selected unit and period, in one statement whatever
+ * the number of units:
+ *
+ * - `val`: every submitted figure of the metric (and a ratio's parts) in the range, with
+ *   whether its submission's status counts.
+ * - `cover`: for each counted figure, the depth of the deepest unit above it that reported the
+ *   same metric and period for its whole subtree (scope SUBTREE). A figure counts for a group
+ *   unit only when no unit between it and the group (the group included) covers it: that is
+ *   the no-double-counting rule. The group's own SUBTREE figure therefore stands alone, and
+ *   `children_*` (the same rule one level down) shows what the units below add up to.
+ * - `coverage`: the federations the templates holding the metric expect a report from, and
+ *   which of them gave a counted figure, have one waiting for approval, or have none.
+ *
+ * Arithmetic happens in numeric: sums are exact; ratios and averages are rounded to
+ * DECIMAL_PLACES.
+ */
+export function aggregateQuery(
+  spec: AggregateSpec,
+  groups: GroupSelection,
+): RawBuilder<AggregateRow> {
+  const { metric } = spec;
+  const codes = metricCodes(metric);
+  const range = (alias: string) =>
+    spec.within === null
+      ? sql``
+      : sql`AND ${sql.ref(`${alias}.path`)} >= ${spec.within.path} AND ${sql.ref(`${alias}.path`)} < ${spec.within.upper}`;
+  const groupCondition =
+    groups.kind === 'ids'
+      ? sql`o.id = ANY(${groups.ids}::int[])`
+      : sql`o.level = ${groups.level} AND o.kind = 'FEDERATION' ${range('o')}
+          ${groups.window?.after ? sql`AND o.path > ${groups.window.after}` : sql``}`;
+  const groupLimit =
+    groups.kind === 'level' && groups.window
+      ? sql`ORDER BY o.path LIMIT ${groups.window.limit + 1}`
+      : sql``;
+  const combine = treeFunction(metric);
+  const ratio = metric.tree_aggregation === 'RATIO';
+  const factor = metric.factor ?? '1';
+  const main = ratio
+    ? sql`CASE WHEN d.value > 0 THEN round(n.value * ${factor}::numeric / d.value, ${sql.lit(DECIMAL_PLACES)}) END`
+    : metric.tree_aggregation === 'AVERAGE'
+      ? sql`round(m.value, ${sql.lit(DECIMAL_PLACES)})`
+      : sql`m.value`;
+  const children = ratio
+    ? sql`CASE WHEN d.children_value > 0 THEN round(n.children_value * ${factor}::numeric / d.children_value, ${sql.lit(DECIMAL_PLACES)}) END`
+    : metric.tree_aggregation === 'AVERAGE'
+      ? sql`round(m.children_value, ${sql.lit(DECIMAL_PLACES)})`
+      : sql`m.children_value`;
+
+  return sql<AggregateRow>`
+    WITH grp AS (
+      SELECT o.id, o.path, o.depth, left(o.path, -1) || '0' AS upper
+      FROM organization o
+      WHERE ${groupCondition}
+      ${groupLimit}
+    ),
+    periods AS (
+      SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
+    ),
+    val AS (
+      SELECT v.organization_id, o.path, o.depth, v.metric_code, v.period, v.value, v.qualifier,
+        v.scope, v.aggregatable, s.status = ANY(${spec.statuses}::text[]) AS included
+      FROM metric_value v
+      JOIN submission s ON s.id = v.submission_id
+      JOIN organization o ON o.id = v.organization_id
+      WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
+        AND v.period = ANY(${spec.periods}::text[]) ${range('o')}
+    ),
+    cover AS (
+      SELECT v.organization_id, v.metric_code, v.period, max(a.depth) AS depth
+      FROM val v
+      CROSS JOIN LATERAL unnest(string_to_array(rtrim(v.path, '/'), '/')::int[]) AS anc(id)
+      JOIN val a ON a.organization_id = anc.id AND a.organization_id <> v.organization_id
+        AND a.metric_code = v.metric_code AND a.period = v.period
+        AND a.scope = 'SUBTREE' AND a.included AND a.aggregatable
+      WHERE v.included
+      GROUP BY v.organization_id, v.metric_code, v.period
+    ),
+    gv AS (
+      SELECT g.id AS group_id, g.depth AS group_depth, v.*, coalesce(c.depth, -1) AS cover_depth
+      FROM grp g
+      JOIN val v ON v.path >= g.path AND v.path < g.upper AND v.included
+      LEFT JOIN cover c ON c.organization_id = v.organization_id
+        AND c.metric_code = v.metric_code AND c.period = v.period
+    ),
+    agg AS (
+      SELECT group_id, metric_code, period,
+        ${combine}(value) FILTER (WHERE aggregatable AND cover_depth < group_depth) AS value,
+        array_agg(DISTINCT qualifier) FILTER (WHERE aggregatable AND cover_depth < group_depth) AS qualifiers,
+        ${combine}(value) FILTER (
+          WHERE aggregatable AND organization_id <> group_id AND cover_depth <= group_depth
+        ) AS children_value,
+        array_agg(DISTINCT qualifier) FILTER (
+          WHERE aggregatable AND organization_id <> group_id AND cover_depth <= group_depth
+        ) AS children_qualifiers,
+        max(value) FILTER (WHERE organization_id = group_id AND scope = 'SUBTREE') AS reported,
+        max(qualifier) FILTER (WHERE organization_id = group_id AND scope = 'SUBTREE') AS reported_qualifier
+      FROM gv
+      GROUP BY group_id, metric_code, period
+    ),
+    contrib AS (
+      SELECT group_id, period, count(DISTINCT organization_id) AS contributing
+      FROM gv GROUP BY group_id, period
+    ),
+    levels AS (
+      SELECT DISTINCT unnest(t.submitting_levels) AS level
+      FROM reporting_template t
+      JOIN reporting_template_metric tm ON tm.template_id = t.id
+      WHERE tm.metric_code = ANY(${codes}::text[]) AND t.period_type = ${spec.periodType}
+    ),
+    unit_state AS (
+      SELECT e.id, e.path, p.period,
+        coalesce(bool_or(v.included), false) AS has_included,
+        coalesce(bool_or(NOT v.included), false) AS has_pending
+      FROM organization e
+      CROSS JOIN periods p
+      LEFT JOIN val v ON v.organization_id = e.id AND v.period = p.period
+      WHERE e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM levels) ${range('e')}
+      GROUP BY e.id, e.path, p.period
+    ),
+    coverage AS (
+      SELECT g.id AS group_id, u.period, count(*) AS expected,
+        count(*) FILTER (WHERE NOT u.has_included AND u.has_pending) AS unapproved,
+        count(*) FILTER (WHERE NOT u.has_included AND NOT u.has_pending) AS missing
+      FROM grp g JOIN unit_state u ON u.path >= g.path AND u.path < g.upper
+      GROUP BY g.id, u.period
+    )
+    SELECT g.id AS organization_id, g.path, p.period,
+      ${main} AS value,
+      ${ratio ? sql`NULL::text[]` : sql`m.qualifiers`} AS qualifiers,
+      ${children} AS children_value,
+      ${ratio ? sql`NULL::text[]` : sql`m.children_qualifiers`} AS children_qualifiers,
+      m.reported, m.reported_qualifier,
+      ${ratio ? sql`n.value` : sql`NULL::numeric`} AS numerator,
+      ${ratio ? sql`n.qualifiers` : sql`NULL::text[]`} AS numerator_qualifiers,
+      ${ratio ? sql`d.value` : sql`NULL::numeric`} AS denominator,
+      ${ratio ? sql`d.qualifiers` : sql`NULL::text[]`} AS denominator_qualifiers,
+      ${ratio ? sql`n.children_value` : sql`NULL::numeric`} AS children_numerator,
+      ${ratio ? sql`n.children_qualifiers` : sql`NULL::text[]`} AS children_numerator_qualifiers,
+      ${ratio ? sql`d.children_value` : sql`NULL::numeric`} AS children_denominator,
+      ${ratio ? sql`d.children_qualifiers` : sql`NULL::text[]`} AS children_denominator_qualifiers,
+      coalesce(c.contributing, 0)::int AS contributing,
+      coalesce(cv.expected, 0)::int AS expected,
+      coalesce(cv.unapproved, 0)::int AS unapproved,
+      coalesce(cv.missing, 0)::int AS missing
+    FROM grp g
+    CROSS JOIN periods p
+    LEFT JOIN agg m ON m.group_id = g.id AND m.period = p.period AND m.metric_code = ${metric.code}
+    LEFT JOIN agg n ON n.group_id = g.id AND n.period = p.period
+      AND n.metric_code = ${metric.numerator_code ?? ''}
+    LEFT JOIN agg d ON d.group_id = g.id AND d.period = p.period
+      AND d.metric_code = ${metric.denominator_code ?? ''}
+    LEFT JOIN contrib c ON c.group_id = g.id AND c.period = p.period
+    LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period
+    ORDER BY g.path, p.ord`;
+}
+
+/** The SQL aggregate a tree rule applies; RATIO parts are sums. */
+function treeFunction(metric: MetricDefinitionRow): RawBuilder<unknown> {
+  const rule = metric.tree_aggregation;
+  switch (rule) {
+    case 'SUM':
+    case 'RATIO':
+      return sql.raw('sum');
+    case 'AVERAGE':
+      return sql.raw('avg');
+    case 'MAX':
+      return sql.raw('max');
+    case 'MIN':
+      return sql.raw('min');
+    case 'LAST':
+    case 'NONE':
+      throw badInput(
+        `${metric.code} is not aggregated over the tree (rule ${rule}): it has no roll-up, ranking or series`,
+        'metric',
+      );
+    default:
+      throw new UnreachableCaseError(rule);
+  }
+}
+
+/** One page of rolled-up rows: the federations at a level inside a subtree, by path. */
+export async function findRollupPage(
+  db: Kysely<Database>,
+  spec: AggregateSpec,
+  level: OrganizationLevel,
+  window: PageWindow,
+): Promise<Page<AggregateRow>> {
+  const result = await aggregateQuery(spec, { kind: 'level', level, window }).execute(db);
+  return toPage(result.rows, window.limit);
+}
+
+/** How many federations sit at a level inside a subtree: the rows a roll-up has. */
+export async function countGroups(
+  db: Kysely<Database>,
+  within: PathRange | null,
+  level: OrganizationLevel,
+): Promise<number> {
+  const range =
+    within === null ? sql`` : sql`AND o.path >= ${within.path} AND o.path < ${within.upper}`;
+  const result = await sql<{ count: number }>`
+    SELECT count(*) AS count FROM organization o
+    WHERE o.level = ${level} AND o.kind = 'FEDERATION' ${range}`.execute(db);
+  return result.rows[0]?.count ?? 0;
+}
+
+export interface RankedRow extends AggregateRow {
+  position: number;
+  rank: number | null;
+  total: string | null;
+  total_qualifiers: Qualifier[] | null;
+  share: string | null;
+  ranked: number;
+}
+
+/**
+ * Ranks the federations at a level by the metric's aggregate, in one statement: competition
+ * ranks with ties (1, 2, 2, 4), units without a value unranked at the end, each unit's share
+ * of the total for SUM metrics. Ratios are ranked by their recomputed, rounded value.
+ */
+export async function findRankingPage(
+  db: Kysely<Database>,
+  spec: AggregateSpec,
+  level: OrganizationLevel,
+  window: PageWindow,
+): Promise<Page<RankedRow>> {
+  const after = window.after === null ? 0 : positionCursor(window.after);
+  const summable = spec.metric.tree_aggregation === 'SUM';
+  const result = await sql<RankedRow>`
+    WITH base AS (${aggregateQuery(spec, { kind: 'level', level, window: null })}),
+    ranked AS (
+      SELECT base.*,
+        row_number() OVER (ORDER BY value DESC NULLS LAST, path)::int AS position,
+        CASE WHEN value IS NOT NULL THEN (rank() OVER (ORDER BY value DESC NULLS LAST))::int END AS rank,
+        ${summable ? sql`sum(value) OVER ()` : sql`NULL::numeric`} AS total,
+        count(value) OVER ()::int AS ranked
+      FROM base
+    )
+    SELECT ranked.*,
+      CASE WHEN total > 0 THEN round(value * 100 / total, ${sql.lit(DECIMAL_PLACES)}) END AS share,
+      ${
+        summable
+          ? sql`(SELECT array_agg(DISTINCT q) FROM base, unnest(base.qualifiers) AS q)`
+          : sql`NULL::text[]`
+      } AS total_qualifiers
+    FROM ranked
+    WHERE position > ${after}
+    ORDER BY position
+    LIMIT ${window.limit + 1}`.execute(db);
+  return toPage(result.rows, window.limit);
+}
+
+export interface SeriesRow extends AggregateRow {
+  previous: string | null;
+  change: string | null;
+  growth_rate: string | null;
+}
+
+/** One unit's aggregate over consecutive periods, with change and growth rate, in one statement. */
+export async function findSeries(
+  db: Kysely<Database>,
+  spec: AggregateSpec,
+  organizationId: number,
+): Promise<SeriesRow[]> {
+  const result = await sql<SeriesRow>`
+    WITH base AS (${aggregateQuery(spec, { kind: 'ids', ids: [organizationId] })}),
+    ordered AS (
+      SELECT base.*, lag(value) OVER (ORDER BY array_position(${spec.periods}::text[], period)) AS previous
+      FROM base
+    )
+    SELECT ordered.*, value - previous AS change,
+      CASE WHEN previous > 0 THEN round((value - previous) * 100 / previous, ${sql.lit(DECIMAL_PLACES)}) END
+        AS growth_rate
+    FROM ordered
+    ORDER BY array_position(${spec.periods}::text[], period)`.execute(db);
+  return result.rows;
+}
+
+function positionCursor(after: string): number {
+  const position = Number(after);
+  if (!Number.isSafeInteger(position) || position < 0) {
+    throw badInput('The cursor does not belong to this list', 'after');
+  }
+  return position;
+}
+
+/** One figure that entered (or, covered by a subtree figure above it, did not enter) a roll-up. */
+export interface ContributionRow {
+  organization_id: number;
+  path: string;
+  metric_code: string;
+  value: string;
+  qualifier: Qualifier;
+  scope: MetricScope;
+  status: SubmissionStatus;
+  submission_id: number;
+  /** Whether the figure is part of the group's value (false: covered by a SUBTREE figure). */
+  counted: boolean;
+  aggregatable: boolean;
+}
+
+export interface ContributionArgs {
+  metricCodes: string[];
+  period: string;
+  statuses: SubmissionStatus[];
+  within: PathRange | null;
+}
+
+/**
+ * One page of the counted figures under each group unit, by path and metric, in one statement;
+ * `counted` tells which of them the group's value adds up (the rest are covered by a SUBTREE
+ * figure at or above them inside the group).
+ */
+export async function findContributionPages(
+  db: Kysely<Database>,
+  groupIds: readonly number[],
+  args: ContributionArgs,
+  window: PageWindow,
+): Promise<Map<number, Page<ContributionRow>>> {
+  const range =
+    args.within === null
+      ? sql``
+      : sql`AND o.path >= ${args.within.path} AND o.path < ${args.within.upper}`;
+  const after = window.after === null ? null : contributionCursor(window.after);
+  const result = await sql<ContributionRow & { scope_key: number }>`
+    WITH val AS (
+      SELECT v.organization_id, o.path, o.depth, v.metric_code, v.value, v.qualifier, v.scope,
+        v.aggregatable, s.status, s.id AS submission_id
+      FROM metric_value v
+      JOIN submission s ON s.id = v.submission_id AND s.status = ANY(${args.statuses}::text[])
+      JOIN organization o ON o.id = v.organization_id
+      WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
+        AND v.period = ${args.period} ${range}
+    ),
+    cover AS (
+      SELECT v.organization_id, v.metric_code, max(a.depth) AS depth
+      FROM val v
+      CROSS JOIN LATERAL unnest(string_to_array(rtrim(v.path, '/'), '/')::int[]) AS anc(id)
+      JOIN val a ON a.organization_id = anc.id AND a.organization_id <> v.organization_id
+        AND a.metric_code = v.metric_code AND a.scope = 'SUBTREE' AND a.aggregatable
+      GROUP BY v.organization_id, v.metric_code
+    )
+    SELECT c.*, k.id AS scope_key
+    FROM organization k
+    CROSS JOIN LATERAL (
+      SELECT v.organization_id, v.path, v.metric_code, v.value, v.qualifier, v.scope, v.status,
+        v.submission_id, v.aggregatable,
+        (v.aggregatable AND coalesce(cv.depth, -1) < k.depth) AS counted
+      FROM val v
+      LEFT JOIN cover cv ON cv.organization_id = v.organization_id AND cv.metric_code = v.metric_code
+      WHERE v.path >= k.path AND v.path < left(k.path, -1) || '0'
+        ${after === null ? sql`` : sql`AND (v.path, v.metric_code) > (${after[0]}, ${after[1]})`}
+      ORDER BY v.path, v.metric_code
+      LIMIT ${window.limit + 1}
+    ) c
+    WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
+  const grouped = new Map<number, ContributionRow[]>();
+  for (const { scope_key, ...row } of result.rows) {
+    grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
+  }
+  return new Map(groupIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+}
+
+export async function countContributions(
+  db: Kysely<Database>,
+  groupIds: readonly number[],
+  args: ContributionArgs,
+): Promise<Map<number, number>> {
+  const result = await sql<{ scope_key: number; count: number }>`
+    SELECT k.id AS scope_key, (
+      SELECT count(*) FROM metric_value v
+      JOIN submission s ON s.id = v.submission_id AND s.status = ANY(${args.statuses}::text[])
+      JOIN organization o ON o.id = v.organization_id
+      WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
+        AND v.period = ${args.period}
+        AND o.path >= k.path AND o.path < left(k.path, -1) || '0'
+    ) AS count
+    FROM organization k WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
+  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+}
+
+/** The cursor of a contribution: its unit's path and metric code. */
+export function contributionSortKey(row: ContributionRow): string {
+  return JSON.stringify([row.path, row.metric_code]);
+}
+
+function contributionCursor(after: string): [string, string] {
+  let key: unknown;
+  try {
+    key = JSON.parse(after);
+  } catch {
+    key = null;
+  }
+  if (
+    !Array.isArray(key) ||
+    key.length !== 2 ||
+    typeof key[0] !== 'string' ||
+    typeof key[1] !== 'string'
+  ) {
+    throw badInput('The cursor does not belong to this list', 'after');
+  }
+  return [key[0], key[1]];
+}
+
+export type CompletenessStatus = 'NOT_STARTED' | SubmissionStatus;
+
+export interface CompletenessRow {
+  organization_id: number;
+  path: string;
+  parent_id: number | null;
+  status: CompletenessStatus;
+  submission_id: number | null;
+  submitted_at: Date | null;
+}
+
+export interface CompletenessTotals {
+  expected: number;
+  not_started: number;
+  draft: number;
+  submitted: number;
+  returned: number;
+  approved: number;
+}
+
+export interface CompletenessSpec {
+  templateId: number;
+  levels: OrganizationLevel[];
+  period: string;
+  within: PathRange | null;
+}
+
+/** Every federation the template expects a report from inside the subtree, with its status. */
+function expectedUnits(spec: CompletenessSpec): RawBuilder<CompletenessRow> {
+  const range =
+    spec.within === null
+      ? sql``
+      : sql`AND e.path >= ${spec.within.path} AND e.path < ${spec.within.upper}`;
+  return sql<CompletenessRow>`
+    SELECT e.id AS organization_id, e.path, e.parent_id,
+      coalesce(s.status, 'NOT_STARTED') AS status, s.id AS submission_id, s.submitted_at
+    FROM organization e
+    LEFT JOIN submission s ON s.organization_id = e.id
+      AND s.template_id = ${spec.templateId} AND s.period = ${spec.period}
+    WHERE e.kind = 'FEDERATION' AND e.level = ANY(${spec.levels}::text[]) ${range}`;
+}
+
+/** The counts by status of the units a template expects, in one statement. */
+export async function findCompletenessTotals(
+  db: Kysely<Database>,
+  spec: CompletenessSpec,
+): Promise<CompletenessTotals> {
+  const result = await sql<CompletenessTotals>`
+    SELECT count(*)::int AS expected,
+      count(*) FILTER (WHERE status = 'NOT_STARTED')::int AS not_started,
+      count(*) FILTER (WHERE status = 'DRAFT')::int AS draft,
+      count(*) FILTER (WHERE status = 'SUBMITTED')::int AS submitted,
+      count(*) FILTER (WHERE status = 'RETURNED')::int AS returned,
+      count(*) FILTER (WHERE status = 'APPROVED')::int AS approved
+    FROM (${expectedUnits(spec)}) u`.execute(db);
+  return result.rows[0]!;
+}
+
+/** One page of the expected units, by path, optionally only those in some statuses. */
+export async function findCompletenessPage(
+  db: Kysely<Database>,
+  spec: CompletenessSpec,
+  statuses: readonly CompletenessStatus[] | null,
+  window: PageWindow,
+): Promise<Page<CompletenessRow>> {
+  const result = await sql<CompletenessRow>`
+    SELECT * FROM (${expectedUnits(spec)}) u
+    WHERE true
+      ${statuses === null ? sql`` : sql`AND u.status = ANY(${[...statuses]}::text[])`}
+      ${window.after === null ? sql`` : sql`AND u.path > ${window.after}`}
+    ORDER BY u.path
+    LIMIT ${window.limit + 1}`.execute(db);
+  return toPage(result.rows, window.limit);
+}
+
+export async function countCompleteness(
+  db: Kysely<Database>,
+  spec: CompletenessSpec,
+  statuses: readonly CompletenessStatus[] | null,
+): Promise<number> {
+  const result = await sql<{ count: number }>`
+    SELECT count(*) AS count FROM (${expectedUnits(spec)}) u
+    ${statuses === null ? sql`` : sql`WHERE u.status = ANY(${[...statuses]}::text[])`}`.execute(db);
+  return result.rows[0]?.count ?? 0;
+}

@@ -1,0 +1,140 @@
+import type { Context } from '../../context.js';
+import type { MetricDefinitionRow, SubmissionStatus } from '../../db/tables.js';
+import { UserError, badInput } from '../../errors.js';
+import { compareDecimal } from '../metric/decimal.js';
+import { requireByReference } from '../organization/organization.reference.js';
+import { subtreeUpperBound } from '../organization/organization.repository.js';
+import { parsePeriod, type Period } from '../period/period.js';
+import type { AggregateRow, PathRange } from './aggregation.repository.js';
+import { combineQualifiers, ratioQualifier } from './aggregation.qualifier.js';
+import type { AggregateNullReason, Explained } from './aggregation.type.js';
+
+/** A series covers at most this many periods (ten years of months). */
+export const MAX_SERIES_PERIODS = 120;
+
+export async function requireMetric(
+  { loaders }: Context,
+  code: string,
+): Promise<MetricDefinitionRow> {
+  const definition = await loaders.metric.definitionByCode.load(code);
+  if (!definition) throw new UserError('NOT_FOUND', `No metric "${code}"`, { field: 'metric' });
+  return definition;
+}
+
+export async function resolveWithin(
+  { loaders }: Context,
+  within: string | null | undefined,
+): Promise<PathRange | null> {
+  if (!within) return null;
+  const row = await requireByReference(loaders.organization, within, 'within');
+  return { path: row.path, upper: subtreeUpperBound(row.path) };
+}
+
+/** Approved figures only, unless the caller asks for submitted ones too. */
+export function countedStatuses(includeSubmitted: boolean | null | undefined): SubmissionStatus[] {
+  return includeSubmitted ? ['APPROVED', 'SUBMITTED'] : ['APPROVED'];
+}
+
+/** Parses an aggregate's period; spans are refused, since reports are per year, quarter or month. */
+export function aggregatePeriod(text: string, field = 'period'): Period {
+  const period = parsePeriod(text, field);
+  if (period.type === 'SPAN' || period.type === 'DAY') {
+    throw badInput(
+      `Aggregates are per year, quarter or month, not per ${period.type.toLowerCase()}`,
+      field,
+    );
+  }
+  return period;
+}
+
+/**
+ * Every period from `from` to `to`, both included, of their common type.
+ *
+ * @example
+ * enumeratePeriods('2019', '2021').map((p) => p.canonical); // ['2019', '2020', '2021']
+ */
+export function enumeratePeriods(fromText: string, toText: string): Period[] {
+  const from = aggregatePeriod(fromText, 'from');
+  const to = aggregatePeriod(toText, 'to');
+  if (from.type !== to.type) {
+    throw badInput(`from and to must be the same kind of period (${from.type}, ${to.type})`, 'to');
+  }
+  if (from.start > to.start) throw badInput('to comes before from', 'to');
+  const periods: Period[] = [];
+  let current = from;
+  while (current.start <= to.start) {
+    if (periods.length === MAX_SERIES_PERIODS) {
+      throw badInput(`A series covers at most ${MAX_SERIES_PERIODS} periods`, 'to');
+    }
+    periods.push(current);
+    current = following(current);
+  }
+  return periods;
+}
+
+function following(period: Period): Period {
+  const year = Number(period.start.slice(0, 4));
+  const month = Number(period.start.slice(5, 7));
+  switch (period.type) {
+    case 'YEAR':
+      return parsePeriod(String(year + 1));
+    case 'QUARTER': {
+      const quarter = (month - 1) / 3 + 1;
+      return parsePeriod(quarter === 4 ? `${year + 1}Q1` : `${year}Q${quarter + 1}`);
+    }
+    case 'MONTH':
+      return parsePeriod(
+        month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`,
+      );
+    default:
+      throw badInput(`Cannot step through ${period.type.toLowerCase()} periods`, 'from');
+  }
+}
+
+/** The value of an aggregate row (or of the units below it) with its qualifier and null reason. */
+export function explain(
+  metric: MetricDefinitionRow,
+  row: AggregateRow,
+  part: 'value' | 'children',
+): Explained {
+  if (metric.tree_aggregation === 'RATIO') {
+    const numerator = part === 'value' ? row.numerator : row.children_numerator;
+    const denominator = part === 'value' ? row.denominator : row.children_denominator;
+    const value = part === 'value' ? row.value : row.children_value;
+    const qualifier = ratioQualifier(
+      part === 'value' ? row.numerator_qualifiers : row.children_numerator_qualifiers,
+      part === 'value' ? row.denominator_qualifiers : row.children_denominator_qualifiers,
+    );
+    return {
+      value,
+      qualifier,
+      reason: value === null ? ratioReason(numerator, denominator) : null,
+    };
+  }
+  const value = part === 'value' ? row.value : row.children_value;
+  const qualifiers = part === 'value' ? row.qualifiers : row.children_qualifiers;
+  return {
+    value,
+    qualifier: combineQualifiers(qualifiers),
+    reason: value === null ? 'NO_DATA' : null,
+  };
+}
+
+function ratioReason(numerator: string | null, denominator: string | null): AggregateNullReason {
+  if (numerator === null && denominator === null) return 'NO_DATA';
+  if (denominator === null) return 'DENOMINATOR_MISSING';
+  if (compareDecimal(denominator, '0') === 0) return 'DENOMINATOR_ZERO';
+  return 'NUMERATOR_MISSING';
+}
+
+/** Why a series point has no growth rate, when it has none. */
+export function growthReason(
+  value: string | null,
+  previous: string | null,
+  growthRate: string | null,
+): AggregateNullReason | null {
+  if (growthRate !== null) return null;
+  if (value === null) return 'NO_DATA';
+  if (previous === null) return 'PREVIOUS_MISSING';
+  return 'PREVIOUS_ZERO';
+}

@@ -1,0 +1,379 @@
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Field, Float, Int, InterfaceType, ObjectType } from 'type-graphql';
+import { connectionType } from '../../graph/connection.type.js';
+import type { ConnectionSource } from '../../graph/pagination.js';
+import { DecimalScalar } from '../../graph/decimal.scalar.js';
+import { codeEnum } from '../../graph/enum.js';
+import { MetricDefinition, MetricScopeEnum, QualifierEnum } from '../metric/metric.type.js';
+import type { MetricScope, Qualifier, SubmissionStatus } from '../../db/tables.js';
+import { Period } from '../period/period.type.js';
+import { ReportingTemplate, SubmissionStatusEnum } from '../submission/submission.type.js';
+import type {
+  AggregateRow,
+  CompletenessRow,
+  CompletenessSpec,
+  CompletenessStatus,
+  ContributionArgs,
+  ContributionRow,
+  RankedRow,
+} from './aggregation.repository.js';
+
+export const AGGREGATE_NULL_REASONS = [
+  'NO_DATA',
+  'NUMERATOR_MISSING',
+  'DENOMINATOR_MISSING',
+  'DENOMINATOR_ZERO',
+  'PREVIOUS_MISSING',
+  'PREVIOUS_ZERO',
+] as const;
+export type AggregateNullReason = (typeof AGGREGATE_NULL_REASONS)[number];
+
+export const AggregateNullReasonEnum = codeEnum(
+  AGGREGATE_NULL_REASONS,
+  'AggregateNullReason',
+  'Why an aggregate is null: no counted figure (NO_DATA); a ratio missing a part or dividing by zero; a growth rate without a previous value or from zero. Never a guess.',
+);
+
+export const COMPLETENESS_STATUSES = [
+  'NOT_STARTED',
+  'DRAFT',
+  'SUBMITTED',
+  'RETURNED',
+  'APPROVED',
+] as const;
+
+export const CompletenessStatusEnum = codeEnum(
+  COMPLETENESS_STATUSES,
+  'CompletenessStatus',
+  'Where an expected report stands: NOT_STARTED (no submission yet) or its submission’s status.',
+);
+
+@ObjectType({
+  description:
+    'Whose figures an aggregate holds. expected: the federations the templates holding the metric expect a report from; contributing: units (expected or not) whose counted figures entered it; unapproved: expected units whose figures wait for approval; missing: expected units with no figure at all. expected = expected units contributing + unapproved + missing.',
+})
+export class Coverage {
+  @Field(() => Int)
+  expected!: number;
+
+  @Field(() => Int)
+  contributing!: number;
+
+  @Field(() => Int)
+  missing!: number;
+
+  @Field(() => Int)
+  unapproved!: number;
+}
+
+/** The arguments a row's contributions are read with. */
+export interface ContributionSource {
+  groupId: number;
+  args: ContributionArgs;
+}
+
+@InterfaceType('Aggregate', {
+  description:
+    'An aggregated figure, explained: the value, how exact it is, why it is null if it is, a ratio’s parts, and whose figures it holds.',
+})
+export abstract class AggregateValue {
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'The aggregate, exact (ratios and averages rounded to 4 places); null with a reason.',
+  })
+  value: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'The value as a float, for charts.' })
+  valueFloat: number | null;
+
+  @Field(() => QualifierEnum, {
+    description: 'AT_LEAST when a part is AT_LEAST, and so on (docs/reporting.md).',
+  })
+  qualifier: Qualifier;
+
+  @Field(() => AggregateNullReasonEnum, { nullable: true })
+  reason: AggregateNullReason | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'For a ratio: the sum of numerators.',
+  })
+  numerator: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'For a ratio: the sum of denominators.',
+  })
+  denominator: string | null;
+
+  @Field(() => Coverage)
+  coverage: Coverage;
+
+  constructor(explained: Explained, row: AggregateRow) {
+    this.value = explained.value;
+    this.valueFloat = explained.value === null ? null : Number(explained.value);
+    this.qualifier = explained.qualifier;
+    this.reason = explained.reason;
+    this.numerator = row.numerator;
+    this.denominator = row.denominator;
+    this.coverage = {
+      expected: row.expected,
+      contributing: row.contributing,
+      missing: row.missing,
+      unapproved: row.unapproved,
+    };
+  }
+}
+
+export interface Explained {
+  value: string | null;
+  qualifier: Qualifier;
+  reason: AggregateNullReason | null;
+}
+
+@ObjectType({
+  implements: AggregateValue,
+  description: 'A metric aggregated over one unit’s subtree.',
+})
+export class RollupRow extends AggregateValue {
+  @Field(() => Period)
+  period: Period;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'The unit’s own figure for its whole subtree (scope SUBTREE), if it reported one; `value` then uses it as it is.',
+  })
+  reported: string | null;
+
+  @Field(() => QualifierEnum, { nullable: true })
+  reportedQualifier: Qualifier | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'The same aggregate over the units below only (for a ratio, recomputed from their parts): beside `reported`, it shows a reviewer the gap.',
+  })
+  sumOfChildren: string | null;
+
+  @Field(() => QualifierEnum, { nullable: true })
+  sumOfChildrenQualifier: Qualifier | null;
+
+  readonly row: AggregateRow;
+  readonly contributionSource: ContributionSource;
+
+  constructor(
+    explained: Explained,
+    children: Explained,
+    row: AggregateRow,
+    period: Period,
+    args: ContributionArgs,
+  ) {
+    super(explained, row);
+    this.row = row;
+    this.period = period;
+    this.reported = row.reported;
+    this.reportedQualifier = row.reported_qualifier;
+    this.sumOfChildren = children.value;
+    this.sumOfChildrenQualifier = children.value === null ? null : children.qualifier;
+    this.contributionSource = { groupId: row.organization_id, args };
+  }
+}
+
+export const RollupConnection = connectionType(RollupRow, 'Rollup');
+
+@ObjectType({ description: 'One figure under a roll-up row, and whether the row’s value adds it.' })
+export class Contribution {
+  @Field(() => String, { description: 'The metric (for a ratio: its numerator or denominator).' })
+  metric: string;
+
+  @Field(() => DecimalScalar)
+  value: string;
+
+  @Field(() => QualifierEnum)
+  qualifier: Qualifier;
+
+  @Field(() => MetricScopeEnum)
+  scope: MetricScope;
+
+  @Field(() => SubmissionStatusEnum)
+  status: SubmissionStatus;
+
+  @Field(() => Boolean, {
+    description:
+      'True when the row’s value adds this figure; false when a SUBTREE figure at or above it already includes it (or it is a stored percentage, recomputed from its parts).',
+  })
+  counted: boolean;
+
+  readonly row: ContributionRow;
+
+  constructor(row: ContributionRow) {
+    this.row = row;
+    this.metric = row.metric_code;
+    this.value = row.value;
+    this.qualifier = row.qualifier;
+    this.scope = row.scope;
+    this.status = row.status;
+    this.counted = row.counted;
+  }
+}
+
+export const ContributionConnection = connectionType(Contribution, 'Contribution');
+
+@ObjectType({ implements: AggregateValue, description: 'One unit’s place in a ranking.' })
+export class RankingEntry extends AggregateValue {
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Competition rank with ties (1, 2, 2, 4); null for units without a value.',
+  })
+  rank: number | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'Percent of the total of the ranked units (SUM metrics only), rounded half away from zero to 4 places.',
+  })
+  shareOfTotal: string | null;
+
+  readonly row: RankedRow;
+
+  constructor(explained: Explained, row: RankedRow, rank: number | null, share: string | null) {
+    super(explained, row);
+    this.row = row;
+    this.rank = rank;
+    this.shareOfTotal = share;
+  }
+}
+
+export const RankingEntryConnection = connectionType(RankingEntry, 'RankingEntry');
+
+@ObjectType({ description: 'Units of one level ranked by a metric.' })
+export class Ranking {
+  @Field(() => MetricDefinition)
+  metric!: MetricDefinition;
+
+  @Field(() => Period)
+  period!: Period;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'The sum over the ranked units (SUM metrics only).',
+  })
+  total!: string | null;
+
+  @Field(() => QualifierEnum, { nullable: true })
+  totalQualifier!: Qualifier | null;
+
+  @Field(() => Int, { description: 'How many units have a value and so a rank.' })
+  ranked!: number;
+
+  @Field(() => RankingEntryConnection, { description: 'Best first; units without a value last.' })
+  entries!: ConnectionSource<RankingEntry>;
+}
+
+@ObjectType({
+  implements: AggregateValue,
+  description: 'One period of a series, with its change from the previous one.',
+})
+export class SeriesPoint extends AggregateValue {
+  @Field(() => Period)
+  period: Period;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'value − the previous period’s value, exact (percentage points for a ratio).',
+  })
+  change: string | null;
+
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description:
+      'change ÷ previous value × 100, rounded half away from zero to 4 places; null with growthReason.',
+  })
+  growthRate: string | null;
+
+  @Field(() => AggregateNullReasonEnum, { nullable: true })
+  growthReason: AggregateNullReason | null;
+
+  constructor(
+    explained: Explained,
+    row: AggregateRow,
+    period: Period,
+    change: string | null,
+    growthRate: string | null,
+    growthReason: AggregateNullReason | null,
+  ) {
+    super(explained, row);
+    this.period = period;
+    this.change = change;
+    this.growthRate = growthRate;
+    this.growthReason = growthReason;
+  }
+}
+
+@ObjectType({ description: 'How many expected reports are in each status.' })
+export class CompletenessTotals {
+  @Field(() => Int)
+  expected!: number;
+
+  @Field(() => Int, { description: 'Not submitted: not started or still a draft.' })
+  missing!: number;
+
+  @Field(() => Int, { description: 'Of the missing, those with a draft.' })
+  draft!: number;
+
+  @Field(() => Int, { description: 'Submitted and awaiting review.' })
+  submitted!: number;
+
+  @Field(() => Int)
+  returned!: number;
+
+  @Field(() => Int)
+  approved!: number;
+}
+
+@ObjectType({ description: 'One expected report: who, its status, when submitted, how late.' })
+export class CompletenessUnit {
+  @Field(() => CompletenessStatusEnum)
+  status: CompletenessStatus;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When last submitted.' })
+  submittedAt: Date | null;
+
+  @Field(() => Int, {
+    description:
+      'Days past the due date: when submitted, at submission; if not, up to today (China time). 0 when on time.',
+  })
+  daysLate: number;
+
+  readonly row: CompletenessRow;
+
+  constructor(row: CompletenessRow, daysLate: number) {
+    this.row = row;
+    this.status = row.status;
+    this.submittedAt =
+      row.status === 'NOT_STARTED' || row.status === 'DRAFT' ? null : row.submitted_at;
+    this.daysLate = daysLate;
+  }
+}
+
+export const CompletenessUnitConnection = connectionType(CompletenessUnit, 'CompletenessUnit');
+
+@ObjectType({ description: 'Who has reported for a template and period inside a subtree.' })
+export class Completeness {
+  /** What the units list is read with. */
+  spec!: CompletenessSpec;
+
+  @Field(() => ReportingTemplate)
+  template!: ReportingTemplate;
+
+  @Field(() => Period)
+  period!: Period;
+
+  @Field(() => String, { description: 'The last day to submit on time, YYYY-MM-DD.' })
+  dueDate!: string;
+
+  @Field(() => CompletenessTotals)
+  totals!: CompletenessTotals;
+}

@@ -1,0 +1,44 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { boundedList } from '../../graph/complexity.js';
+import { Organization } from '../organization/organization.type.js';
+import { Liaison, LiaisonAssignment } from './liaison.type.js';
+
+@Resolver(() => LiaisonAssignment)
+export class LiaisonAssignmentResolver {
+  @FieldResolver(() => Organization, { description: 'The federation whose leader is assigned.' })
+  async organization(
+    @Root() assignment: LiaisonAssignment,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organization> {
+    const row = await loaders.organization.byId.load(assignment.row.organization_id);
+    return new Organization(row!);
+  }
+
+  @FieldResolver(() => [Organization], {
+    description: 'The counties and zones assigned.',
+    complexity: boundedList(5),
+  })
+  async counties(
+    @Root() assignment: LiaisonAssignment,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organization[]> {
+    const links = await loaders.liaison.countyIds.load(assignment.row.id);
+    const rows = await loaders.organization.byId.loadMany(
+      links.map((link) => link.organization_id),
+    );
+    return rows.flatMap((row) => (row && !(row instanceof Error) ? [new Organization(row)] : []));
+  }
+
+  @FieldResolver(() => [Liaison], { complexity: boundedList(5) })
+  async liaisons(
+    @Root() assignment: LiaisonAssignment,
+    @Ctx() { loaders }: Context,
+  ): Promise<Liaison[]> {
+    const [rows, organization] = await Promise.all([
+      loaders.liaison.liaisons.load(assignment.row.id),
+      loaders.organization.byId.load(assignment.row.organization_id),
+    ]);
+    return rows.map((row) => new Liaison(row, organization!));
+  }
+}

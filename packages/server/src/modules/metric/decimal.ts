@@ -1,0 +1,62 @@
+/**
+ * Exact decimal arithmetic on strings, for the few places that must reason about a figure in
+ * JavaScript (validation, unit conversion). Figures never pass through a float: the database
+ * keeps them as numeric, and this code works on scaled BigInts.
+ */
+
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/** Whether text is a plain decimal number: optional minus, digits, optional fraction. */
+export function isDecimal(text: string): boolean {
+  return DECIMAL.test(text);
+}
+
+/**
+ * The canonical form of a decimal: no leading zeros, no trailing fractional zeros, no "-0".
+ *
+ * @example
+ * normalizeDecimal('033.910'); // '33.91'
+ */
+export function normalizeDecimal(text: string): string {
+  const { units, scale } = toScaled(text);
+  return fromScaled(units, scale);
+}
+
+/** -1, 0 or 1 as a is less than, equal to or greater than b. */
+export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
+  const left = toScaled(a);
+  const right = toScaled(b);
+  const scale = Math.max(left.scale, right.scale);
+  const x = left.units * 10n ** BigInt(scale - left.scale);
+  const y = right.units * 10n ** BigInt(scale - right.scale);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The exact product of two decimals, normalized. */
+export function multiplyDecimal(a: string, b: string): string {
+  const left = toScaled(a);
+  const right = toScaled(b);
+  return fromScaled(left.units * right.units, left.scale + right.scale);
+}
+
+/** Whether the decimal has no fractional part. */
+export function isWholeDecimal(text: string): boolean {
+  return !normalizeDecimal(text).includes('.');
+}
+
+function toScaled(text: string): { units: bigint; scale: number } {
+  const match = DECIMAL.exec(text);
+  if (!match) throw new RangeError(`not a decimal: ${JSON.stringify(text)}`);
+  const [, sign, whole, fraction = ''] = match;
+  const units = BigInt(`${whole}${fraction}`);
+  return { units: sign === '-' ? -units : units, scale: fraction.length };
+}
+
+function fromScaled(units: bigint, scale: number): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
+  const text = fraction ? `${whole}.${fraction}` : whole;
+  return negative && text !== '0' ? `-${text}` : text;
+}

@@ -1,0 +1,146 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type {
+  Database,
+  MetricDefinitionRow,
+  MetricScope,
+  MetricValueRow,
+} from '../../db/tables.js';
+import { badInput } from '../../errors.js';
+import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+
+export interface MetricValueFilter {
+  metric?: string | null;
+  /** Only values whose period lies inside these days. */
+  within?: { start: string; end: string } | null;
+  scope?: MetricScope | null;
+}
+
+type KeyedRow = MetricValueRow & { scope_key: number };
+
+export async function findAllDefinitions(db: Kysely<Database>): Promise<MetricDefinitionRow[]> {
+  return db.selectFrom('metric_definition').selectAll().orderBy('code').execute();
+}
+
+export async function findDefinitions(
+  db: Kysely<Database>,
+  codes: readonly string[],
+): Promise<MetricDefinitionRow[]> {
+  if (codes.length === 0) return [];
+  return db
+    .selectFrom('metric_definition')
+    .selectAll()
+    .where('code', 'in', [...codes])
+    .execute();
+}
+
+export async function findValuesByIds(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<MetricValueRow[]> {
+  if (ids.length === 0) return [];
+  const result = await sql<MetricValueRow>`
+    SELECT * FROM metric_value v
+    WHERE v.id = ANY(${[...ids]}::int[]) ${NOT_IN_UNSUBMITTED_REPORT}`.execute(db);
+  return result.rows;
+}
+
+/** The figures each activity produced, in catalogue and period order. */
+export async function findValuesByActivities(
+  db: Kysely<Database>,
+  activityIds: readonly number[],
+): Promise<MetricValueRow[]> {
+  if (activityIds.length === 0) return [];
+  return db
+    .selectFrom('metric_value')
+    .selectAll()
+    .where('activity_id', 'in', [...activityIds])
+    .orderBy('metric_code')
+    .orderBy('period_start')
+    .orderBy('id')
+    .execute();
+}
+
+/** The sort key of a figure in an organization's list, and the cursor built from it. */
+export function valueSortKey(row: MetricValueRow): string {
+  return JSON.stringify([row.metric_code, row.period_start, row.id]);
+}
+
+/**
+ * One page of each key organization's figures, in one statement: a lateral subquery per
+ * organization walks the (organization_id, metric_code, period_start, id) index.
+ */
+export async function findValuePages(
+  db: Kysely<Database>,
+  organizationIds: readonly number[],
+  filter: MetricValueFilter,
+  window: PageWindow,
+): Promise<Map<number, Page<MetricValueRow>>> {
+  const after = afterCondition(window.after);
+  const result = await sql<KeyedRow>`
+    SELECT v.*, k.id AS scope_key
+    FROM unnest(${[...organizationIds]}::int[]) AS k(id)
+    CROSS JOIN LATERAL (
+      SELECT * FROM metric_value v
+      WHERE v.organization_id = k.id ${filterConditions(filter)} ${after}
+      ORDER BY v.metric_code, v.period_start, v.id
+      LIMIT ${window.limit + 1}
+    ) v`.execute(db);
+  const grouped = new Map<number, MetricValueRow[]>();
+  for (const { scope_key, ...row } of result.rows) {
+    grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
+  }
+  return new Map(organizationIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+}
+
+export async function countValues(
+  db: Kysely<Database>,
+  organizationIds: readonly number[],
+  filter: MetricValueFilter,
+): Promise<Map<number, number>> {
+  const result = await sql<{ scope_key: number; count: number }>`
+    SELECT k.id AS scope_key, (
+      SELECT count(*) FROM metric_value v
+      WHERE v.organization_id = k.id ${filterConditions(filter)}
+    ) AS count
+    FROM unnest(${[...organizationIds]}::int[]) AS k(id)`.execute(db);
+  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+}
+
+/**
+ * A figure of a report that is still a draft or was returned is internal to the report (read
+ * through Submission.values by those who may); lists of figures show the rest.
+ */
+const NOT_IN_UNSUBMITTED_REPORT = sql`AND (v.submission_id IS NULL OR EXISTS (
+  SELECT 1 FROM submission s WHERE s.id = v.submission_id AND s.status IN ('SUBMITTED', 'APPROVED')))`;
+
+function filterConditions(filter: MetricValueFilter): RawBuilder<unknown> {
+  const conditions: RawBuilder<unknown>[] = [NOT_IN_UNSUBMITTED_REPORT];
+  if (filter.metric) conditions.push(sql`AND v.metric_code = ${filter.metric}`);
+  if (filter.within) {
+    conditions.push(
+      sql`AND v.period_start >= ${filter.within.start}::date AND v.period_end <= ${filter.within.end}::date`,
+    );
+  }
+  if (filter.scope) conditions.push(sql`AND v.scope = ${filter.scope}`);
+  return sql.join(conditions, sql` `);
+}
+
+function afterCondition(after: string | null): RawBuilder<unknown> {
+  if (after === null) return sql``;
+  let key: unknown;
+  try {
+    key = JSON.parse(after);
+  } catch {
+    key = null;
+  }
+  if (
+    !Array.isArray(key) ||
+    key.length !== 3 ||
+    typeof key[0] !== 'string' ||
+    typeof key[1] !== 'string' ||
+    !Number.isSafeInteger(key[2])
+  ) {
+    throw badInput('The cursor does not belong to this list', 'after');
+  }
+  return sql`AND (v.metric_code, v.period_start, v.id) > (${key[0]}, ${key[1]}::date, ${key[2]}::int)`;
+}

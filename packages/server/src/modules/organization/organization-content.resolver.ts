@@ -1,0 +1,114 @@
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import type { MetricScope } from '../../db/tables.js';
+import { badInput } from '../../errors.js';
+import { boundedList } from '../../graph/complexity.js';
+import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
+import { ActivityFilter } from '../activity/activity.input.js';
+import { activityQuery } from '../activity/activity.query.js';
+import { Activity, ActivityConnection } from '../activity/activity.type.js';
+import { Honor } from '../honor/honor.type.js';
+import { LiaisonAssignment } from '../liaison/liaison.type.js';
+import { valueSortKey, type MetricValueFilter } from '../metric/metric.repository.js';
+import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
+import { parsePeriod } from '../period/period.js';
+import { Programme } from '../programme/programme.type.js';
+import { WorkPlan } from '../work-plan/work-plan.type.js';
+import { Organization } from './organization.type.js';
+
+/** What a unit did and reported: its activities, figures, programmes, honours and plans. */
+@Resolver(() => Organization)
+export class OrganizationContentResolver {
+  @FieldResolver(() => ActivityConnection, {
+    description: 'Activities the unit organized or co-organized, in load order.',
+  })
+  async activities(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => ActivityFilter, { nullable: true }) filter?: ActivityFilter | null,
+  ): Promise<ConnectionSource<Activity>> {
+    const window = pageWindow(page);
+    const query = activityQuery(filter);
+    const id = organization.row.id;
+    const result = await loaders.activity.pages.load({ id, args: { query, window } });
+    return new ConnectionSource(
+      result.rows.map((row) => new Activity(row)),
+      (activity) => String(activity.row.id),
+      result.hasNextPage,
+      () => loaders.activity.counts.load({ id, args: query }),
+    );
+  }
+
+  @FieldResolver(() => MetricValueConnection, {
+    description:
+      "The unit's figures, by metric and period. `period` keeps the figures whose period lies inside it (2020 keeps 2020 and 2020-07, not 2019/2021); `scope` keeps the unit's own work (SELF) or its whole-subtree totals (SUBTREE).",
+  })
+  async metricValues(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('metric', () => String, { nullable: true, description: 'A metric code.' })
+    metric?: string | null,
+    @Arg('period', () => String, { nullable: true }) period?: string | null,
+    @Arg('scope', () => MetricScopeEnum, { nullable: true }) scope?: MetricScope | null,
+  ): Promise<ConnectionSource<MetricValue>> {
+    const window = pageWindow(page);
+    if (metric != null && !(await loaders.metric.definitionByCode.load(metric))) {
+      throw badInput(`Unknown metric "${metric}"`, 'metric');
+    }
+    const parsed = period != null ? parsePeriod(period, 'period') : null;
+    const filter: MetricValueFilter = {
+      metric: metric ?? null,
+      within: parsed && { start: parsed.start, end: parsed.end },
+      scope: scope ?? null,
+    };
+    const id = organization.row.id;
+    const result = await loaders.metric.valuePages.load({ id, args: { filter, window } });
+    return new ConnectionSource(
+      result.rows.map((row) => new MetricValue(row)),
+      (value) => valueSortKey(value.row),
+      result.hasNextPage,
+      () => loaders.metric.valueCounts.load({ id, args: filter }),
+    );
+  }
+
+  @FieldResolver(() => [Programme], { description: 'Programmes and brands the unit runs.' })
+  async programmes(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+  ): Promise<Programme[]> {
+    const rows = await loaders.programme.byOrganization.load(organization.row.id);
+    return rows.map((row) => new Programme(row));
+  }
+
+  @FieldResolver(() => [Honor], { description: 'Awards the unit received, oldest first.' })
+  async honors(@Root() organization: Organization, @Ctx() { loaders }: Context): Promise<Honor[]> {
+    const rows = await loaders.honor.byRecipient.load(organization.row.id);
+    return rows.map((row) => new Honor(row));
+  }
+
+  @FieldResolver(() => [WorkPlan], {
+    description: "The unit's work plans, oldest first.",
+    complexity: boundedList(5),
+  })
+  async workPlans(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+  ): Promise<WorkPlan[]> {
+    const rows = await loaders.workPlan.byOrganization.load(organization.row.id);
+    return rows.map((row) => new WorkPlan(row));
+  }
+
+  @FieldResolver(() => [LiaisonAssignment], {
+    complexity: boundedList(10),
+    description: "Assignments of the unit's leadership members to the counties below it.",
+  })
+  async liaisonAssignments(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+  ): Promise<LiaisonAssignment[]> {
+    const rows = await loaders.liaison.assignmentsByOrganization.load(organization.row.id);
+    return rows.map((row) => new LiaisonAssignment(row));
+  }
+}

@@ -1,0 +1,68 @@
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { Database, OrganizationRow } from '../../db/tables.js';
+import { groupedLoader } from '../../graph/grouped-loader.js';
+import type { Page, PageWindow } from '../../graph/pagination.js';
+import {
+  countRelated,
+  findAncestors,
+  findByCodes,
+  findByIds,
+  findPages,
+  type OrganizationFilter,
+  type Relation,
+} from './organization.repository.js';
+
+export interface RelatedArgs {
+  relation: Relation;
+  filter: OrganizationFilter;
+}
+
+export type OrganizationLoaders = ReturnType<typeof createOrganizationLoaders>;
+
+export function createOrganizationLoaders(db: Kysely<Database>) {
+  const byId = new DataLoader<number, OrganizationRow | null>(async (ids) => {
+    const rows = await findByIds(db, ids);
+    const found = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  // Every row any loader fetches is primed into byId, so `parent` of a fetched child costs
+  // nothing when the parent was fetched too.
+  const prime = (rows: Iterable<OrganizationRow>) => {
+    for (const row of rows) byId.prime(row.id, row);
+  };
+
+  const byCode = new DataLoader<string, OrganizationRow | null>(async (codes) => {
+    const rows = await findByCodes(db, codes);
+    prime(rows);
+    const found = new Map(rows.map((row) => [row.code, row]));
+    return codes.map((code) => found.get(code) ?? null);
+  });
+
+  const ancestors = new DataLoader<number, OrganizationRow[]>(async (ids) => {
+    const rows = await findAncestors(db, ids);
+    const grouped = new Map<number, OrganizationRow[]>();
+    for (const { scope_key, ...row } of rows) {
+      grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
+    }
+    prime([...grouped.values()].flat());
+    return ids.map((id) => grouped.get(id) ?? []);
+  });
+
+  const pages = groupedLoader<RelatedArgs & { window: PageWindow }, Page<OrganizationRow>>(
+    async (ids, { relation, filter, window }) => {
+      const result = await findPages(db, relation, ids, filter, window);
+      prime([...result.values()].flatMap((page) => page.rows));
+      return result;
+    },
+    () => ({ rows: [], hasNextPage: false }),
+  );
+
+  const counts = groupedLoader<RelatedArgs, number>(
+    (ids, { relation, filter }) => countRelated(db, relation, ids, filter),
+    () => 0,
+  );
+
+  return { byId, byCode, ancestors, pages, counts, prime };
+}

@@ -1,0 +1,173 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type {
+  Database,
+  OrganizationKind,
+  OrganizationLevel,
+  OrganizationRow,
+} from '../../db/tables.js';
+import { UnreachableCaseError } from '../../unreachable.js';
+import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+
+export interface OrganizationFilter {
+  level?: OrganizationLevel | null;
+  kind?: OrganizationKind | null;
+  /** A substring of the name, matched with the trigram index. */
+  search?: string | null;
+}
+
+/** Which organizations a batched page or count ranges over, relative to each key organization. */
+export type Relation = 'children' | 'descendants';
+
+type KeyedRow = OrganizationRow & { scope_key: number };
+
+export async function findByIds(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<OrganizationRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('organization')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+export async function findByCodes(
+  db: Kysely<Database>,
+  codes: readonly string[],
+): Promise<OrganizationRow[]> {
+  if (codes.length === 0) return [];
+  return db
+    .selectFrom('organization')
+    .selectAll()
+    .where('code', 'in', [...codes])
+    .execute();
+}
+
+/** Ancestors of each organization (root first) in one statement, read off the materialized path. */
+export async function findAncestors(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<KeyedRow[]> {
+  const result = await sql<KeyedRow>`
+    SELECT a.*, o.id AS scope_key
+    FROM organization o
+    CROSS JOIN LATERAL unnest(string_to_array(rtrim(o.path, '/'), '/')::int[]) AS ancestor(id)
+    JOIN organization a ON a.id = ancestor.id AND a.id <> o.id
+    WHERE o.id = ANY(${[...ids]}::int[])
+    ORDER BY o.id, a.depth`.execute(db);
+  return result.rows;
+}
+
+/**
+ * One page of children or descendants for each key organization, in one statement: a lateral
+ * subquery per key walks the (parent_id, path) or (level, path) index in path order.
+ */
+export async function findPages(
+  db: Kysely<Database>,
+  relation: Relation,
+  keyIds: readonly number[],
+  filter: OrganizationFilter,
+  window: PageWindow,
+): Promise<Map<number, Page<OrganizationRow>>> {
+  const after = window.after === null ? sql`` : sql`AND o.path > ${window.after}`;
+  const result = await sql<KeyedRow>`
+    SELECT o.*, k.id AS scope_key
+    FROM organization k
+    CROSS JOIN LATERAL (
+      SELECT * FROM organization o
+      WHERE ${relationCondition(relation)} ${filterConditions(filter)} ${after}
+      ORDER BY o.path
+      LIMIT ${window.limit + 1}
+    ) o
+    WHERE k.id = ANY(${[...keyIds]}::int[])`.execute(db);
+  const grouped = groupByKey(result.rows);
+  return new Map(keyIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+}
+
+/** How many children or descendants match, for each key organization, in one statement. */
+export async function countRelated(
+  db: Kysely<Database>,
+  relation: Relation,
+  keyIds: readonly number[],
+  filter: OrganizationFilter,
+): Promise<Map<number, number>> {
+  const result = await sql<{ scope_key: number; count: number }>`
+    SELECT k.id AS scope_key, (
+      SELECT count(*) FROM organization o
+      WHERE ${relationCondition(relation)} ${filterConditions(filter)}
+    ) AS count
+    FROM organization k
+    WHERE k.id = ANY(${[...keyIds]}::int[])`.execute(db);
+  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+}
+
+/** The root list: every organization matching the filter, inside one subtree if given. */
+export async function findPage(
+  db: Kysely<Database>,
+  within: OrganizationRow | null,
+  filter: OrganizationFilter,
+  window: PageWindow,
+): Promise<Page<OrganizationRow>> {
+  const after = window.after === null ? sql`` : sql`AND o.path > ${window.after}`;
+  const result = await sql<OrganizationRow>`
+    SELECT o.* FROM organization o
+    WHERE true ${withinCondition(within)} ${filterConditions(filter)} ${after}
+    ORDER BY o.path
+    LIMIT ${window.limit + 1}`.execute(db);
+  return toPage(result.rows, window.limit);
+}
+
+export async function countAll(
+  db: Kysely<Database>,
+  within: OrganizationRow | null,
+  filter: OrganizationFilter,
+): Promise<number> {
+  const result = await sql<{ count: number }>`
+    SELECT count(*) AS count FROM organization o
+    WHERE true ${withinCondition(within)} ${filterConditions(filter)}`.execute(db);
+  return result.rows[0]?.count ?? 0;
+}
+
+/** The exclusive upper bound of a subtree's paths: the path's final '/' raised to '0'. */
+export function subtreeUpperBound(path: string): string {
+  return `${path.slice(0, -1)}0`;
+}
+
+function relationCondition(relation: Relation): RawBuilder<unknown> {
+  switch (relation) {
+    case 'children':
+      return sql`o.parent_id = k.id`;
+    case 'descendants':
+      return sql`o.path > k.path AND o.path < left(k.path, -1) || '0'`;
+    default:
+      throw new UnreachableCaseError(relation);
+  }
+}
+
+function withinCondition(within: OrganizationRow | null): RawBuilder<unknown> {
+  if (within === null) return sql``;
+  return sql`AND o.path >= ${within.path} AND o.path < ${subtreeUpperBound(within.path)}`;
+}
+
+function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {
+  const conditions: RawBuilder<unknown>[] = [];
+  if (filter.level) conditions.push(sql`AND o.level = ${filter.level}`);
+  if (filter.kind) conditions.push(sql`AND o.kind = ${filter.kind}`);
+  if (filter.search) conditions.push(sql`AND o.name LIKE ${`%${escapeLike(filter.search)}%`}`);
+  return conditions.length === 0 ? sql`` : sql.join(conditions, sql` `);
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function groupByKey(rows: KeyedRow[]): Map<number, OrganizationRow[]> {
+  const grouped = new Map<number, OrganizationRow[]>();
+  for (const { scope_key, ...row } of rows) {
+    const list = grouped.get(scope_key) ?? [];
+    list.push(row);
+    grouped.set(scope_key, list);
+  }
+  return grouped;
+}

@@ -1,0 +1,165 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../context.js';
+import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../../db/tables.js';
+import { badInput } from '../../errors.js';
+import { boundedList } from '../../graph/complexity.js';
+import { fromGlobalIdOf } from '../../graph/global-id.js';
+import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
+import { OrganizationFilter, RelatedOrganizationFilter } from './organization.input.js';
+import type { RelatedArgs } from './organization.loaders.js';
+import { requireByReference } from './organization.reference.js';
+import { countAll, findPage } from './organization.repository.js';
+import {
+  Organization,
+  OrganizationConnection,
+  OrganizationLevelEnum,
+} from './organization.type.js';
+
+const bySortKey = (organization: Organization) => organization.row.path;
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @Query(() => Organization, {
+    nullable: true,
+    description: 'One organization by id or by division code (exactly one of the two).',
+  })
+  async organization(
+    @Ctx() { loaders }: Context,
+    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('code', () => String, { nullable: true }) code?: string | null,
+  ): Promise<Organization | null> {
+    if ((id == null) === (code == null)) throw badInput('Give exactly one of id and code', 'id');
+    const row =
+      id != null
+        ? await loaders.organization.byId.load(fromGlobalIdOf('Organization', id))
+        : await loaders.organization.byCode.load(code!);
+    return row ? new Organization(row) : null;
+  }
+
+  @Query(() => OrganizationConnection, {
+    description: 'All organizations, in tree order, filtered.',
+  })
+  async organizations(
+    @Ctx() { db, loaders }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => OrganizationFilter, { nullable: true }) filter?: OrganizationFilter | null,
+  ): Promise<ConnectionSource<Organization>> {
+    const window = pageWindow(page);
+    const within = filter?.within
+      ? await requireByReference(loaders.organization, filter.within, 'filter.within')
+      : null;
+    const related = { level: filter?.level, kind: filter?.kind, search: filter?.search };
+    const result = await findPage(db, within, related, window);
+    loaders.organization.prime(result.rows);
+    return new ConnectionSource(
+      result.rows.map((row) => new Organization(row)),
+      bySortKey,
+      result.hasNextPage,
+      () => countAll(db, within, related),
+    );
+  }
+
+  @FieldResolver(() => Organization, {
+    nullable: true,
+    description: 'The unit directly above; null at the root.',
+  })
+  async parent(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organization | null> {
+    if (organization.row.parent_id === null) return null;
+    const row = await loaders.organization.byId.load(organization.row.parent_id);
+    return row ? new Organization(row) : null;
+  }
+
+  @FieldResolver(() => [Organization], {
+    description: 'Every unit above, root first.',
+    // At most one unit per level above: the list is costed by the tree's depth, not a page.
+    complexity: boundedList(ORGANIZATION_LEVELS.length - 1),
+  })
+  async ancestors(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organization[]> {
+    const rows = await loaders.organization.ancestors.load(organization.row.id);
+    return rows.map((row) => new Organization(row));
+  }
+
+  @FieldResolver(() => OrganizationConnection, { description: 'The units directly below.' })
+  children(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => RelatedOrganizationFilter, { nullable: true })
+    filter?: RelatedOrganizationFilter | null,
+  ): Promise<ConnectionSource<Organization>> {
+    return relatedConnection(
+      loaders,
+      organization,
+      { relation: 'children', filter: related(filter) },
+      page,
+    );
+  }
+
+  @FieldResolver(() => OrganizationConnection, {
+    description: 'Every unit below, at any depth, in tree order.',
+  })
+  descendants(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('level', () => OrganizationLevelEnum, { nullable: true }) level?: OrganizationLevel | null,
+    @Arg('filter', () => RelatedOrganizationFilter, { nullable: true })
+    filter?: RelatedOrganizationFilter | null,
+  ): Promise<ConnectionSource<Organization>> {
+    const args = { relation: 'descendants' as const, filter: related(filter, level) };
+    return relatedConnection(loaders, organization, args, page);
+  }
+
+  @FieldResolver(() => Int, {
+    description: 'How many units are below, at one level or at all levels.',
+  })
+  descendantCount(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+    @Arg('level', () => OrganizationLevelEnum, { nullable: true }) level?: OrganizationLevel | null,
+  ): Promise<number> {
+    return loaders.organization.counts.load({
+      id: organization.row.id,
+      args: { relation: 'descendants', filter: related(null, level) },
+    });
+  }
+}
+
+function related(
+  filter: RelatedOrganizationFilter | null | undefined,
+  level?: OrganizationLevel | null,
+) {
+  if (level && filter?.level && level !== filter.level) {
+    throw badInput('level and filter.level disagree', 'level');
+  }
+  return {
+    level: level ?? filter?.level ?? null,
+    kind: filter?.kind ?? null,
+    search: filter?.search || null,
+  };
+}
+
+async function relatedConnection(
+  loaders: Context['loaders'],
+  organization: Organization,
+  args: RelatedArgs,
+  page: PageArgs,
+): Promise<ConnectionSource<Organization>> {
+  const window = pageWindow(page);
+  const result = await loaders.organization.pages.load({
+    id: organization.row.id,
+    args: { ...args, window },
+  });
+  return new ConnectionSource(
+    result.rows.map((row) => new Organization(row)),
+    bySortKey,
+    result.hasNextPage,
+    () => loaders.organization.counts.load({ id: organization.row.id, args }),
+  );
+}

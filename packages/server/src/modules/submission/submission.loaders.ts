@@ -1,0 +1,73 @@
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type {
+  Database,
+  MetricDefinitionRow,
+  MetricValueRow,
+  ReportingTemplateRow,
+  SubmissionAuditRow,
+} from '../../db/tables.js';
+import { groupedLoader } from '../../graph/grouped-loader.js';
+import type { Page, PageWindow } from '../../graph/pagination.js';
+import { byIdLoader, byParentLoader } from '../../graph/row-loaders.js';
+import {
+  countHistory,
+  countSubmissionValues,
+  findHistoryPages,
+  findSubmissionValuePages,
+  findSubmissionsByIds,
+  findTemplateDefinitions,
+  findTemplatesByCodes,
+  findTemplatesByIds,
+} from './submission.repository.js';
+
+export type SubmissionLoaders = ReturnType<typeof createSubmissionLoaders>;
+
+export function createSubmissionLoaders(db: Kysely<Database>) {
+  const byId = byIdLoader((ids) => findSubmissionsByIds(db, ids));
+
+  const templateById = byIdLoader((ids) => findTemplatesByIds(db, ids));
+
+  const templateByCode = new DataLoader<string, ReportingTemplateRow | null>(async (codes) => {
+    const rows = await findTemplatesByCodes(db, codes);
+    for (const row of rows) templateById.prime(row.id, row);
+    const found = new Map(rows.map((row) => [row.code, row]));
+    return codes.map((code) => found.get(code) ?? null);
+  });
+
+  const templateMetrics = byParentLoader<MetricDefinitionRow & { template_id: number }>(
+    (ids) => findTemplateDefinitions(db, ids),
+    (row) => row.template_id,
+  );
+
+  const historyPages = groupedLoader<PageWindow, Page<SubmissionAuditRow>>(
+    (ids, window) => findHistoryPages(db, ids, window),
+    () => ({ rows: [], hasNextPage: false }),
+  );
+
+  const historyCounts = groupedLoader<null, number>(
+    (ids) => countHistory(db, ids),
+    () => 0,
+  );
+
+  const valuePages = groupedLoader<PageWindow, Page<MetricValueRow>>(
+    (ids, window) => findSubmissionValuePages(db, ids, window),
+    () => ({ rows: [], hasNextPage: false }),
+  );
+
+  const valueCounts = groupedLoader<null, number>(
+    (ids) => countSubmissionValues(db, ids),
+    () => 0,
+  );
+
+  return {
+    byId,
+    templateById,
+    templateByCode,
+    templateMetrics,
+    historyPages,
+    historyCounts,
+    valuePages,
+    valueCounts,
+  };
+}

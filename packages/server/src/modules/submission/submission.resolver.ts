@@ -1,0 +1,403 @@
+import {
+  Arg,
+  Authorized,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  type SubscribeResolverData,
+} from 'type-graphql';
+import { filter } from '@graphql-yoga/subscription';
+import type { Requirement } from '../../auth/auth-checker.js';
+import { can } from '../../auth/permissions.js';
+import type { Context } from '../../context.js';
+import type { ReportingTemplateRow } from '../../db/tables.js';
+import { UserError } from '../../errors.js';
+import { fromGlobalId, fromGlobalIdOf } from '../../graph/global-id.js';
+import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
+import { createLoaders } from '../../loaders.js';
+import { Activity, ActivityConnection } from '../activity/activity.type.js';
+import { MetricDefinition, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
+import { requireByReference } from '../organization/organization.reference.js';
+import { subtreeUpperBound } from '../organization/organization.repository.js';
+import { Organization } from '../organization/organization.type.js';
+import { dueDate, lateDays } from './due-date.js';
+import {
+  SUBMISSION_STATUS_CHANGED,
+  pubSub,
+  type SubmissionStatusEvent,
+} from './submission.events.js';
+import {
+  CreateSubmissionInput,
+  ReturnSubmissionInput,
+  SaveSubmissionValuesInput,
+  SubmissionTransitionInput,
+} from './submission.input.js';
+import { findAllTemplates, type SubmissionWithOrganization } from './submission.repository.js';
+import {
+  createSubmission,
+  saveSubmissionValues,
+  transitionSubmission,
+} from './submission.service.js';
+import {
+  CreateSubmissionPayload,
+  InputProblem,
+  ReportingTemplate,
+  SaveSubmissionValuesPayload,
+  Submission,
+  SubmissionHistoryConnection,
+  SubmissionHistoryEntry,
+  SubmissionStatusChange,
+  SubmissionValueChange,
+} from './submission.type.js';
+
+/**
+ * Submitted and approved reports are visible to whoever may see the report at all; drafts
+ * and returned ones only to those the rule book lets read them (submission.read).
+ */
+export function canSeeSubmission(
+  viewer: Context['viewer'],
+  row: SubmissionWithOrganization | SubmissionStatusEvent,
+): boolean {
+  const submission = 'submission' in row ? row.submission : row;
+  if (submission.status === 'SUBMITTED' || submission.status === 'APPROVED') return true;
+  const target =
+    'submission' in row
+      ? {
+          id: submission.organization_id,
+          path: row.organizationPath,
+          parent_id: row.organizationParentId,
+        }
+      : {
+          id: row.organization_id,
+          path: row.organization_path,
+          parent_id: row.organization_parent_id,
+        };
+  return can(viewer, 'submission.read', target);
+}
+
+/** Finds a template named by its code or its global id. */
+export async function requireTemplate(
+  loaders: Context['loaders'],
+  reference: string,
+  field: string,
+): Promise<ReportingTemplateRow> {
+  const id = templateId(reference);
+  const row =
+    id !== null
+      ? await loaders.submission.templateById.load(id)
+      : await loaders.submission.templateByCode.load(reference);
+  if (!row) throw new UserError('NOT_FOUND', `No reporting template "${reference}"`, { field });
+  return row;
+}
+
+function templateId(reference: string): number | null {
+  try {
+    const { type, key } = fromGlobalId(reference);
+    return type === 'ReportingTemplate' && /^[0-9]+$/.test(key) ? Number(key) : null;
+  } catch {
+    return null;
+  }
+}
+
+@Resolver(() => Submission)
+export class SubmissionResolver {
+  @Query(() => Submission, {
+    nullable: true,
+    description:
+      'One submission by id; null when it does not exist or is a draft or returned report you may not read.',
+  })
+  async submission(
+    @Ctx() { loaders, viewer }: Context,
+    @Arg('id', () => ID) id: string,
+  ): Promise<Submission | null> {
+    const row = await loaders.submission.byId.load(fromGlobalIdOf('Submission', id));
+    return row && canSeeSubmission(viewer, row) ? new Submission(row) : null;
+  }
+
+  @Authorized<Requirement>('STAFF')
+  @Mutation(() => CreateSubmissionPayload, {
+    description:
+      'Opens a DRAFT report for a unit, template and period. One transaction; idempotent with idempotencyKey.',
+  })
+  async createSubmission(
+    @Ctx() { db, loaders, viewer }: Context,
+    @Arg('input', () => CreateSubmissionInput) input: CreateSubmissionInput,
+  ): Promise<CreateSubmissionPayload> {
+    const [template, organization] = await Promise.all([
+      requireTemplate(loaders, input.template, 'template'),
+      requireByReference(loaders.organization, input.organization, 'organization'),
+    ]);
+    const result = await createSubmission(db, viewer, {
+      template,
+      organization,
+      period: input.period,
+      narrative: input.narrative,
+      idempotencyKey: input.idempotencyKey,
+    });
+    return { submission: new Submission(result.submission), replayed: result.replayed };
+  }
+
+  @Authorized<Requirement>('STAFF')
+  @Mutation(() => SaveSubmissionValuesPayload, {
+    description:
+      'Adds, replaces and removes many figures of a DRAFT or RETURNED report at once (a returned one becomes a draft again). All checked first, all written or nothing; dryRun reports changes and problems without writing. LOCKED when approved.',
+  })
+  async saveSubmissionValues(
+    @Ctx() { db, viewer }: Context,
+    @Arg('input', () => SaveSubmissionValuesInput) input: SaveSubmissionValuesInput,
+  ): Promise<SaveSubmissionValuesPayload> {
+    const result = await saveSubmissionValues(db, viewer, {
+      submissionId: fromGlobalIdOf('Submission', input.id),
+      expectedVersion: input.expectedVersion,
+      values: input.values,
+      remove: input.remove,
+      narrative: input.narrative,
+      idempotencyKey: input.idempotencyKey,
+      dryRun: input.dryRun,
+    });
+    return {
+      submission: new Submission(result.submission),
+      changes: result.changes.map((change) => new SubmissionValueChange(change)),
+      narrativeChanged: result.narrativeChanged,
+      problems: result.problems.map(InputProblem.of),
+      dryRun: result.dryRun,
+      replayed: result.replayed,
+    };
+  }
+
+  @Authorized<Requirement>('STAFF')
+  @Mutation(() => Submission, { description: 'DRAFT → SUBMITTED.' })
+  async submitSubmission(
+    @Ctx() { db, viewer }: Context,
+    @Arg('input', () => SubmissionTransitionInput) input: SubmissionTransitionInput,
+  ): Promise<Submission> {
+    return new Submission(await transitionSubmission(db, viewer, 'submit', transition(input)));
+  }
+
+  @Authorized<Requirement>('STAFF')
+  @Mutation(() => Submission, { description: 'SUBMITTED → RETURNED, with the reviewer’s comment.' })
+  async returnSubmission(
+    @Ctx() { db, viewer }: Context,
+    @Arg('input', () => ReturnSubmissionInput) input: ReturnSubmissionInput,
+  ): Promise<Submission> {
+    return new Submission(
+      await transitionSubmission(db, viewer, 'return', {
+        ...transition(input),
+        comment: input.comment,
+      }),
+    );
+  }
+
+  @Authorized<Requirement>('STAFF')
+  @Mutation(() => Submission, {
+    description:
+      'SUBMITTED → APPROVED; its figures are then locked. CONFLICT (reason PENDING_BELOW) while a report the template expects from a unit below is not approved.',
+  })
+  async approveSubmission(
+    @Ctx() { db, viewer }: Context,
+    @Arg('input', () => SubmissionTransitionInput) input: SubmissionTransitionInput,
+  ): Promise<Submission> {
+    return new Submission(await transitionSubmission(db, viewer, 'approve', transition(input)));
+  }
+
+  @Authorized<Requirement>('STAFF')
+  @Mutation(() => Submission, {
+    description:
+      'APPROVED → SUBMITTED, unlocking the figures. LOCKED (reason PARENT_APPROVED) while a report above for the same template and period is approved: nothing above is unapproved silently.',
+  })
+  async unapproveSubmission(
+    @Ctx() { db, viewer }: Context,
+    @Arg('input', () => SubmissionTransitionInput) input: SubmissionTransitionInput,
+  ): Promise<Submission> {
+    return new Submission(await transitionSubmission(db, viewer, 'unapprove', transition(input)));
+  }
+
+  @Subscription(() => SubmissionStatusChange, {
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, WithinArgs, Context>) => {
+      const within = args.within
+        ? await requireByReference(context.loaders.organization, args.within, 'within')
+        : null;
+      return filter(
+        (event: SubmissionStatusEvent) =>
+          (within === null ||
+            (event.organizationPath >= within.path &&
+              event.organizationPath < subtreeUpperBound(within.path))) &&
+          canSeeSubmission(context.viewer, event),
+      )(pubSub.subscribe(SUBMISSION_STATUS_CHANGED));
+    },
+    description:
+      'Every status change of a submission inside a subtree (an organization id or division code; all when absent), live over WebSocket (graphql-ws, same port, path /graphql). Drafts and returns only reach viewers who may read them.',
+  })
+  submissionStatusChanged(
+    @Root() event: SubmissionStatusEvent,
+    @Ctx() context: Context,
+    @Arg('within', () => String, { nullable: true }) _within?: string | null,
+  ): SubmissionStatusChange {
+    // The subscription's context lives as long as the socket operation: fresh loaders per
+    // event keep one event's reads from being answered from an earlier event's cache.
+    context.loaders = createLoaders(context.db);
+    return {
+      submission: new Submission(event.submission),
+      from: event.from,
+      to: event.to,
+      at: event.at,
+      actor: event.actor,
+    };
+  }
+
+  @FieldResolver(() => Organization, { description: 'The submitting unit.' })
+  async organization(
+    @Root() submission: Submission,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organization> {
+    const row = await loaders.organization.byId.load(submission.row.organization_id);
+    return new Organization(row!);
+  }
+
+  @FieldResolver(() => ReportingTemplate)
+  async template(
+    @Root() submission: Submission,
+    @Ctx() { loaders }: Context,
+  ): Promise<ReportingTemplate> {
+    const row = await loaders.submission.templateById.load(submission.row.template_id);
+    return new ReportingTemplate(row!);
+  }
+
+  @FieldResolver(() => String, { description: 'The last day to submit on time, YYYY-MM-DD.' })
+  async dueDate(@Root() submission: Submission, @Ctx() { loaders }: Context): Promise<string> {
+    const template = await loaders.submission.templateById.load(submission.row.template_id);
+    return dueDate(submission.row.period_end, template!.due_days);
+  }
+
+  @FieldResolver(() => Int, {
+    description:
+      'Days past the due date: of the last submission when submitted, else up to today (China time); 0 when on time.',
+  })
+  async daysLate(@Root() submission: Submission, @Ctx() { loaders }: Context): Promise<number> {
+    const template = await loaders.submission.templateById.load(submission.row.template_id);
+    const due = dueDate(submission.row.period_end, template!.due_days);
+    const submitted = submission.row.status === 'DRAFT' ? null : submission.row.submitted_at;
+    return lateDays(due, submitted, new Date());
+  }
+
+  @FieldResolver(() => MetricValueConnection, {
+    description: 'The report’s figures, by metric code.',
+  })
+  async values(
+    @Root() submission: Submission,
+    @Ctx() { loaders }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+  ): Promise<ConnectionSource<MetricValue>> {
+    const window = pageWindow(page);
+    const result = await loaders.submission.valuePages.load({
+      id: submission.row.id,
+      args: window,
+    });
+    return new ConnectionSource(
+      result.rows.map((row) => new MetricValue(row)),
+      (value) => value.row.metric_code,
+      result.hasNextPage,
+      () => loaders.submission.valueCounts.load({ id: submission.row.id, args: null }),
+    );
+  }
+
+  @FieldResolver(() => ActivityConnection, {
+    description:
+      'What the unit organized or co-organized during the report’s period: the activities its narrative and figures account for.',
+  })
+  async activities(
+    @Root() submission: Submission,
+    @Ctx() { loaders }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+  ): Promise<ConnectionSource<Activity>> {
+    const window = pageWindow(page);
+    const id = submission.row.organization_id;
+    const query = {
+      kind: null,
+      overlaps: { start: submission.row.period_start, end: submission.row.period_end },
+      theme: null,
+      search: null,
+    };
+    const result = await loaders.activity.pages.load({ id, args: { query, window } });
+    return new ConnectionSource(
+      result.rows.map((row) => new Activity(row)),
+      (activity) => String(activity.row.id),
+      result.hasNextPage,
+      () => loaders.activity.counts.load({ id, args: query }),
+    );
+  }
+
+  @FieldResolver(() => SubmissionHistoryConnection, {
+    description: 'Every transition and change, oldest first, from the audit table.',
+  })
+  async history(
+    @Root() submission: Submission,
+    @Ctx() { loaders }: Context,
+    @Args(() => PageArgs) page: PageArgs,
+  ): Promise<ConnectionSource<SubmissionHistoryEntry>> {
+    const window = pageWindow(page);
+    const result = await loaders.submission.historyPages.load({
+      id: submission.row.id,
+      args: window,
+    });
+    return new ConnectionSource(
+      result.rows.map((row) => new SubmissionHistoryEntry(row)),
+      (entry) => String(entry.row.id),
+      result.hasNextPage,
+      () => loaders.submission.historyCounts.load({ id: submission.row.id, args: null }),
+    );
+  }
+}
+
+interface WithinArgs {
+  within?: string | null;
+}
+
+function transition(input: SubmissionTransitionInput) {
+  return {
+    submissionId: fromGlobalIdOf('Submission', input.id),
+    expectedVersion: input.expectedVersion,
+  };
+}
+
+@Resolver(() => ReportingTemplate)
+export class ReportingTemplateResolver {
+  @Query(() => ReportingTemplate, {
+    nullable: true,
+    description: 'One reporting template by code (annual-summary) or id.',
+  })
+  async reportingTemplate(
+    @Ctx() { loaders }: Context,
+    @Arg('code', () => String) code: string,
+  ): Promise<ReportingTemplate | null> {
+    const id = templateId(code);
+    const row =
+      id !== null
+        ? await loaders.submission.templateById.load(id)
+        : await loaders.submission.templateByCode.load(code);
+    return row ? new ReportingTemplate(row) : null;
+  }
+
+  @Query(() => [ReportingTemplate], { description: 'Every reporting template, by code.' })
+  async reportingTemplates(@Ctx() { db, loaders }: Context): Promise<ReportingTemplate[]> {
+    const rows = await findAllTemplates(db);
+    for (const row of rows) loaders.submission.templateById.prime(row.id, row);
+    return rows.map((row) => new ReportingTemplate(row));
+  }
+
+  @FieldResolver(() => [MetricDefinition], { description: 'The metrics a report holds, in order.' })
+  async metrics(
+    @Root() template: ReportingTemplate,
+    @Ctx() { loaders }: Context,
+  ): Promise<MetricDefinition[]> {
+    const rows = await loaders.submission.templateMetrics.load(template.row.id);
+    return rows.map((row) => new MetricDefinition(row));
+  }
+}

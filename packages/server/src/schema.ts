@@ -1,0 +1,76 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { authChecker } from './auth/auth-checker.js';
+import { ViewerResolver } from './auth/viewer.resolver.js';
+import { NodeResolver } from './graph/node.resolver.js';
+import { ActivityResolver } from './modules/activity/activity.resolver.js';
+import {
+  AggregationResolver,
+  CompletenessResolver,
+  CompletenessUnitResolver,
+  ContributionResolver,
+  RankingEntryResolver,
+  RollupRowResolver,
+} from './modules/aggregation/aggregation.resolver.js';
+import { DocumentResolver, SourceResolver } from './modules/document/document.resolver.js';
+import { HonorResolver } from './modules/honor/honor.resolver.js';
+import { LiaisonAssignmentResolver } from './modules/liaison/liaison.resolver.js';
+import { MetricDefinitionResolver, MetricValueResolver } from './modules/metric/metric.resolver.js';
+import { OrganizationContentResolver } from './modules/organization/organization-content.resolver.js';
+import { OrganizationResolver } from './modules/organization/organization.resolver.js';
+import { ProgrammeResolver } from './modules/programme/programme.resolver.js';
+import { pubSub } from './modules/submission/submission.events.js';
+import {
+  ReportingTemplateResolver,
+  SubmissionResolver,
+} from './modules/submission/submission.resolver.js';
+import {
+  WorkPlanItemResolver,
+  WorkPlanResolver,
+  WorkPlanSectionResolver,
+  WorkPlanTargetResolver,
+} from './modules/work-plan/work-plan.resolver.js';
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema, built once per process from the resolver classes. */
+export function createSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [
+      NodeResolver,
+      ViewerResolver,
+      OrganizationResolver,
+      OrganizationContentResolver,
+      MetricDefinitionResolver,
+      MetricValueResolver,
+      DocumentResolver,
+      SourceResolver,
+      ActivityResolver,
+      ProgrammeResolver,
+      HonorResolver,
+      WorkPlanResolver,
+      WorkPlanSectionResolver,
+      WorkPlanItemResolver,
+      WorkPlanTargetResolver,
+      LiaisonAssignmentResolver,
+      ReportingTemplateResolver,
+      SubmissionResolver,
+      AggregationResolver,
+      RollupRowResolver,
+      ContributionResolver,
+      RankingEntryResolver,
+      CompletenessResolver,
+      CompletenessUnitResolver,
+    ],
+    validate: false,
+    pubSub,
+    authChecker,
+  });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql: sorted, so diffs show real changes only. */
+export async function printContract(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await createSchema()))}\n`;
+}

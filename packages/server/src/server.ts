@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { sql, type Kysely } from 'kysely';
+import { auditPlugin } from './audit/audit.plugin.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import type { TokenVerifier } from './auth/token.js';
+import { createContext, type Context } from './context.js';
+import { runInStatementScope, StatementCancelledError } from './db/statement-scope.js';
+import type { Database } from './db/tables.js';
+import { formatError, UserError } from './errors.js';
+import { demandControlPlugin } from './limits/demand-control.plugin.js';
+import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
+import { maxAliasesRule, maxDepthRule, maxDirectivesRule } from './limits/validation-rules.js';
+import type { Logger } from './logger.js';
+import { createSchema } from './schema.js';
+import { attachSubscriptions } from './subscriptions.js';
+
+export interface ServerOptions {
+  db: Kysely<Database>;
+  logger: Logger;
+  production: boolean;
+  /**
+   * Who may call: a verifier for staff tokens and whether anonymous callers are served.
+   * Without it the server takes API keys and anonymous callers, and no tokens.
+   */
+  auth?: { verifyToken?: TokenVerifier | undefined; allowAnonymous: boolean };
+  /** Whether the schema can be introspected; by default only outside production. */
+  introspection?: boolean;
+  /** Limits that differ from DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+}
+
+export interface FulianServer {
+  httpServer: Server;
+  apollo: ApolloServer<Context>;
+  /** Starts listening; port 0 picks a free port. Resolves to the URL of /graphql. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops taking requests and waits for those in flight (drain). */
+  stop(): Promise<void>;
+}
+
+export async function createServer(options: ServerOptions): Promise<FulianServer> {
+  const { db, logger, production } = options;
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const authenticate = createAuthenticator({
+    db,
+    verifyToken: options.auth?.verifyToken,
+    allowAnonymous: options.auth?.allowAnonymous ?? true,
+  });
+  const httpServer = createHttpServer();
+  const schema = await createSchema();
+  const subscriptions = attachSubscriptions(httpServer, schema, db, production, authenticate);
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: options.introspection ?? !production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    // Batched HTTP requests would multiply one request's cost past every per-request limit.
+    allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [
+      maxDepthRule(limits.maxDepth),
+      maxAliasesRule(limits.maxAliases),
+      maxDirectivesRule(limits.maxDirectives),
+    ],
+    formatError: (formatted, error) => {
+      const cause = unwrapResolverError(error);
+      if (isCancellation(cause)) {
+        return {
+          message: `The request ran past its ${limits.requestTimeoutMs} ms limit`,
+          ...(formatted.path ? { path: formatted.path } : {}),
+          extensions: { code: 'TIMEOUT' },
+        };
+      }
+      return formatError(
+        formatted,
+        () => {
+          const correlationId = randomUUID();
+          logger.error({ err: cause, correlationId, path: formatted.path }, 'internal error');
+          return correlationId;
+        },
+        { hideSuggestions: production },
+      );
+    },
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Subscriptions end with the server: their sockets close when Apollo drains.
+      { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
+      production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      demandControlPlugin(limits),
+      auditPlugin(logger),
+    ],
+  });
+  await apollo.start();
+
+  httpServer.on('request', (request, response) => {
+    route(request, response).catch((error: unknown) => {
+      logger.error({ err: error }, 'request failed');
+      if (!response.headersSent)
+        sendJson(response, 500, graphQLErrorBody('Internal server error', 'INTERNAL'));
+      else response.end();
+    });
+  });
+
+  async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
+    if (url.pathname === '/readyz') return sendJson(response, ...(await readiness(db)));
+    if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'not found' });
+
+    const body = await readBody(request, limits.maxBodyBytes);
+    if (body.kind === 'too-large') {
+      return sendJson(
+        response,
+        413,
+        graphQLErrorBody(`Request body over ${limits.maxBodyBytes} bytes`, 'BAD_USER_INPUT'),
+      );
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    let parsed: unknown;
+    try {
+      parsed =
+        body.text && headers.get('content-type')?.includes('json')
+          ? JSON.parse(body.text)
+          : body.text;
+    } catch {
+      return sendJson(
+        response,
+        400,
+        graphQLErrorBody('Request body is not valid JSON', 'BAD_USER_INPUT'),
+      );
+    }
+    const httpGraphQLRequest: HTTPGraphQLRequest = {
+      method: request.method?.toUpperCase() ?? 'GET',
+      headers,
+      search: url.search,
+      body: parsed,
+    };
+    const requestId = headers.get('x-request-id') ?? randomUUID();
+    const clientAddress = request.socket.remoteAddress;
+    const context = async () => {
+      try {
+        return createContext(db, requestId, await authenticate(headers), clientAddress);
+      } catch (error) {
+        if (error instanceof UserError) {
+          logger.warn(
+            { audit: 'authentication', requestId, clientAddress, reason: error.message },
+            'authentication refused',
+          );
+        }
+        throw error;
+      }
+    };
+
+    // The deadline aborts the request's SQL (see statement-scope.ts) and answers TIMEOUT at
+    // once, whatever the resolvers still running do.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), limits.requestTimeoutMs);
+    const execution = runInStatementScope(deadline.signal, () =>
+      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context }),
+    );
+    const timedOut = new Promise<'timeout'>((resolve) =>
+      deadline.signal.addEventListener('abort', () => resolve('timeout'), { once: true }),
+    );
+    const result = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
+    if (result === 'timeout') {
+      execution.catch((error: unknown) =>
+        logger.error({ err: error, requestId }, 'request failed'),
+      );
+      logger.warn({ requestId, timeoutMs: limits.requestTimeoutMs }, 'request timed out');
+      return sendJson(
+        response,
+        503,
+        graphQLErrorBody(`The request ran past its ${limits.requestTimeoutMs} ms limit`, 'TIMEOUT'),
+      );
+    }
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  }
+
+  return {
+    httpServer,
+    apollo,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          const { port: actual } = httpServer.address() as AddressInfo;
+          resolve(`http://${host ?? 'localhost'}:${actual}/graphql`);
+        });
+      }),
+    stop: () => apollo.stop(),
+  };
+}
+
+async function readiness(db: Kysely<Database>): Promise<[number, unknown]> {
+  try {
+    await withTimeout(sql`SELECT 1`.execute(db), 2_000);
+    return [200, { status: 'ready' }];
+  } catch (error) {
+    return [
+      503,
+      { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
+    ];
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+type Body = { kind: 'ok'; text: string } | { kind: 'too-large' };
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Body> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return { kind: 'too-large' };
+    chunks.push(chunk as Buffer);
+  }
+  return { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') };
+}
+
+/** SQL cancelled for a request past its deadline: on PostgreSQL 57014, else refused by us. */
+function isCancellation(error: unknown): boolean {
+  if (error instanceof StatementCancelledError) return true;
+  return error instanceof Error && 'code' in error && error.code === '57014';
+}
+
+function graphQLErrorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.end(JSON.stringify(body));
+}

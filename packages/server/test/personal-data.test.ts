@@ -1,0 +1,216 @@
+import 'reflect-metadata';
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Viewer } from '../src/auth/viewer.js';
+import type { OrganizationRow } from '../src/db/tables.js';
+import { toGlobalId } from '../src/graph/global-id.js';
+import { seedData } from '../src/modules/seed-data/seed-data.js';
+import { createGraphQLClient } from './helpers/graphql-client.js';
+import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
+
+/** A mainland mobile number: what must never reach a caller without the right. */
+const PHONE = /1[3-9][0-9]{9}/;
+
+let database: TestDatabase;
+let client: Awaited<ReturnType<typeof createGraphQLClient>>;
+let yueyang: OrganizationRow;
+let yueyangCounty: OrganizationRow;
+
+const apiKey: Viewer = { kind: 'api-key', keyId: 7, name: 'partner', scopes: ['read:public'] };
+const staff = (role: 'VIEWER' | 'EDITOR', organization: OrganizationRow): Viewer => ({
+  kind: 'staff',
+  subject: `${role}@${organization.code}`,
+  role,
+  organization: { id: organization.id, path: organization.path },
+});
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedHunan(database.db);
+  await seedData(database.db);
+  client = await createGraphQLClient(database);
+  const byCode = (code: string) =>
+    database.db
+      .selectFrom('organization')
+      .selectAll()
+      .where('code', '=', code)
+      .executeTakeFirstOrThrow();
+  yueyang = await byCode('4306');
+  yueyangCounty = await database.db
+    .selectFrom('organization')
+    .selectAll()
+    .where('parent_id', '=', yueyang.id)
+    .orderBy('code')
+    .limit(1)
+    .executeTakeFirstOrThrow();
+});
+afterAll(async () => {
+  await client.server.stop();
+  await database.close();
+});
+
+const LIAISONS = `{ organization(code: "4306") { liaisonAssignments { liaisons { name phone } } } }`;
+
+describe('liaison names and phones', () => {
+  it('resolve for staff whose reach includes the federation that assigned them', async () => {
+    for (const viewer of [staff('VIEWER', yueyang), staff('EDITOR', yueyang)]) {
+      const result = await client.execute(LIAISONS, {}, viewer);
+      expect(result.errors).toBeUndefined();
+      const liaisons = result.data.organization.liaisonAssignments.flatMap((a: any) => a.liaisons);
+      expect(liaisons.length).toBeGreaterThan(0);
+      expect(liaisons.every((l: any) => typeof l.name === 'string' && l.name.length > 0)).toBe(
+        true,
+      );
+      expect(liaisons.some((l: any) => PHONE.test(l.phone ?? ''))).toBe(true);
+    }
+    const province = await database.db
+      .selectFrom('organization')
+      .selectAll()
+      .where('code', '=', '43')
+      .executeTakeFirstOrThrow();
+    expect(
+      JSON.stringify((await client.execute(LIAISONS, {}, staff('VIEWER', province))).data),
+    ).toMatch(PHONE);
+  });
+
+  it('are null with FORBIDDEN, and the query costs no more SQL, for everyone else', async () => {
+    const changsha = await database.db
+      .selectFrom('organization')
+      .selectAll()
+      .where('code', '=', '4301')
+      .executeTakeFirstOrThrow();
+    const allowed = await client.execute(LIAISONS, {}, staff('VIEWER', yueyang));
+    for (const viewer of [
+      apiKey,
+      { kind: 'anonymous' } as const,
+      staff('EDITOR', changsha),
+      // A county's staff do not reach the city federation above them.
+      staff('VIEWER', yueyangCounty),
+    ]) {
+      const result = await client.execute(LIAISONS, {}, viewer);
+      const liaisons = result.data.organization.liaisonAssignments.flatMap((a: any) => a.liaisons);
+      expect(liaisons.length).toBeGreaterThan(0);
+      expect(liaisons.every((l: any) => l.name === null && l.phone === null)).toBe(true);
+      expect(result.errors?.length).toBe(liaisons.length * 2);
+      expect(new Set(result.errors?.map((error) => error.extensions?.code))).toEqual(
+        new Set(['FORBIDDEN']),
+      );
+      expect(JSON.stringify(result)).not.toMatch(PHONE);
+      expect(result.statements.length).toBe(allowed.statements.length);
+    }
+  });
+});
+
+describe('no path through the graph leaks them to an API key', () => {
+  /** Ways to reach Yueyang (4306) as an Organization, `X` standing for its selection. */
+  const entries = () => {
+    const id = toGlobalId('Organization', yueyang.id);
+    return [
+      `{ organization(code: "4306") { X } }`,
+      `{ organization(id: "${id}") { X } }`,
+      `{ node(id: "${id}") { ... on Organization { X } } }`,
+      `{ organizations(filter: { level: CITY }, first: 50) { edges { node { X } } } }`,
+      `{ organizations(filter: { search: "岳阳市" }) { edges { node { X } } } }`,
+      `{ organization(code: "43") { children(first: 20) { edges { node { X } } } } }`,
+      `{ organization(code: "43") { descendants(level: CITY, first: 20) { edges { node { X } } } } }`,
+      `{ organization(code: "${yueyangCounty.code}") { parent { X } } }`,
+      `{ organization(code: "${yueyangCounty.code}") { ancestors { X } } }`,
+      `{ organization(code: "4306") { liaisonAssignments { organization { X } } } }`,
+      `query ($code: String) { organization(code: $code) { X } }`,
+    ];
+  };
+  const CONTACT = `fragment Contact on Liaison { name phone }`;
+  /** Ways to ask for the liaisons once there, with the fragments each needs. */
+  const selections: [string, string][] = [
+    [`liaisonAssignments { liaisons { name phone } }`, ''],
+    [`liaisonAssignments { liaisons { a: phone b: name c: phone } }`, ''],
+    [`liaisonAssignments { liaisons { ...Contact } }`, CONTACT],
+    [
+      `liaisonAssignments { ...Assignment }`,
+      `fragment Assignment on LiaisonAssignment { leaderName liaisons { ...Contact } } ${CONTACT}`,
+    ],
+    [
+      `liaisonAssignments { ... on LiaisonAssignment { liaisons { ... on Liaison { phone } } } }`,
+      '',
+    ],
+    [`liaisonAssignments { liaisons { phone @include(if: true) name @skip(if: false) } }`, ''],
+    [`liaisonAssignments { counties { name } liaisons { __typename phone } }`, ''],
+    [
+      `one: liaisonAssignments { liaisons { phone } } two: liaisonAssignments { liaisons { name } }`,
+      '',
+    ],
+  ];
+
+  function generated(): string[] {
+    return entries().flatMap((entry) =>
+      selections.map(([fields, fragments]) => `${entry.replace('X', fields)} ${fragments}`),
+    );
+  }
+
+  it('answers every generated query with phones for Yueyang staff and none for an API key', async () => {
+    const queries = generated();
+    expect(queries.length).toBe(88);
+    for (const query of queries) {
+      const variables = { code: '4306' };
+      // The query does reach the data: Yueyang's own staff see phone numbers in it.
+      const inside = await client.execute(query, variables, staff('VIEWER', yueyang));
+      expect(inside.errors, query).toBeUndefined();
+      expect(JSON.stringify(inside.data), query).toMatch(PHONE);
+
+      const outside = await client.execute(query, variables, apiKey);
+      expect(JSON.stringify(outside), query).not.toMatch(PHONE);
+      expect(outside.errors?.length, query).toBeGreaterThan(0);
+      expect(
+        outside.errors?.every((error) => error.extensions?.code === 'FORBIDDEN'),
+        query,
+      ).toBe(true);
+    }
+  });
+
+  it('answers every operation the SDK ships without a phone number', async () => {
+    const folder = fileURLToPath(new URL('../../sdk/src/operations/', import.meta.url));
+    const files = (await readdir(folder)).filter((file) => file.endsWith('.graphql'));
+    const document = parse(
+      (await Promise.all(files.map((file) => readFile(`${folder}${file}`, 'utf8')))).join('\n'),
+    );
+    const fragments = document.definitions.filter(
+      (definition) => definition.kind === Kind.FRAGMENT_DEFINITION,
+    );
+    // Values for the variables the operations declare, aimed at Yueyang where it matters.
+    const known: Record<string, unknown> = {
+      code: '4306',
+      within: '4306',
+      organization: '4306',
+      first: 50,
+      search: '岳阳',
+      period: '2021',
+    };
+    let ran = 0;
+    for (const operation of document.definitions) {
+      if (operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') continue;
+      const variables = variablesFor(operation, known);
+      if (variables === null) continue;
+      const text = [operation, ...fragments].map((definition) => print(definition)).join('\n');
+      const result = await client.execute(text, variables, apiKey);
+      expect(JSON.stringify(result), operation.name?.value).not.toMatch(PHONE);
+      ran += 1;
+    }
+    expect(ran).toBeGreaterThan(3);
+  });
+});
+
+/** The variables an operation needs, from `known`; null when a required one is unknown. */
+function variablesFor(
+  operation: OperationDefinitionNode,
+  known: Record<string, unknown>,
+): Record<string, unknown> | null {
+  const variables: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (name in known) variables[name] = known[name];
+    else if (definition.type.kind === Kind.NON_NULL_TYPE && !definition.defaultValue) return null;
+  }
+  return variables;
+}

@@ -1,0 +1,456 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricScope, Qualifier, SubmissionStatus } from '../src/db/tables.js';
+import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
+import {
+  organizationByCode,
+  seedHandTree,
+  seedTemplate,
+  seedTestMetrics,
+} from './helpers/reporting.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
+
+let database: TestDatabase;
+let execute: Awaited<ReturnType<typeof createGraphQLClient>>['execute'];
+let templateId: number;
+
+type Figure = [
+  metric: string,
+  value: string,
+  options?: { qualifier?: Qualifier; scope?: MetricScope },
+];
+
+/** Writes a submission and its figures directly: these tests are about the read side. */
+async function report(code: string, period: string, status: SubmissionStatus, figures: Figure[]) {
+  const organization = await organizationByCode(database.db, code);
+  const submission = await database.db
+    .insertInto('submission')
+    .values({
+      template_id: templateId,
+      organization_id: organization.id,
+      period,
+      period_type: 'YEAR',
+      period_start: `${period}-01-01`,
+      period_end: `${period}-12-31`,
+      status,
+      created_by: 'test',
+      updated_by: 'test',
+      submitted_at: status === 'DRAFT' ? null : new Date(`${period}-12-20T00:00:00Z`),
+      approved_at: status === 'APPROVED' ? new Date() : null,
+      approved_by: status === 'APPROVED' ? 'test' : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (figures.length === 0) return;
+  await database.db
+    .insertInto('metric_value')
+    .values(
+      figures.map(([metric, value, options]) => ({
+        organization_id: organization.id,
+        metric_code: metric,
+        period,
+        period_type: 'YEAR' as const,
+        period_start: `${period}-01-01`,
+        period_end: `${period}-12-31`,
+        value,
+        unit: metric.endsWith('share') ? ('PERCENT' as const) : ('PERSON' as const),
+        qualifier: options?.qualifier ?? 'EXACT',
+        scope: options?.scope ?? 'SELF',
+        aggregatable: !metric.endsWith('share'),
+        submission_id: submission.id,
+      })),
+    )
+    .execute();
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedHandTree(database.db);
+  await seedTestMetrics(database.db);
+  templateId = await seedTemplate(database.db, 'test-annual', ['CITY', 'COUNTY']);
+  const subtree = { scope: 'SUBTREE' as const };
+  await report('4301', '2020', 'APPROVED', [
+    ['test.sessions', '10'],
+    ['test.sales', '50.5'],
+  ]);
+  await report('430101', '2020', 'APPROVED', [
+    ['test.sessions', '20', { qualifier: 'AT_LEAST' }],
+    ['test.members', '100'],
+    ['test.women_members', '30'],
+  ]);
+  await report('430102', '2020', 'APPROVED', [
+    ['test.sessions', '30'],
+    ['test.members', '50'],
+    ['test.women_members', '10'],
+  ]);
+  await report('4302', '2020', 'APPROVED', [
+    ['test.sessions', '100', subtree],
+    ['test.sales', '50.5'],
+    ['test.members', '200', subtree],
+    ['test.women_members', '50', subtree],
+    ['test.women_share', '25.5', subtree],
+  ]);
+  await report('430201', '2020', 'APPROVED', [
+    ['test.sessions', '40'],
+    ['test.members', '80'],
+    ['test.women_members', '20'],
+  ]);
+  await report('430202', '2020', 'APPROVED', [['test.sessions', '50']]);
+  await report('4303', '2020', 'SUBMITTED', [['test.sessions', '7']]);
+  await report('430301', '2020', 'APPROVED', [
+    ['test.sessions', '5'],
+    ['test.sales', '20'],
+    ['test.members', '60'],
+  ]);
+  await report('4301', '2018', 'APPROVED', [['test.sessions', '40']]);
+  await report('4301', '2019', 'APPROVED', [['test.sessions', '50']]);
+  ({ execute } = await createGraphQLClient(database));
+});
+afterAll(() => database.close());
+
+const ROLLUP = `query($metric: String!, $groupBy: OrganizationLevel!, $within: String, $includeSubmitted: Boolean) {
+  rollup(metric: $metric, period: "2020", groupBy: $groupBy, within: $within, includeSubmitted: $includeSubmitted) {
+    totalCount
+    edges { node {
+      organization { code }
+      value qualifier reason numerator denominator reported reportedQualifier sumOfChildren sumOfChildrenQualifier
+      coverage { expected contributing missing unapproved }
+    } } } }`;
+
+async function rollup(variables: Record<string, unknown>) {
+  const result = await execute(ROLLUP, variables);
+  expect(result.errors).toBeUndefined();
+  return result.data.rollup.edges.map((edge: any) => ({
+    ...edge.node,
+    organization: edge.node.organization.code,
+  }));
+}
+
+describe('rollup', () => {
+  it('sums by city: SELF figures add up, a SUBTREE figure stands alone, AT_LEAST spreads', async () => {
+    expect(await rollup({ metric: 'test.sessions', groupBy: 'CITY', within: '43' })).toEqual([
+      {
+        organization: '4301',
+        value: '60',
+        qualifier: 'AT_LEAST',
+        reason: null,
+        numerator: null,
+        denominator: null,
+        reported: null,
+        reportedQualifier: null,
+        sumOfChildren: '50',
+        sumOfChildrenQualifier: 'AT_LEAST',
+        coverage: { expected: 3, contributing: 3, missing: 0, unapproved: 0 },
+      },
+      {
+        organization: '4302',
+        value: '100',
+        qualifier: 'EXACT',
+        reason: null,
+        numerator: null,
+        denominator: null,
+        reported: '100',
+        reportedQualifier: 'EXACT',
+        sumOfChildren: '90',
+        sumOfChildrenQualifier: 'EXACT',
+        coverage: { expected: 3, contributing: 3, missing: 0, unapproved: 0 },
+      },
+      {
+        organization: '4303',
+        value: '5',
+        qualifier: 'EXACT',
+        reason: null,
+        numerator: null,
+        denominator: null,
+        reported: null,
+        reportedQualifier: null,
+        sumOfChildren: '5',
+        sumOfChildrenQualifier: 'EXACT',
+        coverage: { expected: 2, contributing: 1, missing: 0, unapproved: 1 },
+      },
+    ]);
+  });
+
+  it('counts submitted figures only when asked', async () => {
+    const rows = await rollup({ metric: 'test.sessions', groupBy: 'CITY', includeSubmitted: true });
+    expect(rows[2]).toMatchObject({
+      organization: '4303',
+      value: '12',
+      coverage: { expected: 2, contributing: 2, missing: 0, unapproved: 0 },
+    });
+  });
+
+  it('adds the cities up for the province, never counting B1 and B2 twice', async () => {
+    expect(await rollup({ metric: 'test.sessions', groupBy: 'PROVINCE' })).toEqual([
+      expect.objectContaining({
+        organization: '43',
+        value: '165',
+        qualifier: 'AT_LEAST',
+        reported: null,
+        sumOfChildren: '165',
+        coverage: { expected: 8, contributing: 7, missing: 0, unapproved: 1 },
+      }),
+    ]);
+  });
+
+  it('recomputes a ratio from the sums of its parts, never from stored percentages', async () => {
+    const rows = await rollup({ metric: 'test.women_share', groupBy: 'CITY' });
+    expect(
+      rows.map((row: any) => [
+        row.organization,
+        row.value,
+        row.reason,
+        row.numerator,
+        row.denominator,
+        row.reported,
+        row.sumOfChildren,
+      ]),
+    ).toEqual([
+      // (30 + 10) / (100 + 50) × 100 = 26.666… → 26.6667
+      ['4301', '26.6667', null, '40', '150', null, '26.6667'],
+      // B's own SUBTREE parts (50 / 200); its children alone give 20 / 80; it also stated 25.5.
+      ['4302', '25', null, '50', '200', '25.5', '25'],
+      // C1 gave members but no women members: no ratio, and the reason.
+      ['4303', null, 'NUMERATOR_MISSING', null, '60', null, null],
+    ]);
+    const province = await rollup({ metric: 'test.women_share', groupBy: 'PROVINCE' });
+    // (40 + 50) / (150 + 200 + 60) × 100 = 21.95121… → 21.9512
+    expect(province[0]).toMatchObject({ value: '21.9512', numerator: '90', denominator: '410' });
+  });
+
+  it('refuses metrics that never combine', async () => {
+    const result = await execute(ROLLUP, { metric: 'test.rank', groupBy: 'CITY' });
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await execute(ROLLUP, { metric: 'test.nope', groupBy: 'CITY' }))).toEqual([
+      'NOT_FOUND',
+    ]);
+  });
+
+  it('lists contributions, paged, marking the figures a SUBTREE figure already covers', async () => {
+    const query = `query($after: String) { rollup(metric: "test.sessions", period: "2020", groupBy: CITY, first: 2) {
+      edges { node { organization { code } contributions(first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { node { organization { code } metric value scope counted status } } } } } } }`;
+    const first = await execute(query, { after: null });
+    expect(first.errors).toBeUndefined();
+    const b = first.data.rollup.edges[1].node.contributions;
+    expect(b.totalCount).toBe(3);
+    expect(
+      b.edges.map((edge: any) => [edge.node.organization.code, edge.node.value, edge.node.counted]),
+    ).toEqual([
+      ['4302', '100', true],
+      ['430201', '40', false],
+    ]);
+    // The metric, the roll-up, its units, the contributions of both rows, their count and their
+    // units: one statement each, however many rows and contributions.
+    expect(first.statements.length).toBe(6);
+  });
+
+  it('costs the same statements for 3 cities as for 5 counties', async () => {
+    const query = (
+      level: string,
+    ) => `{ rollup(metric: "test.women_share", period: "2020", groupBy: ${level}) {
+      edges { node { organization { name parent { code } } value coverage { expected }
+        contributions(first: 5) { edges { node { organization { code } value } } } } } } }`;
+    const cities = await execute(query('CITY'));
+    const counties = await execute(query('COUNTY'));
+    expect(cities.data.rollup.edges).toHaveLength(3);
+    expect(counties.data.rollup.edges).toHaveLength(5);
+    // Bounded by the query's depth (metric, roll-up, units, parents, contributions and their
+    // units); loader batches may merge differently, never grow with the rows.
+    expect(cities.statements.length).toBeLessThanOrEqual(6);
+    expect(counties.statements.length).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('ranking', () => {
+  const RANKING = `query($metric: String!) { ranking(metric: $metric, period: "2020", level: CITY, within: "43") {
+    total totalQualifier ranked
+    entries { totalCount edges { node { rank organization { code } value qualifier shareOfTotal reason } } } } }`;
+
+  it('ranks cities by their roll-up with shares of the total', async () => {
+    const result = await execute(RANKING, { metric: 'test.sessions' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.ranking).toMatchObject({
+      total: '165',
+      totalQualifier: 'AT_LEAST',
+      ranked: 3,
+    });
+    expect(result.data.ranking.entries.edges.map((edge: any) => edge.node)).toEqual([
+      {
+        rank: 1,
+        organization: { code: '4302' },
+        value: '100',
+        qualifier: 'EXACT',
+        shareOfTotal: '60.6061',
+        reason: null,
+      },
+      {
+        rank: 2,
+        organization: { code: '4301' },
+        value: '60',
+        qualifier: 'AT_LEAST',
+        shareOfTotal: '36.3636',
+        reason: null,
+      },
+      {
+        rank: 3,
+        organization: { code: '4303' },
+        value: '5',
+        qualifier: 'EXACT',
+        shareOfTotal: '3.0303',
+        reason: null,
+      },
+    ]);
+  });
+
+  it('gives ties the same rank and skips the next', async () => {
+    const result = await execute(RANKING, { metric: 'test.sales' });
+    expect(
+      result.data.ranking.entries.edges.map((edge: any) => [
+        edge.node.rank,
+        edge.node.organization.code,
+        edge.node.value,
+        edge.node.shareOfTotal,
+      ]),
+    ).toEqual([
+      [1, '4301', '50.5', '41.7355'],
+      [1, '4302', '50.5', '41.7355'],
+      [3, '4303', '20', '16.5289'],
+    ]);
+    expect(result.data.ranking.total).toBe('121');
+  });
+
+  it('ranks a ratio by its recomputed value, unranked when it has none', async () => {
+    const result = await execute(RANKING, { metric: 'test.women_share' });
+    expect(result.data.ranking).toMatchObject({ total: null, ranked: 2 });
+    expect(
+      result.data.ranking.entries.edges.map((edge: any) => [
+        edge.node.rank,
+        edge.node.organization.code,
+        edge.node.value,
+        edge.node.shareOfTotal,
+        edge.node.reason,
+      ]),
+    ).toEqual([
+      [1, '4301', '26.6667', null, null],
+      [2, '4302', '25', null, null],
+      [null, '4303', null, null, 'NUMERATOR_MISSING'],
+    ]);
+  });
+});
+
+describe('series', () => {
+  it('gives each year with its change and growth rate, and says why one is missing', async () => {
+    const result =
+      await execute(`{ series(metric: "test.sessions", organization: "4301", from: "2018", to: "2021") {
+      period { text } value qualifier reason change growthRate growthReason } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.series).toEqual([
+      {
+        period: { text: '2018' },
+        value: '40',
+        qualifier: 'EXACT',
+        reason: null,
+        change: null,
+        growthRate: null,
+        growthReason: 'PREVIOUS_MISSING',
+      },
+      {
+        period: { text: '2019' },
+        value: '50',
+        qualifier: 'EXACT',
+        reason: null,
+        change: '10',
+        growthRate: '25',
+        growthReason: null,
+      },
+      {
+        period: { text: '2020' },
+        value: '60',
+        qualifier: 'AT_LEAST',
+        reason: null,
+        change: '10',
+        growthRate: '20',
+        growthReason: null,
+      },
+      {
+        period: { text: '2021' },
+        value: null,
+        qualifier: 'EXACT',
+        reason: 'NO_DATA',
+        change: null,
+        growthRate: null,
+        growthReason: 'NO_DATA',
+      },
+    ]);
+    expect(result.statements.length).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses mixed or backward periods', async () => {
+    for (const [from, to] of [
+      ['2018', '2020Q1'],
+      ['2021', '2018'],
+      ['2018/2020', '2021'],
+    ]) {
+      const result = await execute(
+        `{ series(metric: "test.sessions", organization: "4301", from: "${from}", to: "${to}") { value } }`,
+      );
+      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+});
+
+describe('completeness', () => {
+  const COMPLETENESS = `query($period: String!, $status: [CompletenessStatus!]) {
+    completeness(template: "test-annual", period: $period, within: "43") {
+      dueDate totals { expected missing draft submitted returned approved }
+      units(status: $status, first: 20) { totalCount edges { node { organization { code } status daysLate submission { status } } } } } }`;
+
+  it('shows every expected unit with its status and the totals', async () => {
+    const result = await execute(COMPLETENESS, { period: '2020' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data.completeness.dueDate).toBe('2021-01-31');
+    expect(result.data.completeness.totals).toEqual({
+      expected: 8,
+      missing: 0,
+      draft: 0,
+      submitted: 1,
+      returned: 0,
+      approved: 7,
+    });
+    const units = result.data.completeness.units.edges.map((edge: any) => [
+      edge.node.organization.code,
+      edge.node.status,
+      edge.node.daysLate,
+    ]);
+    expect(units).toEqual([
+      ['4301', 'APPROVED', 0],
+      ['430101', 'APPROVED', 0],
+      ['430102', 'APPROVED', 0],
+      ['4302', 'APPROVED', 0],
+      ['430201', 'APPROVED', 0],
+      ['430202', 'APPROVED', 0],
+      ['4303', 'SUBMITTED', 0],
+      ['430301', 'APPROVED', 0],
+    ]);
+  });
+
+  it('answers "who has not submitted 2019?" with days late up to today', async () => {
+    const result = await execute(COMPLETENESS, {
+      period: '2019',
+      status: ['NOT_STARTED', 'DRAFT'],
+    });
+    expect(result.data.completeness.totals).toMatchObject({ expected: 8, missing: 7, approved: 1 });
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const late = Math.round((Date.parse(today) - Date.parse('2020-01-31')) / 86_400_000);
+    expect(result.data.completeness.units.totalCount).toBe(7);
+    expect(result.data.completeness.units.edges.map((edge: any) => edge.node)).toEqual(
+      ['430101', '430102', '4302', '430201', '430202', '4303', '430301'].map((code) => ({
+        organization: { code },
+        status: 'NOT_STARTED',
+        daysLate: late,
+        submission: null,
+      })),
+    );
+  });
+});
