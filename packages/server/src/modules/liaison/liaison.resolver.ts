@@ -1,7 +1,10 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { can } from '../../auth/permissions.js';
 import type { Context } from '../../context.js';
 import { boundedList } from '../../graph/complexity.js';
+import { Source } from '../document/document.type.js';
 import { Organization } from '../organization/organization.type.js';
+import { withholdContacts } from './liaison.redact.js';
 import { Liaison, LiaisonAssignment } from './liaison.type.js';
 
 @Resolver(() => LiaisonAssignment)
@@ -40,5 +43,26 @@ export class LiaisonAssignmentResolver {
       loaders.organization.byId.load(assignment.row.organization_id),
     ]);
     return rows.map((row) => new Liaison(row, organization!));
+  }
+
+  @FieldResolver(() => Source, {
+    nullable: true,
+    description:
+      'Where the assignment comes from. The quoted annex row names the liaisons and their phones: for viewers who may not read them (see Liaison.name) they are withheld from the quote as ＊＊＊.',
+  })
+  async source(
+    @Root() { row }: LiaisonAssignment,
+    @Ctx() { loaders, viewer }: Context,
+  ): Promise<Source | null> {
+    if (row.document_id === null && row.quote === null) return null;
+    const [liaisons, organization] = await Promise.all([
+      loaders.liaison.liaisons.load(row.id),
+      loaders.organization.byId.load(row.organization_id),
+    ]);
+    if (row.quote === null || can(viewer, 'read.internal', organization!)) return new Source(row);
+    return new Source({
+      document_id: row.document_id,
+      quote: withholdContacts(row.quote, liaisons),
+    });
   }
 }

@@ -2,7 +2,6 @@ import { Authorized, Field, ObjectType } from 'type-graphql';
 import type { Requirement, Scoped } from '../../auth/auth-checker.js';
 import type { Target } from '../../auth/permissions.js';
 import type { LiaisonAssignmentRow, LiaisonRow } from '../../db/tables.js';
-import { Source } from '../document/document.type.js';
 
 @ObjectType({
   description:
@@ -15,16 +14,12 @@ export class LiaisonAssignment {
   @Field(() => String, { nullable: true })
   note: string | null;
 
-  @Field(() => Source, { nullable: true })
-  source: Source | null;
-
   readonly row: LiaisonAssignmentRow;
 
   constructor(row: LiaisonAssignmentRow) {
     this.row = row;
     this.leaderName = row.leader_name;
     this.note = row.note;
-    this.source = row.document_id === null && row.quote === null ? null : new Source(row);
   }
 }
 
