@@ -63,7 +63,7 @@ describe('authentication', () => {
     expect((await partner.viewer()).viewer).toMatchObject({
       kind: 'API_KEY',
       apiKeyName: 'sdk tests',
-      scopes: ['read:public'],
+      scopes: ['READ_PUBLIC'],
     });
     const token = await live.token({ subject: 'li.na', role: 'VIEWER', organization: '4306' });
     const staff = createClient({ endpoint: closed.endpoint, token: () => token });
