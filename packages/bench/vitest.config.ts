@@ -3,9 +3,15 @@ import { defineProject } from 'vitest/config';
 
 export default defineProject({
   resolve: {
-    alias: {
-      '@fulian/server': fileURLToPath(new URL('../server/src/index.ts', import.meta.url)),
-    },
+    alias: [
+      {
+        find: /^@fulian\/server$/,
+        replacement: fileURLToPath(new URL('../server/src/index.ts', import.meta.url)),
+      },
+      // One graphql for the server's sources, type-graphql and Apollo: its CommonJS build
+      // (see packages/server/vitest.config.ts).
+      { find: /^graphql$/, replacement: 'graphql/index.js' },
+    ],
   },
   test: {
     name: 'bench',
