@@ -69,7 +69,8 @@ describe('the fulian CLI', () => {
   });
 
   it('migrates, serves and drains on SIGTERM', async () => {
-    const dataDir = await freshDataDir();
+    // A folder that does not exist yet, as ./.fulian/data on a fresh clone.
+    const dataDir = path.join(await freshDataDir(), '.fulian', 'data');
     let health: unknown;
     const result = await run(['serve'], { FULIAN_DATA_DIR: dataDir, PORT: '0' }, (stdout, kill) => {
       const match = /ready at (http:\/\/\S+)\/graphql/.exec(stdout);

@@ -6,6 +6,7 @@ import {
   type PostgresPool,
   type PostgresPoolClient,
 } from 'kysely';
+import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -132,6 +133,8 @@ function cancellable(pool: pg.Pool, onError?: (error: Error) => void): PostgresP
 }
 
 function pgliteDialect(dataDir: string): PGliteDialect {
+  // PGlite creates its own folder but not the ones above it (./.fulian on a fresh clone).
+  if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true });
   const pglite = new PGlite(dataDir === 'memory' ? 'memory://' : dataDir, {
     extensions: { pg_trgm },
     parsers: {
