@@ -7,6 +7,7 @@ import {
   FulianHttpError,
   FulianNetworkError,
   type Fetch,
+  type FulianClient,
   type RetryEvent,
   type RetryOptions,
 } from '../src/index.js';
@@ -155,6 +156,61 @@ describe('what is retried', () => {
     const second = clientWith(limited.fetch).client;
     expect(await settle(second.raw('# a comment\nmutation { save }'))).toBeInstanceOf(FulianError);
     expect(limited.calls).toHaveLength(1);
+  });
+
+  // A 503 may come after the server applied the mutation: only a key makes sending it again safe.
+  it.each<[string, (client: FulianClient) => Promise<unknown>]>([
+    [
+      'createSubmission without a key',
+      (client) =>
+        client.createSubmission({
+          template: 'annual-summary',
+          organization: '4303',
+          period: '2020',
+        }),
+    ],
+    [
+      'saveSubmissionValues with an empty key',
+      (client) =>
+        client.saveSubmissionValues({
+          id: 'U3VibWlzc2lvbjox',
+          expectedVersion: 1,
+          idempotencyKey: '',
+        }),
+    ],
+    [
+      'submitSubmission',
+      (client) => client.submitSubmission({ id: 'U3VibWlzc2lvbjox', expectedVersion: 1 }),
+    ],
+    [
+      'approveSubmission',
+      (client) => client.approveSubmission({ id: 'U3VibWlzc2lvbjox', expectedVersion: 2 }),
+    ],
+  ])('a typed mutation is not retried on a 503: %s', async (_name, call) => {
+    const { fetch, calls } = fakeFetch(gateway(503), ok());
+    const { client, events } = clientWith(fetch, { baseDelayMs: 1 });
+    expect(await settle(call(client))).toMatchObject({ name: 'FulianHttpError', status: 503 });
+    expect(calls).toHaveLength(1);
+    expect(events).toHaveLength(0);
+  });
+
+  it('a typed mutation with an idempotency key is retried, the key in every request', async () => {
+    const created = json(200, { data: { createSubmission: { replayed: true } } });
+    const { fetch, calls } = fakeFetch(gateway(503), rateLimited(), created);
+    const { client, events } = clientWith(fetch, { baseDelayMs: 1 });
+    const variables = {
+      template: 'annual-summary',
+      organization: '4303',
+      period: '2020',
+      idempotencyKey: 'xt-2020',
+    };
+    expect(await settle(client.createSubmission(variables))).toEqual({
+      createSubmission: { replayed: true },
+    });
+    expect(calls).toHaveLength(3);
+    expect(events.map((event) => event.attempt)).toEqual([1, 2]);
+    // The same request each time: the key is what lets the server recognise the repeat.
+    for (const call of calls) expect(JSON.parse(call.body).variables).toEqual(variables);
   });
 
   it('a query that merely mentions "mutation" in a string or comment is still retried', async () => {
