@@ -22,6 +22,8 @@ export interface ThroughputResult {
 export interface ServedGraph {
   url: string;
   stop(): Promise<void>;
+  /** Resolves once the requests still in flight from a load run are answered. */
+  settle(): Promise<void>;
 }
 
 const SERVER_CLI = path.join(REPOSITORY_ROOT, 'packages', 'server', 'bin', 'fulian.js');
@@ -66,7 +68,23 @@ export async function serveGraph(
       }
     });
   });
-  return { url, stop: () => stopChild(child) };
+  return { url, stop: () => stopChild(child), settle: () => settle(url) };
+}
+
+/**
+ * Waits until the served graph has finished the requests autocannon left in flight when its
+ * run ended: `/readyz` queues for a pooled connection behind them, so its answer means the
+ * next measurement starts on an idle server instead of inheriting the last one's backlog.
+ */
+async function settle(graphqlUrl: string): Promise<void> {
+  const ready = new URL('/readyz', graphqlUrl);
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(ready).catch(() => null);
+    if (response?.ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${ready.href} did not answer within 300 s after a load run`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

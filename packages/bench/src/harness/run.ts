@@ -211,6 +211,7 @@ export async function runSuite(
           );
           entry.next = run.next;
           result.http.push(run.result);
+          await served.settle();
         }
         progress.done(
           `${result.name}: ${result.http.map((run) => `${run.requestsPerSecond} req/s at ${run.connections}`).join(', ')}`,

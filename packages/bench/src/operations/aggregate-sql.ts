@@ -24,6 +24,8 @@ const SEGMENT = 11;
  * statement, as a person who knows the schema writes it: every figure of the metric and
  * period once, each assigned to its group by the prefix of its path (one hash aggregate, no
  * join per group), figures under an approved subtree total at or below the group left out.
+ * The totals above a figure are found through the ids its path lists (a hash join per
+ * ancestor), not by comparing every figure with every total.
  *
  * Columns: code, path, value, qualifiers and (for a ratio) numerator, numerator_qualifiers,
  * denominator, denominator_qualifiers; with coverage, contributing, expected, unapproved,
@@ -86,16 +88,21 @@ export function aggregateStatement(shape: AggregateShape): RawBuilder<unknown> {
         AND o.path >= ${within.path} AND o.path < ${within.upperPath}
     ),
     covers AS (
-      SELECT path, depth, metric_code FROM v WHERE approved AND aggregatable AND scope = 'SUBTREE'
+      SELECT org, depth, metric_code FROM v WHERE approved AND aggregatable AND scope = 'SUBTREE'
+    ),
+    covered AS (
+      SELECT v.org, v.metric_code, max(c.depth) AS depth
+      FROM v
+      CROSS JOIN LATERAL unnest(string_to_array(rtrim(v.path, '/'), '/')::int[]) AS above(id)
+      JOIN covers c ON c.org = above.id AND c.org <> v.org AND c.metric_code = v.metric_code
+      WHERE v.approved
+      GROUP BY v.org, v.metric_code
     ),
     counted AS (
       SELECT v.org, v.metric_code, v.value, v.qualifier, v.aggregatable,
-        left(v.path, ${prefix}) AS group_path,
-        coalesce((
-          SELECT max(c.depth) FROM covers c
-          WHERE c.metric_code = v.metric_code AND v.path > c.path AND v.path < left(c.path, -1) || '0'
-        ), -1) AS cover_depth
-      FROM v WHERE v.approved AND v.depth >= ${depth}
+        left(v.path, ${prefix}) AS group_path, coalesce(cd.depth, -1) AS cover_depth
+      FROM v LEFT JOIN covered cd ON cd.org = v.org AND cd.metric_code = v.metric_code
+      WHERE v.approved AND v.depth >= ${depth}
     ),
     sums AS (
       SELECT group_path, ${sums} count(DISTINCT org) AS contributing
