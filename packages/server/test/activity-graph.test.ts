@@ -90,7 +90,7 @@ describe('activities, figures and their sources over GraphQL', () => {
       query ($first: Int) {
         organizations(filter: { level: CITY }, first: $first) {
           edges { node { name
-            activities(first: 20) { edges { node { title
+            activities(first: 40) { edges { node { title
               coOrganizers { name }
               programme { name }
               metricValues { value metric { name } source { document { title } } }
