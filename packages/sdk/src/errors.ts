@@ -7,7 +7,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'LOCKED',
   'RATE_LIMITED',
-  'TIMEOUT',
+  /** The server's failure; also a request past its time limit (`extensions.reason: 'TIMEOUT'`). */
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

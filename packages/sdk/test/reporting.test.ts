@@ -327,7 +327,10 @@ describe('the 2020 reports as seeded', () => {
     });
     const id = completeness.units.edges[0]?.node.submission?.id;
     expect(id).toBeDefined();
-    const { submission } = await client.submission({ id: id! });
+    // Who approved it and its history are internal: an anonymous caller is refused them.
+    expect(await failure(client.submission({ id: id! }))).toMatchObject({ code: 'FORBIDDEN' });
+    const zhuzhou = await staff('viewer.zz', 'VIEWER', '4302');
+    const { submission } = await zhuzhou.submission({ id: id! });
     expect(submission).toMatchObject({
       status: 'APPROVED',
       version: 3,
@@ -619,7 +622,10 @@ describe('a report through its review cycle, with staff tokens', () => {
     });
     expect(submitted.submitSubmission.submittedAt).not.toBeNull();
     // Submitted reports are public, and counted when a caller asks for submitted figures.
-    expect((await client.submission({ id: report.id })).submission?.status).toBe('SUBMITTED');
+    // Submitted, it is public, but who acted on it stays internal: FORBIDDEN beside the data.
+    const outside = (await failure(client.submission({ id: report.id }))) as FulianError;
+    expect(outside.code).toBe('FORBIDDEN');
+    expect(outside.data).toMatchObject({ submission: { status: 'SUBMITTED', createdBy: null } });
     expect(await expectCompletenessOfTables('2020')).toMatchObject({ submitted: 1, missing: 11 });
     const pending = await expectRollupOfTables(SESSIONS, '2020');
     expect(pending.find((city) => city.code === '4303')).toMatchObject({

@@ -9,8 +9,7 @@ export const ERROR_CODES = [
   'CONFLICT',
   'LOCKED',
   'RATE_LIMITED',
-  /** The request ran past its time limit; its SQL was cancelled. */
-  'TIMEOUT',
+  /** Our failure; a request past its time limit is one too, with `reason: 'TIMEOUT'`. */
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -57,7 +56,8 @@ export function formatError(
   options: FormatOptions = { hideSuggestions: false },
 ): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+  // `http` tells the transport (Apollo, the WebSocket server) how to answer; it is not the client's.
+  const { stacktrace: _stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
   const message = options.hideSuggestions
     ? formatted.message.replace(/\s*Did you mean [^?]*\?/g, '')
     : formatted.message;

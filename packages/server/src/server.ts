@@ -11,6 +11,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLFormattedError } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import { auditPlugin } from './audit/audit.plugin.js';
 import { createAuthenticator } from './auth/authenticate.js';
@@ -18,10 +19,10 @@ import type { TokenVerifier } from './auth/token.js';
 import { createContext, type Context } from './context.js';
 import { runInStatementScope, StatementCancelledError } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
-import { formatError, UserError } from './errors.js';
+import { formatError, UserError, type ErrorCode } from './errors.js';
 import { demandControlPlugin } from './limits/demand-control.plugin.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
-import { maxAliasesRule, maxDepthRule, maxDirectivesRule } from './limits/validation-rules.js';
+import { documentLimitRules } from './limits/validation-rules.js';
 import type { Logger } from './logger.js';
 import { createSchema } from './schema.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -60,39 +61,54 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   });
   const httpServer = createHttpServer();
   const schema = await createSchema();
-  const subscriptions = attachSubscriptions(httpServer, schema, db, production, authenticate);
+  const introspection = options.introspection ?? !production;
+
+  // A request past its deadline is our failure, not the caller's: INTERNAL, told apart by its
+  // reason, and outside the masking below since it carries nothing internal.
+  const timedOut = (path?: GraphQLFormattedError['path']): GraphQLFormattedError => ({
+    message: `The request ran past its ${limits.requestTimeoutMs} ms limit`,
+    ...(path ? { path } : {}),
+    extensions: { code: 'INTERNAL', reason: 'TIMEOUT' },
+  });
+
+  // The errors of both transports, Apollo's and the WebSocket server's, are shaped here: the
+  // closed set of codes, internal ones masked and logged under a correlation id.
+  const formatClientError = (
+    formatted: GraphQLFormattedError,
+    error: unknown,
+  ): GraphQLFormattedError => {
+    const cause = unwrapResolverError(error);
+    if (isCancellation(cause)) return timedOut(formatted.path);
+    return formatError(
+      formatted,
+      () => {
+        const correlationId = randomUUID();
+        logger.error({ err: cause, correlationId, path: formatted.path }, 'internal error');
+        return correlationId;
+      },
+      { hideSuggestions: production },
+    );
+  };
+
+  const subscriptions = attachSubscriptions(httpServer, {
+    schema,
+    db,
+    production,
+    introspection,
+    limits,
+    authenticate,
+    formatError: formatClientError,
+  });
   const apollo = new ApolloServer<Context>({
     schema,
-    introspection: options.introspection ?? !production,
+    introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     // Batched HTTP requests would multiply one request's cost past every per-request limit.
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: [
-      maxDepthRule(limits.maxDepth),
-      maxAliasesRule(limits.maxAliases),
-      maxDirectivesRule(limits.maxDirectives),
-    ],
-    formatError: (formatted, error) => {
-      const cause = unwrapResolverError(error);
-      if (isCancellation(cause)) {
-        return {
-          message: `The request ran past its ${limits.requestTimeoutMs} ms limit`,
-          ...(formatted.path ? { path: formatted.path } : {}),
-          extensions: { code: 'TIMEOUT' },
-        };
-      }
-      return formatError(
-        formatted,
-        () => {
-          const correlationId = randomUUID();
-          logger.error({ err: cause, correlationId, path: formatted.path }, 'internal error');
-          return correlationId;
-        },
-        { hideSuggestions: production },
-      );
-    },
+    validationRules: documentLimitRules(limits),
+    formatError: formatClientError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Subscriptions end with the server: their sockets close when Apollo drains.
@@ -168,27 +184,23 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       }
     };
 
-    // The deadline aborts the request's SQL (see statement-scope.ts) and answers TIMEOUT at
-    // once, whatever the resolvers still running do.
+    // The deadline aborts the request's SQL (see statement-scope.ts) and answers at once,
+    // whatever the resolvers still running do.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), limits.requestTimeoutMs);
     const execution = runInStatementScope(deadline.signal, () =>
       apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context }),
     );
-    const timedOut = new Promise<'timeout'>((resolve) =>
+    const expired = new Promise<'timeout'>((resolve) =>
       deadline.signal.addEventListener('abort', () => resolve('timeout'), { once: true }),
     );
-    const result = await Promise.race([execution, timedOut]).finally(() => clearTimeout(timer));
+    const result = await Promise.race([execution, expired]).finally(() => clearTimeout(timer));
     if (result === 'timeout') {
       execution.catch((error: unknown) =>
         logger.error({ err: error, requestId }, 'request failed'),
       );
       logger.warn({ requestId, timeoutMs: limits.requestTimeoutMs }, 'request timed out');
-      return sendJson(
-        response,
-        503,
-        graphQLErrorBody(`The request ran past its ${limits.requestTimeoutMs} ms limit`, 'TIMEOUT'),
-      );
+      return sendJson(response, 503, { errors: [timedOut()] });
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
@@ -254,7 +266,7 @@ function isCancellation(error: unknown): boolean {
   return error instanceof Error && 'code' in error && error.code === '57014';
 }
 
-function graphQLErrorBody(message: string, code: string) {
+function graphQLErrorBody(message: string, code: ErrorCode) {
   return { errors: [{ message, extensions: { code } }] };
 }
 

@@ -1,28 +1,133 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import {
+  getOperationAST,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
 import type { Kysely } from 'kysely';
 import { WebSocketServer } from 'ws';
 import type { Authenticator } from './auth/authenticate.js';
 import type { Viewer } from './auth/viewer.js';
 import { createContext } from './context.js';
 import type { Database } from './db/tables.js';
+import { UserError } from './errors.js';
+import { admitOperation } from './limits/demand-control.plugin.js';
+import type { Limits } from './limits/limits.js';
+import { documentLimitRules } from './limits/validation-rules.js';
+
+export interface SubscriptionOptions {
+  schema: GraphQLSchema;
+  db: Kysely<Database>;
+  production: boolean;
+  /** Whether the schema may be introspected; as over HTTP. */
+  introspection: boolean;
+  limits: Limits;
+  authenticate: Authenticator;
+  /** The HTTP path's formatter: closed-set codes, internal errors masked and logged. */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+}
 
 /**
  * Serves GraphQL subscriptions over WebSocket (the graphql-ws protocol) on the HTTP server's
- * own port and path, so a dashboard needs one URL for queries and live updates. Returns what
- * stops it: closing every socket and ending every subscription.
+ * own port and path, so a dashboard needs one URL for queries and live updates. Only
+ * subscriptions are served, held to the same limits as an HTTP request. Returns what stops
+ * it: closing every socket and ending every subscription.
  */
 export function attachSubscriptions(
   httpServer: Server,
-  schema: GraphQLSchema,
-  db: Kysely<Database>,
-  production: boolean,
-  authenticate: Authenticator,
+  options: SubscriptionOptions,
 ): { dispose: () => Promise<void> } {
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const { schema, db, limits, authenticate, formatError } = options;
+  // A message larger than an HTTP body may be closes its socket (1009) before it is read.
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: limits.maxBodyBytes,
+  });
+  const rules: ValidationRule[] = [
+    ...specifiedRules,
+    ...documentLimitRules(limits),
+    // Apollo adds its own rule over HTTP; graphql-ws knows nothing of the setting.
+    ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
   const viewers = new WeakMap<object, Viewer>();
+
+  /**
+   * What HTTP would check before running an operation: its size in tokens, validation with
+   * the document limits, that it is a subscription (queries and mutations go over HTTP, where
+   * the deadline and the audit apply), its cost against the budget and the caller's bucket.
+   * graphql-ws reports an array of errors to the client and runs execution arguments.
+   */
+  async function prepare(
+    extra: Extra,
+    payload: SubscribePayload,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query, { maxTokens: limits.maxTokens });
+    } catch (error) {
+      if (error instanceof GraphQLError) {
+        return [withCode(error, ApolloServerErrorCode.GRAPHQL_PARSE_FAILED)];
+      }
+      throw error;
+    }
+    const invalid = validate(schema, document, rules);
+    if (invalid.length > 0) {
+      return invalid.map((error) =>
+        withCode(error, ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED),
+      );
+    }
+    const operationName = payload.operationName ?? undefined;
+    const operation = getOperationAST(document, operationName);
+    if (!operation) {
+      return [
+        new GraphQLError('Unable to identify the operation: name one the document defines', {
+          extensions: { code: ApolloServerErrorCode.OPERATION_RESOLUTION_FAILURE },
+        }),
+      ];
+    }
+    if (operation.operation !== 'subscription') {
+      return [
+        new UserError(
+          'BAD_USER_INPUT',
+          `Only subscriptions are served over WebSocket; send the ${operation.operation} over HTTP`,
+          { reason: 'NOT_A_SUBSCRIPTION' },
+        ),
+      ];
+    }
+    const contextValue = createContext(
+      db,
+      randomUUID(),
+      viewers.get(extra),
+      extra.request.socket.remoteAddress,
+    );
+    const variableValues = payload.variables ?? {};
+    // A subscription is charged once, when it starts, what one of its events may cost.
+    const admission = await admitOperation(
+      { schema, document, operationName, variables: variableValues },
+      contextValue,
+      limits,
+    );
+    if (!admission.admitted) return [admission.error];
+    return { schema, document, operationName, variableValues, contextValue };
+  }
+
+  // The formatter logs what failed underneath (a resolver's error, a failed statement).
+  const format = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => formatError(error.toJSON(), error.originalError ?? error));
+
   const server = useServer<Record<string, unknown>>(
     {
       schema,
@@ -47,8 +152,21 @@ export function attachSubscriptions(
           return false;
         }
       },
-      context: (ctx) => createContext(db, randomUUID(), viewers.get(ctx.extra)),
-      isProd: production,
+      // Anything thrown here would close the socket with its message; reported as an error
+      // it gets its code, or for a failure of ours is masked as INTERNAL, as over HTTP.
+      onSubscribe: async (ctx, _id, payload) => {
+        try {
+          return await prepare(ctx.extra, payload);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          const cause = error instanceof Error ? error : new Error(String(error));
+          return [new GraphQLError(cause.message, { originalError: cause })];
+        }
+      },
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      isProd: options.production,
     },
     wsServer,
   );
@@ -58,4 +176,17 @@ export function attachSubscriptions(
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A parse or validation error tagged as Apollo tags it over HTTP, so the shared formatter
+ * answers BAD_USER_INPUT with the same reason (a limit's own, else the request code).
+ */
+function withCode(error: GraphQLError, code: ApolloServerErrorCode): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
 }

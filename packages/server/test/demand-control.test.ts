@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../src/auth/viewer.js';
 import { createDatabase } from '../src/db/database.js';
 import { runInStatementScope, StatementCancelledError } from '../src/db/statement-scope.js';
+import { DEFAULT_LIMITS } from '../src/limits/limits.js';
 import { charge } from '../src/limits/rate-limit.js';
 import { createLogger } from '../src/logger.js';
 import { createServer, type FulianServer } from '../src/server.js';
@@ -274,8 +275,26 @@ describe('request timeout', () => {
     expect(statements).toEqual([]);
   });
 
+  it('answers a field whose statement was cancelled INTERNAL, reason TIMEOUT, at its path', async () => {
+    const client = await createGraphQLClient(database);
+    const expired = new AbortController();
+    expired.abort();
+    // The request's deadline has passed: its first statement is refused, not sent.
+    const result = await runInStatementScope(expired.signal, () =>
+      client.execute('{ organization(code: "43") { name } }'),
+    );
+    expect(result.errors).toEqual([
+      {
+        message: `The request ran past its ${DEFAULT_LIMITS.requestTimeoutMs} ms limit`,
+        path: ['organization'],
+        extensions: { code: 'INTERNAL', reason: 'TIMEOUT' },
+      },
+    ]);
+    expect(result.statements).toEqual([]);
+  });
+
   it.runIf(process.env.DATABASE_URL)(
-    'answers TIMEOUT and cancels the statement still running on PostgreSQL',
+    'answers INTERNAL (reason TIMEOUT) and cancels the statement still running on PostgreSQL',
     async () => {
       const server = await createServer({
         db: database.db,
@@ -320,7 +339,7 @@ describe('request timeout', () => {
             errors: [
               {
                 message: 'The request ran past its 1000 ms limit',
-                extensions: { code: 'TIMEOUT' },
+                extensions: { code: 'INTERNAL', reason: 'TIMEOUT' },
               },
             ],
           });

@@ -11,11 +11,13 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Viewer } from '../src/auth/viewer.js';
+import type { Role, Viewer } from '../src/auth/viewer.js';
 import type { OrganizationRow } from '../src/db/tables.js';
 import { toGlobalId } from '../src/graph/global-id.js';
 import { seedData } from '../src/modules/seed-data/seed-data.js';
-import { createGraphQLClient } from './helpers/graphql-client.js';
+import { seedReporting } from '../src/modules/submission/reporting.seed.js';
+import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
+import { CREATE, RETURN, SAVE, SUBMIT } from './helpers/submission-operations.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
 
 /** A mainland mobile number: what must never reach a caller without the right. */
@@ -23,11 +25,14 @@ const PHONE = /1[3-9][0-9]{9}/;
 
 let database: TestDatabase;
 let client: Awaited<ReturnType<typeof createGraphQLClient>>;
+let province: OrganizationRow;
 let yueyang: OrganizationRow;
 let yueyangCounty: OrganizationRow;
+/** Yueyang's 2021 report, submitted, returned and submitted again (see reviewedReport). */
+let report: string;
 
 const apiKey: Viewer = { kind: 'api-key', keyId: 7, name: 'partner', scopes: ['read:public'] };
-const staff = (role: 'VIEWER' | 'EDITOR', organization: OrganizationRow): Viewer => ({
+const staff = (role: Role, organization: OrganizationRow): Viewer => ({
   kind: 'staff',
   subject: `${role}@${organization.code}`,
   role,
@@ -45,6 +50,7 @@ beforeAll(async () => {
       .selectAll()
       .where('code', '=', code)
       .executeTakeFirstOrThrow();
+  province = await byCode('43');
   yueyang = await byCode('4306');
   yueyangCounty = await database.db
     .selectFrom('organization')
@@ -53,7 +59,60 @@ beforeAll(async () => {
     .orderBy('code')
     .limit(1)
     .executeTakeFirstOrThrow();
+  await seedReporting(database.db);
+  report = await reviewedReport();
 });
+
+const DRAFT_NARRATIVE = '草稿：培训数据待核实，联系人 13974022225';
+const RETURN_COMMENT = '请核实培训期数，可致电 15973000234';
+const FINAL_NARRATIVE = '岳阳市妇联2021年度工作总结';
+
+/**
+ * Yueyang's editor drafts its 2021 annual summary (a phone number in the draft), submits it,
+ * the province's reviewer returns it with a comment (another phone), and the editor corrects
+ * and submits it again: SUBMITTED, so anyone may read the report, not how it got there.
+ */
+async function reviewedReport(): Promise<string> {
+  const editor = staff('EDITOR', yueyang);
+  const run = async (query: string, input: Record<string, unknown>, viewer: Viewer) => {
+    const result = await client.execute(query, { input }, viewer);
+    expect(result.errors).toBeUndefined();
+    return Object.values(result.data as Record<string, any>)[0];
+  };
+  const created = await run(
+    CREATE,
+    {
+      template: 'annual-summary',
+      organization: '4306',
+      period: '2021',
+      narrative: DRAFT_NARRATIVE,
+    },
+    editor,
+  );
+  const { id } = created.submission;
+  let { version } = created.submission;
+  const sessions = (value: string) => [{ metric: 'training.sessions', value }];
+  ({ version } = (
+    await run(SAVE, { id, expectedVersion: version, values: sessions('12') }, editor)
+  ).submission);
+  ({ version } = await run(SUBMIT, { id, expectedVersion: version }, editor));
+  ({ version } = await run(
+    RETURN,
+    { id, expectedVersion: version, comment: RETURN_COMMENT },
+    staff('REVIEWER', province),
+  ));
+  ({ version } = (
+    await run(
+      SAVE,
+      { id, expectedVersion: version, values: sessions('15'), narrative: FINAL_NARRATIVE },
+      editor,
+    )
+  ).submission);
+  const submitted = await run(SUBMIT, { id, expectedVersion: version }, editor);
+  expect(submitted.status).toBe('SUBMITTED');
+  return id;
+}
+
 afterAll(async () => {
   await client.server.stop();
   await database.close();
@@ -108,6 +167,95 @@ describe('liaison names and phones', () => {
       expect(JSON.stringify(result)).not.toMatch(PHONE);
       expect(result.statements.length).toBe(allowed.statements.length);
     }
+  });
+});
+
+const REPORT = `query ($id: ID!) { submission(id: $id) { status narrative
+  createdBy updatedBy submittedBy returnedBy returnComment approvedBy
+  history(first: 100) { totalCount edges { node { action actor before after comment } } } } }`;
+
+/** The fields of a submission that say who did what, what the reviewer said, and the drafts. */
+const GUARDED = [
+  'createdBy',
+  'updatedBy',
+  'submittedBy',
+  'returnedBy',
+  'returnComment',
+  'approvedBy',
+  'history',
+];
+
+describe('a submitted report’s history, actors and review', () => {
+  it('are null with FORBIDDEN for API keys, anonymous callers and the staff of a county below', async () => {
+    for (const viewer of [
+      apiKey,
+      { kind: 'anonymous' } as const,
+      staff('EDITOR', yueyangCounty),
+      staff('VIEWER', yueyangCounty),
+    ]) {
+      const result = await client.execute(REPORT, { id: report }, viewer);
+      // The report itself is public once submitted: its status and final text.
+      expect(result.data.submission).toEqual({
+        status: 'SUBMITTED',
+        narrative: FINAL_NARRATIVE,
+        ...Object.fromEntries(GUARDED.map((field) => [field, null])),
+      });
+      expect(result.errors?.map((error) => error.path)).toEqual(
+        GUARDED.map((field) => ['submission', field]),
+      );
+      expect(new Set(errorCodes(result))).toEqual(new Set(['FORBIDDEN']));
+      const text = JSON.stringify(result);
+      expect(text).not.toMatch(PHONE);
+      expect(text).not.toContain('草稿');
+      expect(text).not.toContain('staff:');
+    }
+  });
+
+  it('resolve for the unit’s own staff and its reviewer', async () => {
+    for (const viewer of [
+      staff('EDITOR', yueyang),
+      staff('VIEWER', yueyang),
+      staff('REVIEWER', province),
+    ]) {
+      const result = await client.execute(REPORT, { id: report }, viewer);
+      expect(result.errors).toBeUndefined();
+      const { submission } = result.data;
+      expect(submission).toMatchObject({
+        createdBy: 'staff:EDITOR@4306',
+        submittedBy: 'staff:EDITOR@4306',
+        returnedBy: 'staff:REVIEWER@43',
+        returnComment: RETURN_COMMENT,
+        approvedBy: null,
+      });
+      const entries = submission.history.edges.map((edge: any) => edge.node);
+      expect(entries.map((entry: any) => entry.action)).toEqual([
+        'CREATE',
+        'SET_VALUE',
+        'SUBMIT',
+        'RETURN',
+        'REOPEN',
+        'SET_VALUE',
+        'SET_NARRATIVE',
+        'SUBMIT',
+      ]);
+      expect(JSON.stringify(entries)).toContain(DRAFT_NARRATIVE);
+    }
+  });
+
+  it('keep the drafts in the history from staff who may read the unit’s internal data but not its drafts', async () => {
+    // A province viewer reaches Yueyang's internal data, but drafts stay inside the unit and
+    // with its reviewers.
+    const result = await client.execute(REPORT, { id: report }, staff('VIEWER', province));
+    expect(result.data.submission).toMatchObject({
+      submittedBy: 'staff:EDITOR@4306',
+      history: null,
+    });
+    expect(result.errors).toMatchObject([
+      {
+        path: ['submission', 'history'],
+        extensions: { code: 'FORBIDDEN', action: 'submission.read' },
+      },
+    ]);
   });
 });
 
@@ -204,10 +352,10 @@ describe('no path through the graph leaks them to an API key', () => {
   it('answers every operation the SDK ships without a phone number', async () => {
     const folder = fileURLToPath(new URL('../../sdk/src/operations/', import.meta.url));
     const files = (await readdir(folder)).filter((file) => file.endsWith('.graphql'));
-    const document = parse(
+    const sdk = parse(
       (await Promise.all(files.map((file) => readFile(`${folder}${file}`, 'utf8')))).join('\n'),
     );
-    const fragments = document.definitions.filter(
+    const fragments = sdk.definitions.filter(
       (definition): definition is FragmentDefinitionNode =>
         definition.kind === Kind.FRAGMENT_DEFINITION,
     );
@@ -219,17 +367,49 @@ describe('no path through the graph leaks them to an API key', () => {
       first: 50,
       search: '岳阳',
       period: '2021',
+      template: 'annual-summary',
+      metric: 'training.sessions',
+      groupBy: 'CITY',
+      level: 'CITY',
+      from: '2019',
+      to: '2021',
     };
+    const activity = await database.db
+      .selectFrom('activity')
+      .select('id')
+      .where('organization_id', '=', yueyang.id)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const document = await database.db
+      .selectFrom('document')
+      .select('id')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    // `id` names a different object in each operation that takes one.
+    const ids: Record<string, string> = {
+      Activity: toGlobalId('Activity', activity.id),
+      Document: toGlobalId('Document', document.id),
+      Node: toGlobalId('Organization', yueyang.id),
+      Submission: report,
+    };
+    const queries = sdk.definitions.filter(
+      (definition): definition is OperationDefinitionNode =>
+        definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'query',
+    );
     const ran: string[] = [];
-    for (const operation of document.definitions) {
-      if (operation.kind !== Kind.OPERATION_DEFINITION || operation.operation !== 'query') continue;
-      const variables = variablesFor(operation, known);
-      if (variables === null) continue;
+    for (const operation of queries) {
       const name = operation.name?.value ?? 'anonymous';
+      const variables = variablesFor(operation, {
+        ...known,
+        ...(name in ids ? { id: ids[name] } : {}),
+      });
+      expect(variables, `${name} needs a variable the test does not give`).not.toBeNull();
       const text = [operation, ...fragmentsUsedBy(operation, fragments)]
         .map((definition) => print(definition))
         .join('\n');
-      const result = await client.execute(text, variables, apiKey);
+      const result = await client.execute(text, variables!, apiKey);
       // The operation must really run: refusals of personal data are the only errors allowed.
       expect(result.data, name).toBeTruthy();
       expect(
@@ -240,7 +420,8 @@ describe('no path through the graph leaks them to an API key', () => {
       ran.push(name);
     }
     expect(ran).toContain('LiaisonAssignments');
-    expect(ran.length).toBeGreaterThan(3);
+    expect(ran).toContain('Submission');
+    expect(ran).toHaveLength(queries.length);
   });
 });
 

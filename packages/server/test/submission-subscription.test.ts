@@ -28,7 +28,7 @@ afterAll(async () => {
   await database.close();
 });
 
-it('tells a subscriber over a real WebSocket when a city in its subtree submits', async () => {
+it('tells a subscriber over a real WebSocket when a city in its subtree submits, not who', async () => {
   const events: any[] = [];
   const subscribed = new Promise<void>((resolve, reject) => {
     const unsubscribe = socket.subscribe(
@@ -75,16 +75,24 @@ it('tells a subscriber over a real WebSocket when a city in its subtree submits'
   }
 
   await subscribed;
-  expect(events).toEqual([
+  // Who made the change is internal: this socket identified as nobody.
+  expect(events).toMatchObject([
     {
       data: {
         submissionStatusChanged: {
           from: 'DRAFT',
           to: 'SUBMITTED',
-          actor: 'staff:province_admin@43',
+          actor: null,
           submission: { status: 'SUBMITTED', version: 2, organization: { code: '4301' } },
         },
       },
+      errors: [
+        {
+          path: ['submissionStatusChanged', 'actor'],
+          extensions: { code: 'FORBIDDEN', action: 'read.internal' },
+        },
+      ],
     },
   ]);
+  expect(events[0].errors).toHaveLength(1);
 });

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context } from '../context.js';
 import { currentStatementSignal } from '../db/statement-scope.js';
 import { UserError } from '../errors.js';
@@ -40,41 +40,20 @@ export function demandControlPlugin(limits: Limits): ApolloServerPlugin<Context>
 
       return {
         async didResolveOperation({ document, request, contextValue }) {
-          const requested = computeCost(() =>
-            requestedCost(schema, document, request.operationName, request.variables ?? {}),
+          const admission = await admitOperation(
+            {
+              schema,
+              document,
+              operationName: request.operationName,
+              variables: request.variables ?? {},
+            },
+            contextValue,
+            limits,
           );
-          report.requested = requested;
-          if (requested > limits.costBudget) {
-            throw new UserError(
-              'BAD_USER_INPUT',
-              `The query costs ${requested} points; the budget is ${limits.costBudget}`,
-              {
-                reason: 'COST_LIMIT',
-                cost: { requested, budget: limits.costBudget },
-                http: { status: 400 },
-              },
-            );
-          }
-          const key = bucketKey(contextValue.viewer, contextValue.clientAddress);
-          if (!limits.rateLimit || key === null) return;
-          const result = await charge(contextValue.db, key, requested, limits.rateLimit);
-          if (!result.granted) {
-            report.remaining = Math.floor(result.available);
-            throw new UserError(
-              'RATE_LIMITED',
-              `Rate limited: the query costs ${requested} points and ${Math.floor(result.available)} are available; retry in ${result.retryAfterSeconds} s`,
-              {
-                retryAfter: result.retryAfterSeconds,
-                cost: { requested, available: result.available },
-                http: {
-                  status: 429,
-                  headers: new Map([['retry-after', String(result.retryAfterSeconds)]]),
-                },
-              },
-            );
-          }
-          charged = { key, points: requested };
-          report.remaining = Math.floor(result.remaining);
+          report.requested = admission.requested;
+          report.remaining = admission.remaining;
+          if (!admission.admitted) throw admission.error;
+          charged = admission.charged;
         },
 
         async executionDidStart() {
@@ -105,6 +84,92 @@ export function demandControlPlugin(limits: Limits): ApolloServerPlugin<Context>
         },
       };
     },
+  };
+}
+
+/** An operation as it is about to run. */
+export interface Operation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+}
+
+/** Whether an operation may run, with what it asked for and what its caller has left. */
+export type Admission =
+  | {
+      admitted: true;
+      requested: number;
+      /** What was taken from whose bucket, to refund; null when the caller is not limited. */
+      charged: { key: string; points: number } | null;
+      remaining: number | null;
+    }
+  | { admitted: false; requested: number; remaining: number | null; error: UserError };
+
+/**
+ * The checks before an operation runs, for every transport: its requested cost against the
+ * budget, then the caller's bucket charged that cost. Refusals are returned, not thrown, so
+ * the caller can still report the cost and the bucket's level; variables that do not coerce
+ * are thrown as BAD_USER_INPUT.
+ */
+export async function admitOperation(
+  operation: Operation,
+  context: Pick<Context, 'db' | 'viewer' | 'clientAddress'>,
+  limits: Limits,
+): Promise<Admission> {
+  const requested = computeCost(() =>
+    requestedCost(
+      operation.schema,
+      operation.document,
+      operation.operationName,
+      operation.variables,
+    ),
+  );
+  if (requested > limits.costBudget) {
+    return {
+      admitted: false,
+      requested,
+      remaining: null,
+      error: new UserError(
+        'BAD_USER_INPUT',
+        `The query costs ${requested} points; the budget is ${limits.costBudget}`,
+        {
+          reason: 'COST_LIMIT',
+          cost: { requested, budget: limits.costBudget },
+          http: { status: 400 },
+        },
+      ),
+    };
+  }
+  const key = bucketKey(context.viewer, context.clientAddress);
+  if (!limits.rateLimit || key === null) {
+    return { admitted: true, requested, charged: null, remaining: null };
+  }
+  const result = await charge(context.db, key, requested, limits.rateLimit);
+  if (!result.granted) {
+    return {
+      admitted: false,
+      requested,
+      remaining: Math.floor(result.available),
+      error: new UserError(
+        'RATE_LIMITED',
+        `Rate limited: the query costs ${requested} points and ${Math.floor(result.available)} are available; retry in ${result.retryAfterSeconds} s`,
+        {
+          retryAfter: result.retryAfterSeconds,
+          cost: { requested, available: result.available },
+          http: {
+            status: 429,
+            headers: new Map([['retry-after', String(result.retryAfterSeconds)]]),
+          },
+        },
+      ),
+    };
+  }
+  return {
+    admitted: true,
+    requested,
+    charged: { key, points: requested },
+    remaining: Math.floor(result.remaining),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import type { Limits } from './limits.js';
 
 type LimitReason = 'DEPTH_LIMIT' | 'ALIAS_LIMIT' | 'DIRECTIVE_LIMIT';
 
@@ -141,4 +142,18 @@ export function maxDirectivesRule(max: number): ValidationRule {
       },
     };
   };
+}
+
+/**
+ * The document limits every operation is validated against, over HTTP and WebSocket alike
+ * (beside graphql-js's specified rules).
+ */
+export function documentLimitRules(
+  limits: Pick<Limits, 'maxDepth' | 'maxAliases' | 'maxDirectives'>,
+): ValidationRule[] {
+  return [
+    maxDepthRule(limits.maxDepth),
+    maxAliasesRule(limits.maxAliases),
+    maxDirectivesRule(limits.maxDirectives),
+  ];
 }

@@ -17,7 +17,7 @@ import { filter } from '@graphql-yoga/subscription';
 import type { Requirement } from '../../auth/auth-checker.js';
 import { can } from '../../auth/permissions.js';
 import type { Context } from '../../context.js';
-import type { ReportingTemplateRow } from '../../db/tables.js';
+import type { ReportingTemplateRow, SubmissionRow } from '../../db/tables.js';
 import { UserError } from '../../errors.js';
 import { fromGlobalId, fromGlobalIdOf } from '../../graph/global-id.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
@@ -55,6 +55,7 @@ import {
   SubmissionHistoryEntry,
   SubmissionStatusChange,
   SubmissionValueChange,
+  submissionScope,
 } from './submission.type.js';
 
 /**
@@ -67,19 +68,16 @@ export function canSeeSubmission(
 ): boolean {
   const submission = 'submission' in row ? row.submission : row;
   if (submission.status === 'SUBMITTED' || submission.status === 'APPROVED') return true;
-  const target =
-    'submission' in row
-      ? {
-          id: submission.organization_id,
-          path: row.organizationPath,
-          parent_id: row.organizationParentId,
-        }
-      : {
-          id: row.organization_id,
-          path: row.organization_path,
-          parent_id: row.organization_parent_id,
-        };
-  return can(viewer, 'submission.read', target);
+  return can(viewer, 'submission.read', submissionScope(row));
+}
+
+/**
+ * A submission a write returned, scoped to its unit for its guarded fields: one batched read,
+ * which the `organization` field then shares.
+ */
+async function written(loaders: Context['loaders'], row: SubmissionRow): Promise<Submission> {
+  const organization = await loaders.organization.byId.load(row.organization_id);
+  return new Submission(row, organization!);
 }
 
 /** Finds a template named by its code or its global id. */
@@ -141,7 +139,10 @@ export class SubmissionResolver {
       narrative: input.narrative,
       idempotencyKey: input.idempotencyKey,
     });
-    return { submission: new Submission(result.submission), replayed: result.replayed };
+    return {
+      submission: new Submission(result.submission, organization),
+      replayed: result.replayed,
+    };
   }
 
   @Authorized<Requirement>('STAFF')
@@ -150,7 +151,7 @@ export class SubmissionResolver {
       'Adds, replaces and removes many figures of a DRAFT or RETURNED report at once (a returned one becomes a draft again). All checked first, all written or nothing; dryRun reports changes and problems without writing. LOCKED when approved.',
   })
   async saveSubmissionValues(
-    @Ctx() { db, viewer }: Context,
+    @Ctx() { db, loaders, viewer }: Context,
     @Arg('input', () => SaveSubmissionValuesInput) input: SaveSubmissionValuesInput,
   ): Promise<SaveSubmissionValuesPayload> {
     const result = await saveSubmissionValues(db, viewer, {
@@ -163,7 +164,7 @@ export class SubmissionResolver {
       dryRun: input.dryRun,
     });
     return {
-      submission: new Submission(result.submission),
+      submission: await written(loaders, result.submission),
       changes: result.changes.map((change) => new SubmissionValueChange(change)),
       narrativeChanged: result.narrativeChanged,
       problems: result.problems.map(InputProblem.of),
@@ -175,19 +176,20 @@ export class SubmissionResolver {
   @Authorized<Requirement>('STAFF')
   @Mutation(() => Submission, { description: 'DRAFT → SUBMITTED.' })
   async submitSubmission(
-    @Ctx() { db, viewer }: Context,
+    @Ctx() { db, loaders, viewer }: Context,
     @Arg('input', () => SubmissionTransitionInput) input: SubmissionTransitionInput,
   ): Promise<Submission> {
-    return new Submission(await transitionSubmission(db, viewer, 'submit', transition(input)));
+    return written(loaders, await transitionSubmission(db, viewer, 'submit', transition(input)));
   }
 
   @Authorized<Requirement>('STAFF')
   @Mutation(() => Submission, { description: 'SUBMITTED → RETURNED, with the reviewer’s comment.' })
   async returnSubmission(
-    @Ctx() { db, viewer }: Context,
+    @Ctx() { db, loaders, viewer }: Context,
     @Arg('input', () => ReturnSubmissionInput) input: ReturnSubmissionInput,
   ): Promise<Submission> {
-    return new Submission(
+    return written(
+      loaders,
       await transitionSubmission(db, viewer, 'return', {
         ...transition(input),
         comment: input.comment,
@@ -201,10 +203,10 @@ export class SubmissionResolver {
       'SUBMITTED → APPROVED; its figures are then locked. CONFLICT (reason PENDING_BELOW) while a report the template expects from a unit below is not approved.',
   })
   async approveSubmission(
-    @Ctx() { db, viewer }: Context,
+    @Ctx() { db, loaders, viewer }: Context,
     @Arg('input', () => SubmissionTransitionInput) input: SubmissionTransitionInput,
   ): Promise<Submission> {
-    return new Submission(await transitionSubmission(db, viewer, 'approve', transition(input)));
+    return written(loaders, await transitionSubmission(db, viewer, 'approve', transition(input)));
   }
 
   @Authorized<Requirement>('STAFF')
@@ -213,10 +215,10 @@ export class SubmissionResolver {
       'APPROVED → SUBMITTED, unlocking the figures. LOCKED (reason PARENT_APPROVED) while a report above for the same template and period is approved: nothing above is unapproved silently.',
   })
   async unapproveSubmission(
-    @Ctx() { db, viewer }: Context,
+    @Ctx() { db, loaders, viewer }: Context,
     @Arg('input', () => SubmissionTransitionInput) input: SubmissionTransitionInput,
   ): Promise<Submission> {
-    return new Submission(await transitionSubmission(db, viewer, 'unapprove', transition(input)));
+    return written(loaders, await transitionSubmission(db, viewer, 'unapprove', transition(input)));
   }
 
   @Subscription(() => SubmissionStatusChange, {
@@ -243,13 +245,7 @@ export class SubmissionResolver {
     // The subscription's context lives as long as the socket operation: fresh loaders per
     // event keep one event's reads from being answered from an earlier event's cache.
     context.loaders = createLoaders(context.db);
-    return {
-      submission: new Submission(event.submission),
-      from: event.from,
-      to: event.to,
-      at: event.at,
-      actor: event.actor,
-    };
+    return new SubmissionStatusChange(event);
   }
 
   @FieldResolver(() => Organization, { description: 'The submitting unit.' })
@@ -334,8 +330,13 @@ export class SubmissionResolver {
     );
   }
 
+  // The history holds every draft's figures and narrative, who did what and the reviewers'
+  // comments: it needs both the unit's drafts and its internal data.
+  @Authorized<Requirement>('submission.read', 'read.internal')
   @FieldResolver(() => SubmissionHistoryConnection, {
-    description: 'Every transition and change, oldest first, from the audit table.',
+    nullable: true,
+    description:
+      'Every transition and change, oldest first, from the audit table. Readable by federation staff who may read both the unit’s drafts and its internal data; null, with FORBIDDEN in errors, for everyone else, API keys and anonymous callers included.',
   })
   async history(
     @Root() submission: Submission,

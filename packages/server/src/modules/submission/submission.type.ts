@@ -1,5 +1,7 @@
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
+import type { Requirement, Scoped } from '../../auth/auth-checker.js';
+import type { Target } from '../../auth/permissions.js';
 import {
   SUBMISSION_AUDIT_ACTIONS,
   SUBMISSION_STATUSES,
@@ -21,6 +23,8 @@ import { MetricScopeEnum, QualifierEnum } from '../metric/metric.type.js';
 import { OrganizationLevelEnum } from '../organization/organization.type.js';
 import { Period, PeriodTypeEnum } from '../period/period.type.js';
 import type { PeriodType } from '../period/period.js';
+import type { SubmissionStatusEvent } from './submission.events.js';
+import type { SubmissionWithOrganization } from './submission.repository.js';
 import type { Problem, ValueChange, ValueState } from './submission.service.js';
 
 export const SubmissionStatusEnum = codeEnum(
@@ -89,12 +93,30 @@ export class ReportingTemplate implements Node {
   }
 }
 
+/** The submitting unit of a submission read with its organization, or of a status event. */
+export function submissionScope(row: SubmissionWithOrganization | SubmissionStatusEvent): Target {
+  return 'submission' in row
+    ? {
+        id: row.submission.organization_id,
+        path: row.organizationPath,
+        parent_id: row.organizationParentId,
+      }
+    : {
+        id: row.organization_id,
+        path: row.organization_path,
+        parent_id: row.organization_parent_id,
+      };
+}
+
+const INTERNAL_DATA =
+  'Internal: readable by federation staff whose reach includes the submitting unit; null, with FORBIDDEN in errors, for everyone else, API keys and anonymous callers included.';
+
 @ObjectType({
   implements: Node,
   description:
-    'One unit’s report for one template and period: its figures, narrative, status and version. Drafts and returned reports are visible only to those who may read the unit’s internal data.',
+    'One unit’s report for one template and period: its figures, narrative, status and version. Drafts and returned reports are visible only to those who may read the unit’s drafts; who did what, the reviewer’s comment and the history only to staff who may read its internal data.',
 })
-export class Submission implements Node {
+export class Submission implements Node, Scoped {
   @Field(() => ID)
   id: string;
 
@@ -115,43 +137,72 @@ export class Submission implements Node {
   @Field(() => GraphQLDateTime)
   createdAt: Date;
 
-  @Field(() => String, { description: 'Who opened it, e.g. staff:<subject>.' })
-  createdBy: string;
+  @Authorized<Requirement>('read.internal')
+  @Field(() => String, {
+    nullable: true,
+    description: `Who opened it, e.g. staff:<subject>. ${INTERNAL_DATA}`,
+  })
+  get createdBy(): string {
+    return this.row.created_by;
+  }
 
   @Field(() => GraphQLDateTime)
   updatedAt: Date;
 
-  @Field(() => String)
-  updatedBy: string;
+  @Authorized<Requirement>('read.internal')
+  @Field(() => String, { nullable: true, description: `Who changed it last. ${INTERNAL_DATA}` })
+  get updatedBy(): string {
+    return this.row.updated_by;
+  }
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'When it was last submitted.' })
   submittedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
-  submittedBy: string | null;
+  @Authorized<Requirement>('read.internal')
+  @Field(() => String, { nullable: true, description: `Who submitted it last. ${INTERNAL_DATA}` })
+  get submittedBy(): string | null {
+    return this.row.submitted_by;
+  }
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'When it was last returned.' })
   returnedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
-  returnedBy: string | null;
+  @Authorized<Requirement>('read.internal')
+  @Field(() => String, { nullable: true, description: `Who returned it last. ${INTERNAL_DATA}` })
+  get returnedBy(): string | null {
+    return this.row.returned_by;
+  }
 
+  @Authorized<Requirement>('read.internal')
   @Field(() => String, {
     nullable: true,
-    description: 'The reviewer’s comment when last returned.',
+    description: `The reviewer’s comment when last returned. ${INTERNAL_DATA}`,
   })
-  returnComment: string | null;
+  get returnComment(): string | null {
+    return this.row.return_comment;
+  }
 
   @Field(() => GraphQLDateTime, { nullable: true, description: 'When it was last approved.' })
   approvedAt: Date | null;
 
-  @Field(() => String, { nullable: true })
-  approvedBy: string | null;
+  @Authorized<Requirement>('read.internal')
+  @Field(() => String, { nullable: true, description: `Who approved it last. ${INTERNAL_DATA}` })
+  get approvedBy(): string | null {
+    return this.row.approved_by;
+  }
 
+  /** The stored row, actors included; they are exposed only through the guarded fields. */
   readonly row: SubmissionRow;
 
-  constructor(row: SubmissionRow) {
+  /** The submitting unit: who may read the guarded fields is decided on it. */
+  readonly scope: Target;
+
+  constructor(row: SubmissionWithOrganization);
+  constructor(row: SubmissionRow, scope: Target);
+  constructor(row: SubmissionRow, scope?: Target) {
     this.row = row;
+    // Without a scope, the first signature holds: the row carries its organization.
+    this.scope = scope ?? submissionScope(row as SubmissionWithOrganization);
     this.id = toGlobalId('Submission', row.id);
     this.period = new Period({
       canonical: row.period,
@@ -163,16 +214,10 @@ export class Submission implements Node {
     this.version = row.version;
     this.narrative = row.narrative;
     this.createdAt = row.created_at;
-    this.createdBy = row.created_by;
     this.updatedAt = row.updated_at;
-    this.updatedBy = row.updated_by;
     this.submittedAt = row.submitted_at;
-    this.submittedBy = row.submitted_by;
     this.returnedAt = row.returned_at;
-    this.returnedBy = row.returned_by;
-    this.returnComment = row.return_comment;
     this.approvedAt = row.approved_at;
-    this.approvedBy = row.approved_by;
   }
 }
 
@@ -333,19 +378,37 @@ export class SaveSubmissionValuesPayload {
 }
 
 @ObjectType({ description: 'A submission moved from one status to another.' })
-export class SubmissionStatusChange {
+export class SubmissionStatusChange implements Scoped {
   @Field(() => Submission)
-  submission!: Submission;
+  submission: Submission;
 
   @Field(() => SubmissionStatusEnum, { nullable: true, description: 'Null when just created.' })
-  from!: SubmissionStatus | null;
+  from: SubmissionStatus | null;
 
   @Field(() => SubmissionStatusEnum)
-  to!: SubmissionStatus;
+  to: SubmissionStatus;
 
   @Field(() => GraphQLDateTime)
-  at!: Date;
+  at: Date;
 
-  @Field(() => String)
-  actor!: string;
+  @Authorized<Requirement>('read.internal')
+  @Field(() => String, { nullable: true, description: `Who made the change. ${INTERNAL_DATA}` })
+  get actor(): string {
+    return this.event.actor;
+  }
+
+  /** The event as published, actor included; exposed only through the guarded field. */
+  readonly event: SubmissionStatusEvent;
+
+  /** The submitting unit, as for the submission itself. */
+  readonly scope: Target;
+
+  constructor(event: SubmissionStatusEvent) {
+    this.event = event;
+    this.scope = submissionScope(event);
+    this.submission = new Submission(event.submission, this.scope);
+    this.from = event.from;
+    this.to = event.to;
+    this.at = event.at;
+  }
 }
