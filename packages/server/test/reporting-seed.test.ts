@@ -1,17 +1,27 @@
+import { sql } from 'kysely';
+import type { Viewer } from '../src/auth/viewer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedData } from '../src/modules/seed-data/seed-data.js';
 import { seedReporting } from '../src/modules/submission/reporting.seed.js';
+import {
+  saveSubmissionValues,
+  transitionSubmission,
+} from '../src/modules/submission/submission.service.js';
 import { createGraphQLClient } from './helpers/graphql-client.js';
+import { staff } from './helpers/reporting.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
 
 let database: TestDatabase;
 let execute: Awaited<ReturnType<typeof createGraphQLClient>>['execute'];
+// Who did what and the history are internal: the province's staff read them.
+let admin: Viewer;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   await seedHunan(database.db);
   await seedData(database.db);
   ({ execute } = await createGraphQLClient(database));
+  admin = await staff(database.db, 'PROVINCE_ADMIN', '43');
 });
 afterAll(() => database.close());
 
@@ -47,11 +57,14 @@ describe('the 2020 reports of seeds/reporting.yaml', () => {
   });
 
   it('shows the honest gap: 2 of the 14 cities approved for 2020, 12 missing', async () => {
-    const result =
-      await execute(`{ completeness(template: "annual-summary", period: "2020", within: "43") {
+    const result = await execute(
+      `{ completeness(template: "annual-summary", period: "2020", within: "43") {
       dueDate totals { expected missing approved submitted }
       units(status: [NOT_STARTED], first: 20) { totalCount edges { node { organization { name } } } }
-      approved: units(status: [APPROVED]) { edges { node { organization { code } submission { approvedBy } } } } } }`);
+      approved: units(status: [APPROVED]) { edges { node { organization { code } submission { approvedBy } } } } } }`,
+      {},
+      admin,
+    );
     expect(result.errors).toBeUndefined();
     const { completeness } = result.data;
     expect(completeness.dueDate).toBe('2021-01-31');
@@ -67,12 +80,15 @@ describe('the 2020 reports of seeds/reporting.yaml', () => {
   });
 
   it('gives each seeded report its figures with their sources, its activities and its history', async () => {
-    const result =
-      await execute(`{ completeness(template: "annual-summary", period: "2020", within: "4302") {
+    const result = await execute(
+      `{ completeness(template: "annual-summary", period: "2020", within: "4302") {
       units { edges { node { submission { status
         values(first: 100) { totalCount edges { node { source { quote } } } }
         activities(first: 100) { totalCount edges { node { period { start end } } } }
-        history { edges { node { action actor } } } } } } } } }`);
+        history { edges { node { action actor } } } } } } } } }`,
+      {},
+      admin,
+    );
     expect(result.errors).toBeUndefined();
     const submission = result.data.completeness.units.edges[0].node.submission;
     expect(submission.status).toBe('APPROVED');
@@ -135,5 +151,85 @@ describe('the 2020 reports of seeds/reporting.yaml', () => {
       value: '2800',
       coverage: { expected: 14, contributing: 2, missing: 12 },
     });
+  });
+
+  it('keeps a report edited after approval as the workflow left it when the seeds run again', async () => {
+    const { id } = await database.db
+      .selectFrom('submission')
+      .innerJoin('organization', 'organization.id', 'submission.organization_id')
+      .select('submission.id')
+      .where('organization.code', '=', '4301')
+      .where('submission.period', '=', '2020')
+      .executeTakeFirstOrThrow();
+    const figures = () =>
+      database.db
+        .selectFrom('metric_value')
+        .select(['metric_code', 'value', 'scope'])
+        .where('submission_id', '=', id)
+        .orderBy('metric_code')
+        .execute();
+    const seeded = await figures();
+    const dropped = seeded.find((row) => row.metric_code !== 'training.sessions')!.metric_code;
+
+    // The province reopens Changsha's approved report, corrects one figure and drops another.
+    const step = (kind: 'unapprove' | 'return' | 'submit' | 'approve', version: number) =>
+      transitionSubmission(database.db, admin, kind, {
+        submissionId: id,
+        expectedVersion: version,
+        comment: kind === 'return' ? '请核对培训期数' : null,
+      });
+    const returned = await step('return', (await step('unapprove', 3)).version);
+    const saved = await saveSubmissionValues(database.db, admin, {
+      submissionId: id,
+      expectedVersion: returned.version,
+      values: [{ metric: 'training.sessions', value: '2700', scope: 'SUBTREE' }],
+      remove: [dropped],
+    });
+    const approved = await step(
+      'approve',
+      (await step('submit', saved.submission.version)).version,
+    );
+    expect(approved.status).toBe('APPROVED');
+    const edited = await figures();
+    expect(edited).toHaveLength(seeded.length - 1);
+    expect(edited).toContainEqual({
+      metric_code: 'training.sessions',
+      value: '2700',
+      scope: 'SUBTREE',
+    });
+
+    const rows = async () =>
+      (
+        await sql<{ row: string }>`SELECT v::text AS row FROM metric_value v ORDER BY id`.execute(
+          database.db,
+        )
+      ).rows.map((row) => row.row);
+    const history = () =>
+      database.db.selectFrom('submission_audit').selectAll().orderBy('id').execute();
+    const [rowsBefore, historyBefore] = [await rows(), await history()];
+    const reseed = async () => {
+      await seedData(database.db);
+      return seedReporting(database.db);
+    };
+    expect(await reseed()).toEqual({ templates: 1, submissionsInserted: 0, valuesLinked: 0 });
+
+    // The report is as the workflow left it, with no history it did not write. Every row is
+    // untouched; the one new row is the document's own figure the removal took with it, back
+    // as a document figure that no report holds.
+    expect(await figures()).toEqual(edited);
+    expect(await history()).toEqual(historyBefore);
+    const rowsAfter = await rows();
+    expect(rowsAfter.slice(0, rowsBefore.length)).toEqual(rowsBefore);
+    expect(rowsAfter).toHaveLength(rowsBefore.length + 1);
+    const restored = await database.db
+      .selectFrom('metric_value')
+      .innerJoin('organization', 'organization.id', 'metric_value.organization_id')
+      .select(['metric_value.metric_code', 'metric_value.submission_id'])
+      .orderBy('metric_value.id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(restored).toEqual({ metric_code: dropped, submission_id: null });
+    // And a further run writes nothing at all.
+    await reseed();
+    expect(await rows()).toEqual(rowsAfter);
   });
 });

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeedDataError } from '../src/modules/seed-data/seed-data.files.js';
 import { SEEDS_DIRECTORY, seedData } from '../src/modules/seed-data/seed-data.js';
+import { seedReporting } from '../src/modules/submission/reporting.seed.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
 
 const TABLES = [
@@ -286,5 +287,38 @@ describe('loading seeds/ into the tree', () => {
     // Back to the real seeds: the activity returns with a new id, nothing else changes.
     const again = await seedData(database.db);
     expect(again.counts.activity).toEqual({ written: 1, deleted: 0 });
+  });
+
+  it('leaves a figure a report holds to the report: later loads neither rewrite nor delete it', async () => {
+    await seedReporting(database.db);
+    const held = () =>
+      database.db
+        .selectFrom('metric_value as v')
+        .innerJoin('organization as o', 'o.id', 'v.organization_id')
+        .select(['v.id', 'v.value', 'v.submission_id', 'v.updated_at'])
+        .where('o.code', '=', '4301')
+        .where('v.metric_code', '=', 'training.sessions')
+        .where('v.period', '=', '2020')
+        .execute();
+    const before = await held();
+    expect(before).toHaveLength(1);
+    expect(before[0]!.submission_id).not.toBeNull();
+
+    const corrected = await seedsWith(PLANNING, (text) =>
+      text.replace('value: "2679"\n    unit: SESSION', 'value: "2680"\n    unit: SESSION'),
+    );
+    expect((await seedData(database.db, corrected)).counts.metric_value).toEqual({
+      written: 0,
+      deleted: 0,
+    });
+    expect(await held()).toEqual(before);
+    const dropped = await seedsWith(PLANNING, (text) =>
+      text.replace(/ {2}- org: "4301"\n {4}metric: training\.sessions\n( {4}.*\n)+/, ''),
+    );
+    expect((await seedData(database.db, dropped)).counts.metric_value).toEqual({
+      written: 0,
+      deleted: 0,
+    });
+    expect(await held()).toEqual(before);
   });
 });

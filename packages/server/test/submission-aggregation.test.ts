@@ -76,6 +76,7 @@ beforeAll(async () => {
     ['test.sessions', '20', { qualifier: 'AT_LEAST' }],
     ['test.members', '100'],
     ['test.women_members', '30'],
+    ['test.women_share', '30'],
   ]);
   await report('430102', '2020', 'APPROVED', [
     ['test.sessions', '30'],
@@ -113,7 +114,7 @@ const ROLLUP = `query($metric: String!, $groupBy: OrganizationLevel!, $within: S
     edges { node {
       organization { code }
       value qualifier reason numerator denominator reported reportedQualifier sumOfChildren sumOfChildrenQualifier
-      coverage { expected contributing missing unapproved }
+      coverage { expected contributing covered unpaired missing unapproved }
     } } } }`;
 
 async function rollup(variables: Record<string, unknown>) {
@@ -139,7 +140,14 @@ describe('rollup', () => {
         reportedQualifier: null,
         sumOfChildren: '50',
         sumOfChildrenQualifier: 'AT_LEAST',
-        coverage: { expected: 3, contributing: 3, missing: 0, unapproved: 0 },
+        coverage: {
+          expected: 3,
+          contributing: 3,
+          covered: 0,
+          unpaired: 0,
+          missing: 0,
+          unapproved: 0,
+        },
       },
       {
         organization: '4302',
@@ -152,7 +160,15 @@ describe('rollup', () => {
         reportedQualifier: 'EXACT',
         sumOfChildren: '90',
         sumOfChildrenQualifier: 'EXACT',
-        coverage: { expected: 3, contributing: 3, missing: 0, unapproved: 0 },
+        // B's own SUBTREE figure entered; B1's and B2's, which it includes, did not.
+        coverage: {
+          expected: 3,
+          contributing: 1,
+          covered: 2,
+          unpaired: 0,
+          missing: 0,
+          unapproved: 0,
+        },
       },
       {
         organization: '4303',
@@ -165,7 +181,14 @@ describe('rollup', () => {
         reportedQualifier: null,
         sumOfChildren: '5',
         sumOfChildrenQualifier: 'EXACT',
-        coverage: { expected: 2, contributing: 1, missing: 0, unapproved: 1 },
+        coverage: {
+          expected: 2,
+          contributing: 1,
+          covered: 0,
+          unpaired: 0,
+          missing: 0,
+          unapproved: 1,
+        },
       },
     ]);
   });
@@ -175,7 +198,14 @@ describe('rollup', () => {
     expect(rows[2]).toMatchObject({
       organization: '4303',
       value: '12',
-      coverage: { expected: 2, contributing: 2, missing: 0, unapproved: 0 },
+      coverage: {
+        expected: 2,
+        contributing: 2,
+        covered: 0,
+        unpaired: 0,
+        missing: 0,
+        unapproved: 0,
+      },
     });
   });
 
@@ -187,7 +217,15 @@ describe('rollup', () => {
         qualifier: 'AT_LEAST',
         reported: null,
         sumOfChildren: '165',
-        coverage: { expected: 8, contributing: 7, missing: 0, unapproved: 1 },
+        // A, A1, A2, B and C1 entered; B1 and B2 are in B's total; C waits for approval.
+        coverage: {
+          expected: 8,
+          contributing: 5,
+          covered: 2,
+          unpaired: 0,
+          missing: 0,
+          unapproved: 1,
+        },
       }),
     ]);
   });
@@ -209,12 +247,121 @@ describe('rollup', () => {
       ['4301', '26.6667', null, '40', '150', null, '26.6667'],
       // B's own SUBTREE parts (50 / 200); its children alone give 20 / 80; it also stated 25.5.
       ['4302', '25', null, '50', '200', '25.5', '25'],
-      // C1 gave members but no women members: no ratio, and the reason.
-      ['4303', null, 'NUMERATOR_MISSING', null, '60', null, null],
+      // C1 gave members but no women members: no ratio, and the reason; its members alone
+      // are no denominator.
+      ['4303', null, 'NUMERATOR_MISSING', null, null, null, null],
     ]);
     const province = await rollup({ metric: 'test.women_share', groupBy: 'PROVINCE' });
-    // (40 + 50) / (150 + 200 + 60) × 100 = 21.95121… → 21.9512
-    expect(province[0]).toMatchObject({ value: '21.9512', numerator: '90', denominator: '410' });
+    // Over the units that gave both parts: A1, A2 and B (whose SUBTREE parts stand for B1's).
+    // C1's 60 members, given without women members, are left out rather than taken with a
+    // numerator of 0: (30 + 10 + 50) / (100 + 50 + 200) × 100 = 25.714285… → 25.7143
+    expect(province[0]).toMatchObject({
+      value: '25.7143',
+      numerator: '90',
+      denominator: '350',
+      reason: null,
+      coverage: {
+        expected: 8,
+        contributing: 3,
+        covered: 1,
+        unpaired: 1,
+        missing: 3,
+        unapproved: 0,
+      },
+    });
+  });
+
+  it('shows a unit’s own stored percentage as reported, whatever its scope', async () => {
+    const rows = await rollup({ metric: 'test.women_share', groupBy: 'COUNTY', within: '4301' });
+    expect(rows.map((row: any) => [row.organization, row.value, row.reported])).toEqual([
+      // A1 stated 30 % (SELF) beside its parts 30 / 100; A2 stated none.
+      ['430101', '30', '30'],
+      ['430102', '20', null],
+    ]);
+  });
+
+  it('pairs a ratio’s parts per unit: one part alone, or two of different scope, is left out', async () => {
+    await report('430101', '2021', 'APPROVED', [
+      ['test.women_members', '3'],
+      ['test.members', '12'],
+    ]);
+    await report('430102', '2021', 'APPROVED', [['test.members', '8']]);
+    await report('430201', '2021', 'APPROVED', [['test.women_members', '5']]);
+    await report('430202', '2021', 'APPROVED', [['test.members', '40']]);
+    await report('430301', '2021', 'APPROVED', [
+      ['test.women_members', '10'],
+      ['test.members', '50', { scope: 'SUBTREE' }],
+    ]);
+    const query = `query($groupBy: OrganizationLevel!) {
+      rollup(metric: "test.women_share", period: "2021", groupBy: $groupBy) { edges { node {
+        organization { code } value reason numerator denominator
+        coverage { expected contributing covered unpaired missing unapproved }
+        contributions { edges { node { organization { code } metric counted } } } } } } }`;
+    const rows = async (groupBy: string) => {
+      const result = await execute(query, { groupBy });
+      expect(result.errors).toBeUndefined();
+      return result.data.rollup.edges.map((edge: any) => ({
+        ...edge.node,
+        organization: edge.node.organization.code,
+        contributions: edge.node.contributions.edges.map((contribution: any) =>
+          [
+            contribution.node.organization.code,
+            contribution.node.metric,
+            contribution.node.counted,
+          ].join(' '),
+        ),
+      }));
+    };
+    const coverage = (contributing: number, unpaired: number, missing: number) => ({
+      expected: missing + contributing + unpaired,
+      contributing,
+      covered: 0,
+      unpaired,
+      missing,
+      unapproved: 0,
+    });
+    expect(await rows('CITY')).toEqual([
+      {
+        // A1: 3 / 12 × 100 = 25; A2's members without women members are not a zero share.
+        organization: '4301',
+        value: '25',
+        reason: null,
+        numerator: '3',
+        denominator: '12',
+        coverage: coverage(1, 1, 1),
+        contributions: [
+          '430101 test.members true',
+          '430101 test.women_members true',
+          '430102 test.members false',
+        ],
+      },
+      {
+        // B1 gave only the numerator, B2 only the denominator: both parts, never one unit's.
+        organization: '4302',
+        value: null,
+        reason: 'PARTS_UNPAIRED',
+        numerator: null,
+        denominator: null,
+        coverage: coverage(0, 2, 1),
+        contributions: ['430201 test.women_members false', '430202 test.members false'],
+      },
+      {
+        // C1's women members are its own, its members its whole subtree's: no ratio.
+        organization: '4303',
+        value: null,
+        reason: 'PARTS_UNPAIRED',
+        numerator: null,
+        denominator: null,
+        coverage: coverage(0, 1, 1),
+        contributions: ['430301 test.members false', '430301 test.women_members false'],
+      },
+    ]);
+    expect((await rows('PROVINCE'))[0]).toMatchObject({
+      value: '25',
+      numerator: '3',
+      denominator: '12',
+      coverage: coverage(1, 4, 3),
+    });
   });
 
   it('refuses metrics that never combine', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../src/auth/viewer.js';
 import type { SubmissionStatus } from '../src/db/tables.js';
@@ -19,6 +20,8 @@ import {
   UNAPPROVE,
 } from './helpers/submission-operations.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
+
+const onPostgres = Boolean(process.env.DATABASE_URL);
 
 let database: TestDatabase;
 let execute: Awaited<ReturnType<typeof createGraphQLClient>>['execute'];
@@ -364,6 +367,63 @@ describe('saveSubmissionValues', () => {
   });
 });
 
+describe('two templates racing for one figure', () => {
+  it.skipIf(!onPostgres)(
+    'answers CONFLICT when another submission of the unit commits the same figure first (PostgreSQL only: PGlite runs one transaction at a time)',
+    async () => {
+      await seedTemplate(database.db, 'city-sales', ['CITY'], ['test.sales']);
+      const mine = await open('4303', admin, '2015');
+      await mutate(CREATE, { template: 'city-sales', organization: '4303', period: '2015' }, admin);
+      // The other template's save has written its figure but not committed when this save
+      // checks the figures other templates hold; this save's insert then waits on the index,
+      // and fails when the other commits.
+      let written!: () => void;
+      const inserted = new Promise<void>((resolve) => (written = resolve));
+      const other = database.db.transaction().execute(async (trx) => {
+        await sql`
+          INSERT INTO metric_value (organization_id, metric_code, period, period_type,
+            period_start, period_end, value, unit, submission_id)
+          SELECT s.organization_id, 'test.sales', s.period, s.period_type, s.period_start,
+            s.period_end, 5, 'YUAN', s.id
+          FROM submission s JOIN reporting_template t ON t.id = s.template_id
+          WHERE t.code = 'city-sales' AND s.period = '2015'`.execute(trx);
+        written();
+        await waitForLockWait();
+      });
+      await inserted;
+      const save = execute(
+        SAVE,
+        {
+          input: {
+            id: mine.id,
+            expectedVersion: 1,
+            values: [{ metric: 'test.sales', value: '7' }],
+          },
+        },
+        admin,
+      );
+      await other;
+      const result = await save;
+      expect(errorCodes(result)).toEqual(['CONFLICT']);
+      expect(result.errors![0]!.extensions).toMatchObject({ reason: 'HELD_ELSEWHERE' });
+      const history = await execute(HISTORY, { id: mine.id }, admin);
+      expect(history.data.submission).toMatchObject({ version: 1, history: { totalCount: 1 } });
+    },
+  );
+});
+
+/** Waits until a statement of this database waits on a lock (another transaction's row). */
+async function waitForLockWait(): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const { rows } = await sql<{ waiting: number }>`
+      SELECT count(*)::int AS waiting FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(database.db);
+    if (rows[0]!.waiting > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('No statement started waiting on a lock');
+}
+
 describe('idempotency keys', () => {
   it('answers a retried create with the first result and writes nothing; another payload is CONFLICT', async () => {
     const input = {
@@ -479,7 +539,16 @@ describe('the review cycle', () => {
       'FORBIDDEN',
     ]);
     result = await step(UNAPPROVE, city.id, cityVersion, admin);
-    expect(result.status).toBe('SUBMITTED');
+    expect(result).toMatchObject({ status: 'SUBMITTED', approvedBy: null });
+    // The undone approval leaves no approver or time on the submission, only in its history.
+    expect(
+      await database.db
+        .selectFrom('submission')
+        .select(['approved_at', 'approved_by'])
+        .where('organization_id', '=', 5)
+        .where('period', '=', '2017')
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ approved_at: null, approved_by: null });
     expect((await step(UNAPPROVE, county.id, countyResult.version, admin)).status).toBe(
       'SUBMITTED',
     );

@@ -58,7 +58,12 @@ export interface AggregateRow {
   children_numerator_qualifiers: Qualifier[] | null;
   children_denominator: string | null;
   children_denominator_qualifiers: Qualifier[] | null;
+  /** For a ratio: units whose uncovered numerator (denominator) has no partner to pair with. */
+  numerator_unpaired: number;
+  denominator_unpaired: number;
   contributing: number;
+  covered: number;
+  unpaired: number;
   expected: number;
   unapproved: number;
   missing: number;
@@ -82,8 +87,14 @@ export function metricCodes(metric: MetricDefinitionRow): string[] {
  *   unit only when no unit between it and the group (the group included) covers it: that is
  *   the no-double-counting rule. The group's own SUBTREE figure therefore stands alone, and
  *   `children_*` (the same rule one level down) shows what the units below add up to.
- * - `coverage`: the federations the templates holding the metric expect a report from, and
- *   which of them gave a counted figure, have one waiting for approval, or have none.
+ * - `fig`: for a ratio, each part with its partner, the same unit's other part with the same
+ *   scope. A part counts only when its partner counts too, so the numerator and the
+ *   denominator are summed over the same units: a unit that gave one part only is left out
+ *   (and counted as unpaired), never taken as a zero.
+ * - `unit_use` and `coverage`: which units' figures entered the value, which a SUBTREE figure
+ *   inside the group already includes, and which could not enter; and the federations the
+ *   templates holding the metric expect a report from that have a figure waiting for approval
+ *   or none.
  *
  * Arithmetic happens in numeric: sums are exact; ratios and averages are rounded to
  * DECIMAL_PLACES.
@@ -120,6 +131,7 @@ export function aggregateQuery(
     : metric.tree_aggregation === 'AVERAGE'
       ? sql`round(m.children_value, ${sql.lit(DECIMAL_PLACES)})`
       : sql`m.children_value`;
+  const partner = partnerDepth(ratioParts(metric));
 
   return sql<AggregateRow>`
     WITH grp AS (
@@ -150,31 +162,49 @@ export function aggregateQuery(
       WHERE v.included
       GROUP BY v.organization_id, v.metric_code, v.period
     ),
-    gv AS (
-      SELECT g.id AS group_id, g.depth AS group_depth, v.*, coalesce(c.depth, -1) AS cover_depth
-      FROM grp g
-      JOIN val v ON v.path >= g.path AND v.path < g.upper AND v.included
+    depths AS (
+      SELECT v.*, coalesce(c.depth, -1) AS cover_depth
+      FROM val v
       LEFT JOIN cover c ON c.organization_id = v.organization_id
         AND c.metric_code = v.metric_code AND c.period = v.period
+      WHERE v.included
+    ),
+    fig AS (
+      SELECT f.*, ${partner.depth} AS partner_depth FROM depths f ${partner.join}
+    ),
+    gv AS (
+      SELECT g.id AS group_id, f.organization_id, f.metric_code, f.period, f.value, f.qualifier,
+        f.scope, f.aggregatable,
+        f.aggregatable AND f.cover_depth < g.depth AS uncovered,
+        f.aggregatable AND f.cover_depth < g.depth
+          AND coalesce(f.partner_depth < g.depth, false) AS in_value,
+        f.aggregatable AND f.organization_id <> g.id AND f.cover_depth <= g.depth
+          AND coalesce(f.partner_depth <= g.depth, false) AS in_children
+      FROM grp g
+      JOIN fig f ON f.path >= g.path AND f.path < g.upper
     ),
     agg AS (
       SELECT group_id, metric_code, period,
-        ${combine}(value) FILTER (WHERE aggregatable AND cover_depth < group_depth) AS value,
-        array_agg(DISTINCT qualifier) FILTER (WHERE aggregatable AND cover_depth < group_depth) AS qualifiers,
-        ${combine}(value) FILTER (
-          WHERE aggregatable AND organization_id <> group_id AND cover_depth <= group_depth
-        ) AS children_value,
-        array_agg(DISTINCT qualifier) FILTER (
-          WHERE aggregatable AND organization_id <> group_id AND cover_depth <= group_depth
-        ) AS children_qualifiers,
-        max(value) FILTER (WHERE organization_id = group_id AND scope = 'SUBTREE') AS reported,
-        max(qualifier) FILTER (WHERE organization_id = group_id AND scope = 'SUBTREE') AS reported_qualifier
+        ${combine}(value) FILTER (WHERE in_value) AS value,
+        array_agg(DISTINCT qualifier) FILTER (WHERE in_value) AS qualifiers,
+        ${combine}(value) FILTER (WHERE in_children) AS children_value,
+        array_agg(DISTINCT qualifier) FILTER (WHERE in_children) AS children_qualifiers,
+        count(*) FILTER (WHERE uncovered AND NOT in_value) AS unpaired,
+        ${reportedColumns(ratio)}
       FROM gv
       GROUP BY group_id, metric_code, period
     ),
+    unit_use AS (
+      SELECT group_id, period, organization_id, bool_or(in_value) AS entered,
+        bool_or(aggregatable) AND NOT bool_or(uncovered) AS covered
+      FROM gv GROUP BY group_id, period, organization_id
+    ),
     contrib AS (
-      SELECT group_id, period, count(DISTINCT organization_id) AS contributing
-      FROM gv GROUP BY group_id, period
+      SELECT group_id, period,
+        count(*) FILTER (WHERE entered) AS contributing,
+        count(*) FILTER (WHERE NOT entered AND covered) AS covered,
+        count(*) FILTER (WHERE NOT entered AND NOT covered) AS unpaired
+      FROM unit_use GROUP BY group_id, period
     ),
     levels AS (
       SELECT DISTINCT unnest(t.submitting_levels) AS level
@@ -213,7 +243,11 @@ export function aggregateQuery(
       ${ratio ? sql`n.children_qualifiers` : sql`NULL::text[]`} AS children_numerator_qualifiers,
       ${ratio ? sql`d.children_value` : sql`NULL::numeric`} AS children_denominator,
       ${ratio ? sql`d.children_qualifiers` : sql`NULL::text[]`} AS children_denominator_qualifiers,
+      coalesce(n.unpaired, 0)::int AS numerator_unpaired,
+      coalesce(d.unpaired, 0)::int AS denominator_unpaired,
       coalesce(c.contributing, 0)::int AS contributing,
+      coalesce(c.covered, 0)::int AS covered,
+      coalesce(c.unpaired, 0)::int AS unpaired,
       coalesce(cv.expected, 0)::int AS expected,
       coalesce(cv.unapproved, 0)::int AS unapproved,
       coalesce(cv.missing, 0)::int AS missing
@@ -227,6 +261,52 @@ export function aggregateQuery(
     LEFT JOIN contrib c ON c.group_id = g.id AND c.period = p.period
     LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period
     ORDER BY g.path, p.ord`;
+}
+
+/** A ratio's two part metrics. */
+export interface RatioParts {
+  numerator: string;
+  denominator: string;
+}
+
+export function ratioParts(metric: MetricDefinitionRow): RatioParts | null {
+  return metric.tree_aggregation === 'RATIO'
+    ? { numerator: metric.numerator_code!, denominator: metric.denominator_code! }
+    : null;
+}
+
+/**
+ * The partner of each figure `f` of `depths`: for a ratio's part, the same unit's figure for
+ * the other part, same period and scope (`p`, with its cover depth); a part without one
+ * never counts. A numerator for the unit itself over a denominator for its whole subtree is
+ * no ratio, so differing scopes do not pair. Without parts, every figure is its own partner.
+ */
+function partnerDepth(parts: RatioParts | null): {
+  depth: RawBuilder<unknown>;
+  join: RawBuilder<unknown>;
+} {
+  if (parts === null) return { depth: sql`f.cover_depth`, join: sql`` };
+  return {
+    depth: sql`p.cover_depth`,
+    join: sql`LEFT JOIN depths p ON p.organization_id = f.organization_id AND p.period = f.period
+      AND p.scope = f.scope AND p.aggregatable
+      AND p.metric_code = CASE f.metric_code
+        WHEN ${parts.numerator} THEN ${parts.denominator}::text
+        WHEN ${parts.denominator} THEN ${parts.numerator}::text END`,
+  };
+}
+
+/**
+ * The group's own figure shown beside its value: a SUBTREE figure, which the value then uses
+ * as it is; for a ratio, its stored percentage whatever the scope, which never enters the
+ * value (it is recomputed from the parts).
+ */
+function reportedColumns(ratio: boolean): RawBuilder<unknown> {
+  const own = ratio
+    ? sql`organization_id = group_id`
+    : sql`organization_id = group_id AND scope = 'SUBTREE'`;
+  return sql`max(value) FILTER (WHERE ${own}) AS reported,
+    max(qualifier) FILTER (WHERE ${own}) AS reported_qualifier`;
 }
 
 /** The SQL aggregate a tree rule applies; RATIO parts are sums. */
@@ -375,6 +455,8 @@ export interface ContributionRow {
 
 export interface ContributionArgs {
   metricCodes: string[];
+  /** For a ratio: its parts, which count only in pairs. */
+  parts: RatioParts | null;
   period: string;
   statuses: SubmissionStatus[];
   within: PathRange | null;
@@ -382,8 +464,9 @@ export interface ContributionArgs {
 
 /**
  * One page of the counted figures under each group unit, by path and metric, in one statement;
- * `counted` tells which of them the group's value adds up (the rest are covered by a SUBTREE
- * figure at or above them inside the group).
+ * `counted` tells which of them the group's value adds (the rest are covered by a SUBTREE
+ * figure at or above them inside the group, are a ratio's part without its partner, or are a
+ * stored percentage).
  */
 export async function findContributionPages(
   db: Kysely<Database>,
@@ -396,10 +479,11 @@ export async function findContributionPages(
       ? sql``
       : sql`AND o.path >= ${args.within.path} AND o.path < ${args.within.upper}`;
   const after = window.after === null ? null : contributionCursor(window.after);
+  const partner = partnerDepth(args.parts);
   const result = await sql<ContributionRow & { scope_key: number }>`
     WITH val AS (
-      SELECT v.organization_id, o.path, o.depth, v.metric_code, v.value, v.qualifier, v.scope,
-        v.aggregatable, s.status, s.id AS submission_id
+      SELECT v.organization_id, o.path, o.depth, v.metric_code, v.period, v.value, v.qualifier,
+        v.scope, v.aggregatable, s.status, s.id AS submission_id
       FROM metric_value v
       JOIN submission s ON s.id = v.submission_id AND s.status = ANY(${args.statuses}::text[])
       JOIN organization o ON o.id = v.organization_id
@@ -413,15 +497,23 @@ export async function findContributionPages(
       JOIN val a ON a.organization_id = anc.id AND a.organization_id <> v.organization_id
         AND a.metric_code = v.metric_code AND a.scope = 'SUBTREE' AND a.aggregatable
       GROUP BY v.organization_id, v.metric_code
+    ),
+    depths AS (
+      SELECT v.*, coalesce(cv.depth, -1) AS cover_depth
+      FROM val v
+      LEFT JOIN cover cv ON cv.organization_id = v.organization_id AND cv.metric_code = v.metric_code
+    ),
+    fig AS (
+      SELECT f.*, ${partner.depth} AS partner_depth FROM depths f ${partner.join}
     )
     SELECT c.*, k.id AS scope_key
     FROM organization k
     CROSS JOIN LATERAL (
       SELECT v.organization_id, v.path, v.metric_code, v.value, v.qualifier, v.scope, v.status,
         v.submission_id, v.aggregatable,
-        (v.aggregatable AND coalesce(cv.depth, -1) < k.depth) AS counted
-      FROM val v
-      LEFT JOIN cover cv ON cv.organization_id = v.organization_id AND cv.metric_code = v.metric_code
+        (v.aggregatable AND v.cover_depth < k.depth
+          AND coalesce(v.partner_depth < k.depth, false)) AS counted
+      FROM fig v
       WHERE v.path >= k.path AND v.path < left(k.path, -1) || '0'
         ${after === null ? sql`` : sql`AND (v.path, v.metric_code) > (${after[0]}, ${after[1]})`}
       ORDER BY v.path, v.metric_code

@@ -20,6 +20,7 @@ import {
   findRollupPage,
   findSeries,
   metricCodes,
+  ratioParts,
   type CompletenessStatus,
 } from './aggregation.repository.js';
 import { combineQualifiers } from './aggregation.qualifier.js';
@@ -82,6 +83,7 @@ export class AggregationResolver {
     const result = await findRollupPage(context.db, spec, groupBy, window);
     const contributionArgs = {
       metricCodes: metricCodes(metric),
+      parts: ratioParts(metric),
       period: period.canonical,
       statuses,
       within: range,

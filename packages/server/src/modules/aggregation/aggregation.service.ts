@@ -105,10 +105,16 @@ export function explain(
       part === 'value' ? row.numerator_qualifiers : row.children_numerator_qualifiers,
       part === 'value' ? row.denominator_qualifiers : row.children_denominator_qualifiers,
     );
+    // The unpaired parts explain a ratio with no pair at all; below the group they are not
+    // counted, and that reason is never shown.
+    const unpaired =
+      part === 'value'
+        ? { numerators: row.numerator_unpaired, denominators: row.denominator_unpaired }
+        : { numerators: 0, denominators: 0 };
     return {
       value,
       qualifier,
-      reason: value === null ? ratioReason(numerator, denominator) : null,
+      reason: value === null ? ratioReason(numerator, denominator, unpaired) : null,
     };
   }
   const value = part === 'value' ? row.value : row.children_value;
@@ -120,11 +126,23 @@ export function explain(
   };
 }
 
-function ratioReason(numerator: string | null, denominator: string | null): AggregateNullReason {
-  if (numerator === null && denominator === null) return 'NO_DATA';
-  if (denominator === null) return 'DENOMINATOR_MISSING';
-  if (compareDecimal(denominator, '0') === 0) return 'DENOMINATOR_ZERO';
-  return 'NUMERATOR_MISSING';
+/**
+ * Why a ratio is null. Its parts are summed over the units that gave both, so either both
+ * sums exist (and the denominator is zero) or neither does; then the parts given without a
+ * partner tell which part is missing, or that both were given but never by the same unit.
+ */
+function ratioReason(
+  numerator: string | null,
+  denominator: string | null,
+  unpaired: { numerators: number; denominators: number },
+): AggregateNullReason {
+  if (numerator !== null && denominator !== null && compareDecimal(denominator, '0') === 0) {
+    return 'DENOMINATOR_ZERO';
+  }
+  if (unpaired.numerators === 0 && unpaired.denominators === 0) return 'NO_DATA';
+  if (unpaired.numerators === 0) return 'NUMERATOR_MISSING';
+  if (unpaired.denominators === 0) return 'DENOMINATOR_MISSING';
+  return 'PARTS_UNPAIRED';
 }
 
 /** Why a series point has no growth rate, when it has none. */

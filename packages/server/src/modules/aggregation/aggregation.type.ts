@@ -23,6 +23,7 @@ export const AGGREGATE_NULL_REASONS = [
   'NUMERATOR_MISSING',
   'DENOMINATOR_MISSING',
   'DENOMINATOR_ZERO',
+  'PARTS_UNPAIRED',
   'PREVIOUS_MISSING',
   'PREVIOUS_ZERO',
 ] as const;
@@ -31,7 +32,7 @@ export type AggregateNullReason = (typeof AGGREGATE_NULL_REASONS)[number];
 export const AggregateNullReasonEnum = codeEnum(
   AGGREGATE_NULL_REASONS,
   'AggregateNullReason',
-  'Why an aggregate is null: no counted figure (NO_DATA); a ratio missing a part or dividing by zero; a growth rate without a previous value or from zero. Never a guess.',
+  'Why an aggregate is null: no counted figure (NO_DATA); a ratio missing a part, dividing by zero, or whose parts were given but never both by the same unit (PARTS_UNPAIRED); a growth rate without a previous value or from zero. Never a guess.',
 );
 
 export const COMPLETENESS_STATUSES = [
@@ -50,7 +51,7 @@ export const CompletenessStatusEnum = codeEnum(
 
 @ObjectType({
   description:
-    'Whose figures an aggregate holds. expected: the federations the templates holding the metric expect a report from; contributing: units (expected or not) whose counted figures entered it; unapproved: expected units whose figures wait for approval; missing: expected units with no figure at all. expected = expected units contributing + unapproved + missing.',
+    'Whose figures an aggregate holds. expected: the federations the templates holding the metric expect a report from; contributing: units (expected or not) whose counted figures entered it; covered: units whose counted figures a SUBTREE figure inside the row already includes; unpaired: units whose counted figures could not enter it (for a ratio: one part without the other, or the two with different scopes, or a stored percentage without its parts); unapproved: expected units whose figures wait for approval; missing: expected units with no figure at all. expected = expected units contributing, covered or unpaired + unapproved + missing.',
 })
 export class Coverage {
   @Field(() => Int)
@@ -58,6 +59,12 @@ export class Coverage {
 
   @Field(() => Int)
   contributing!: number;
+
+  @Field(() => Int)
+  covered!: number;
+
+  @Field(() => Int)
+  unpaired!: number;
 
   @Field(() => Int)
   missing!: number;
@@ -97,13 +104,13 @@ export abstract class AggregateValue {
 
   @Field(() => DecimalScalar, {
     nullable: true,
-    description: 'For a ratio: the sum of numerators.',
+    description: 'For a ratio: the sum of the numerators of the units that gave both parts.',
   })
   numerator: string | null;
 
   @Field(() => DecimalScalar, {
     nullable: true,
-    description: 'For a ratio: the sum of denominators.',
+    description: 'For a ratio: the sum of the denominators of the units that gave both parts.',
   })
   denominator: string | null;
 
@@ -120,6 +127,8 @@ export abstract class AggregateValue {
     this.coverage = {
       expected: row.expected,
       contributing: row.contributing,
+      covered: row.covered,
+      unpaired: row.unpaired,
       missing: row.missing,
       unapproved: row.unapproved,
     };
@@ -143,7 +152,7 @@ export class RollupRow extends AggregateValue {
   @Field(() => DecimalScalar, {
     nullable: true,
     description:
-      'The unit’s own figure for its whole subtree (scope SUBTREE), if it reported one; `value` then uses it as it is.',
+      'The unit’s own figure for its whole subtree (scope SUBTREE), if it reported one; `value` then uses it as it is. For a ratio: the unit’s own stored percentage, whatever its scope, shown beside the recomputed value and never used in it.',
   })
   reported: string | null;
 
@@ -202,7 +211,7 @@ export class Contribution {
 
   @Field(() => Boolean, {
     description:
-      'True when the row’s value adds this figure; false when a SUBTREE figure at or above it already includes it (or it is a stored percentage, recomputed from its parts).',
+      'True when the row’s value adds this figure; false when a SUBTREE figure at or above it already includes it, when it is a ratio’s part its unit gave without the other part (with the same scope), or when it is a stored percentage (the ratio is recomputed from its parts).',
   })
   counted: boolean;
 

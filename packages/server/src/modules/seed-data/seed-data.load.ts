@@ -17,6 +17,11 @@ interface TableSpec {
   key: string[];
   /** Which existing rows belong to the seeds, so the ones no longer in them are deleted. */
   owned: RawBuilder<unknown>;
+  /**
+   * Rows the seeds wrote but something else has since taken over (alias `t`): the seeds
+   * neither update nor delete them.
+   */
+  held?: RawBuilder<unknown>;
   /** Whether the table has an updated_at to set when a row changes. */
   touch?: boolean;
 }
@@ -406,6 +411,10 @@ const METRIC_VALUE: TableSpec = {
   },
   key: ['seed_key'],
   owned: OWNED_BY_SEED,
+  // A document figure linked to a report (seedReporting) is the report's from then on: the
+  // workflow edits it, with its audit and version, and a later load must not put the
+  // document's value back.
+  held: sql`t.submission_id IS NOT NULL`,
   touch: true,
 };
 
@@ -525,7 +534,8 @@ async function upsert(db: Kysely<Database>, spec: TableSpec, rows: Row[]): Promi
             ...(spec.touch ? ['updated_at = now()'] : []),
           ].join(', '),
         )}
-        WHERE (${sql.raw(updated.map((name) => `t.${name}`).join(', '))})
+        WHERE ${spec.held ? sql`NOT (${spec.held}) AND` : sql``}
+          (${sql.raw(updated.map((name) => `t.${name}`).join(', '))})
           IS DISTINCT FROM (${sql.raw(updated.map((name) => `excluded.${name}`).join(', '))})`;
   const result = await sql`
     INSERT INTO ${sql.table(spec.table)} AS t (${list})
@@ -537,8 +547,8 @@ async function upsert(db: Kysely<Database>, spec: TableSpec, rows: Row[]): Promi
 /** Deletes the seed-owned rows whose keys are not among `keys`. Returns how many. */
 async function deleteStale(db: Kysely<Database>, spec: TableSpec, keys: Row[]): Promise<number> {
   const result = await sql`
-    DELETE FROM ${sql.table(spec.table)}
-    WHERE ${spec.owned}
+    DELETE FROM ${sql.table(spec.table)} AS t
+    WHERE ${spec.owned} ${spec.held ? sql`AND NOT (${spec.held})` : sql``}
       AND (${sql.raw(spec.key.join(', '))}) NOT IN (
         SELECT ${sql.raw(spec.key.join(', '))}
         FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS r(${recordType(spec, spec.key)}))`.execute(

@@ -52,7 +52,8 @@ export interface ReportingSeedCounts {
  * into a database that holds the tree, the metric catalogue and the documents. Everything is
  * checked first and written in one transaction; a second run writes nothing new. A report's
  * figures are its unit's figures for the period, among the template's metrics, from the
- * documents it names: those rows are linked to the submission, not copied.
+ * documents it names: those rows are linked to the submission when it is first loaded, not
+ * copied, and belong to the report from then on (seedData no longer rewrites them).
  *
  * @example
  * await seedData(db);
@@ -75,7 +76,10 @@ export async function seedReporting(
       const template = templates.find((candidate) => candidate.code === submission.template);
       const templateId = templateIds.get(submission.template)!;
       const { id, inserted } = await upsertSubmission(trx, templateId, submission);
-      if (inserted) submissionsInserted += 1;
+      // Only a report loaded now takes the documents' figures: once it exists its figures
+      // change through the workflow alone, so a figure removed from it stays removed.
+      if (!inserted) continue;
+      submissionsInserted += 1;
       valuesLinked += await linkValues(trx, id, submission, template!.metrics);
     }
     return { templates: templates.length, submissionsInserted, valuesLinked };

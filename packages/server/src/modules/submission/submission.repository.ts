@@ -153,7 +153,7 @@ export async function findExistingSubmissionId(
 export type StepColumns = Partial<
   Pick<
     SubmissionRow,
-    'narrative' | 'submitted_by' | 'returned_by' | 'return_comment' | 'approved_by'
+    'narrative' | 'submitted_by' | 'returned_by' | 'return_comment' | 'approved_at' | 'approved_by'
   >
 > & { stamp?: 'submitted_at' | 'returned_at' | 'approved_at' };
 
@@ -275,6 +275,19 @@ export async function upsertValues(
         })),
     )
     .execute();
+}
+
+/**
+ * Whether a write failed because another submission of the unit committed a figure for the
+ * same metric and period first (the one-figure-per-unit, metric and period index).
+ */
+export function isHeldByAnotherSubmission(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === '23505' &&
+    (error as { constraint?: unknown }).constraint === 'metric_value_submitted_period_key'
+  );
 }
 
 export async function deleteValues(

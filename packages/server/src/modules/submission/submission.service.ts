@@ -29,6 +29,7 @@ import {
   findTemplateDefinitions,
   insertAudit,
   insertSubmission,
+  isHeldByAnotherSubmission,
   lockAncestorSubmissions,
   lockSubmission,
   updateSubmission,
@@ -289,7 +290,18 @@ export async function saveSubmissionValues(
       return { replay: null, plan, submission: submission as SubmissionRow, events: [] };
     }
 
-    await upsertValues(trx, plan.upserts);
+    try {
+      await upsertValues(trx, plan.upserts);
+    } catch (error) {
+      // The plan checked figures other templates hold, but a save of another of the unit's
+      // submissions may commit the same metric in between: the index refuses the second.
+      if (!isHeldByAnotherSubmission(error)) throw error;
+      throw new UserError(
+        'CONFLICT',
+        `Another submission of this unit saved one of these figures for ${submission.period} at the same time: reload and retry`,
+        { reason: 'HELD_ELSEWHERE' },
+      );
+    }
     await deleteValues(
       trx,
       submission.id,
@@ -616,7 +628,9 @@ function stepColumns(step: TransitionStep, actor: string, comment: string): Step
     case 'approve':
       return { stamp: 'approved_at', approved_by: actor };
     case 'unapprove':
-      return {};
+      // The approval is undone, so the submission no longer says who approved it and when;
+      // the audit keeps the approval and the unapproval.
+      return { approved_at: null, approved_by: null };
     default:
       throw new UnreachableCaseError(step);
   }
