@@ -32,12 +32,13 @@ export type ActivityKind =
   | 'SERVICE'
   | 'TRAINING';
 
-/** Why an aggregate is null: no counted figure (NO_DATA); a ratio missing a part or dividing by zero; a growth rate without a previous value or from zero. Never a guess. */
+/** Why an aggregate is null: no counted figure (NO_DATA); a ratio missing a part, dividing by zero, or whose parts were given but never both by the same unit (PARTS_UNPAIRED); a growth rate without a previous value or from zero. Never a guess. */
 export type AggregateNullReason =
   | 'DENOMINATOR_MISSING'
   | 'DENOMINATOR_ZERO'
   | 'NO_DATA'
   | 'NUMERATOR_MISSING'
+  | 'PARTS_UNPAIRED'
   | 'PREVIOUS_MISSING'
   | 'PREVIOUS_ZERO';
 
@@ -312,7 +313,7 @@ export type MetricValueFieldsFragment = { id: string, value: string, valueFloat:
 
 export type ActivityFieldsFragment = { id: string, key: string | null, title: string, correctedTitle: string | null, kind: ActivityKind, description: string | null, themes: Array<string>, annex: string | null, sequence: number | null, period: { text: string, type: PeriodType, start: string, end: string } | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coOrganizers: Array<{ id: string, code: string | null, name: string, level: OrganizationLevel }>, leadDepartment: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, programme: { id: string, name: string, kind: ProgrammeKind } | null, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null };
 
-export type SubmissionFieldsFragment = { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } };
+export type SubmissionFieldsFragment = { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } };
 
 type AggregateFields_RankingEntry_Fragment = { value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, coverage: { contributing: number, expected: number, missing: number, unapproved: number } };
 
@@ -435,7 +436,7 @@ export type CreateSubmissionMutationVariables = Exact<{
 }>;
 
 
-export type CreateSubmissionMutation = { createSubmission: { replayed: boolean, submission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } } };
+export type CreateSubmissionMutation = { createSubmission: { replayed: boolean, submission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } } };
 
 export type SaveSubmissionValuesMutationVariables = Exact<{
   id: string | number;
@@ -448,7 +449,7 @@ export type SaveSubmissionValuesMutationVariables = Exact<{
 }>;
 
 
-export type SaveSubmissionValuesMutation = { saveSubmissionValues: { dryRun: boolean, replayed: boolean, narrativeChanged: boolean, changes: Array<{ kind: ValueChangeKind, metric: string, before: { value: string, qualifier: Qualifier, scope: MetricScope, wording: string | null, asOf: string | null } | null, after: { value: string, qualifier: Qualifier, scope: MetricScope, wording: string | null, asOf: string | null } | null }>, problems: Array<{ path: string, message: string }>, submission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } } };
+export type SaveSubmissionValuesMutation = { saveSubmissionValues: { dryRun: boolean, replayed: boolean, narrativeChanged: boolean, changes: Array<{ kind: ValueChangeKind, metric: string, before: { value: string, qualifier: Qualifier, scope: MetricScope, wording: string | null, asOf: string | null } | null, after: { value: string, qualifier: Qualifier, scope: MetricScope, wording: string | null, asOf: string | null } | null }>, problems: Array<{ path: string, message: string }>, submission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } } };
 
 export type SubmitSubmissionMutationVariables = Exact<{
   id: string | number;
@@ -456,7 +457,7 @@ export type SubmitSubmissionMutationVariables = Exact<{
 }>;
 
 
-export type SubmitSubmissionMutation = { submitSubmission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } };
+export type SubmitSubmissionMutation = { submitSubmission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } };
 
 export type ReturnSubmissionMutationVariables = Exact<{
   id: string | number;
@@ -465,7 +466,7 @@ export type ReturnSubmissionMutationVariables = Exact<{
 }>;
 
 
-export type ReturnSubmissionMutation = { returnSubmission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } };
+export type ReturnSubmissionMutation = { returnSubmission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } };
 
 export type ApproveSubmissionMutationVariables = Exact<{
   id: string | number;
@@ -473,7 +474,7 @@ export type ApproveSubmissionMutationVariables = Exact<{
 }>;
 
 
-export type ApproveSubmissionMutation = { approveSubmission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } };
+export type ApproveSubmissionMutation = { approveSubmission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } };
 
 export type UnapproveSubmissionMutationVariables = Exact<{
   id: string | number;
@@ -481,14 +482,14 @@ export type UnapproveSubmissionMutationVariables = Exact<{
 }>;
 
 
-export type UnapproveSubmissionMutation = { unapproveSubmission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } };
+export type UnapproveSubmissionMutation = { unapproveSubmission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } };
 
 export type SubmissionQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type SubmissionQuery = { submission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string, updatedAt: string, updatedBy: string, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, values: { totalCount: number, edges: Array<{ node: { id: string, value: string, valueFloat: number, wording: string | null, qualifier: Qualifier, scope: MetricScope, unit: MetricUnit, aggregatable: boolean, asOf: string | null, period: { text: string, type: PeriodType, start: string, end: string }, metric: { code: string, name: string, nameEn: string, unit: MetricUnit }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null } }> }, history: { totalCount: number, edges: Array<{ node: { action: SubmissionAuditAction, actor: string, at: string, version: number, fromStatus: SubmissionStatus | null, toStatus: SubmissionStatus, metric: string | null, before: Record<string, unknown> | null, after: Record<string, unknown> | null, comment: string | null } }> }, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } | null };
+export type SubmissionQuery = { submission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, values: { totalCount: number, edges: Array<{ node: { id: string, value: string, valueFloat: number, wording: string | null, qualifier: Qualifier, scope: MetricScope, unit: MetricUnit, aggregatable: boolean, asOf: string | null, period: { text: string, type: PeriodType, start: string, end: string }, metric: { code: string, name: string, nameEn: string, unit: MetricUnit }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null } }> }, history: { totalCount: number, edges: Array<{ node: { action: SubmissionAuditAction, actor: string, at: string, version: number, fromStatus: SubmissionStatus | null, toStatus: SubmissionStatus, metric: string | null, before: Record<string, unknown> | null, after: Record<string, unknown> | null, comment: string | null } }> } | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } | null };
 
 export type ReportingTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
 
