@@ -37,7 +37,9 @@ describe('the benchmark harness', () => {
         dataset: { scale: 'sample', years: 2, seed: 7, activities: 400 },
         plan: { warmup: 1, iterations: 4, budgetMs: 200, minIterations: 2 },
         httpSeconds: 1,
-        connections: [2],
+        // One connection: the sample scale has a single county draft for the current year, and
+        // two connections saving into one draft race for its version (CONFLICT) by design.
+        connections: [1],
         only: [],
       },
       new Progress(() => {}, false),
@@ -58,7 +60,13 @@ describe('the benchmark harness', () => {
       expect(operation.graphql.samples, operation.name).toBeGreaterThanOrEqual(2);
       expect(operation.sql.samples, operation.name).toBeGreaterThanOrEqual(2);
       expect(operation.http, operation.name).toHaveLength(1);
-      expect(operation.http[0], operation.name).toMatchObject({ connections: 2, failures: 0 });
+      expect(
+        operation.http[0],
+        `${operation.description}: ${operation.http[0]?.firstFailure}`,
+      ).toMatchObject({
+        connections: 1,
+        failures: 0,
+      });
     }
     // A slow operation may finish no request within the short load run on a busy machine; the
     // load generator itself is proved by the requests the run as a whole completed.

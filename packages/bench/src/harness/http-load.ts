@@ -113,6 +113,7 @@ export async function measureThroughput(
   // autocannon hands each connection's request context to both hooks: it ties an answer to
   // the request index it was built from.
   const pending = new Map<object, number>();
+  const connectionOf = new Map<object, number>();
   const result = await autocannon({
     url,
     method: 'POST',
@@ -124,7 +125,8 @@ export async function measureThroughput(
           const index = next;
           next += 1;
           pending.set(context, index);
-          const { body, headers } = operation.request(index);
+          if (!connectionOf.has(context)) connectionOf.set(context, connectionOf.size);
+          const { body, headers } = operation.request(index, connectionOf.get(context));
           return {
             ...request,
             headers: { ...request.headers, 'content-type': 'application/json', ...headers },
@@ -140,7 +142,7 @@ export async function measureThroughput(
             firstFailure ??= `HTTP ${status}: ${body.slice(0, 500)}`;
             return;
           }
-          operation.onData?.(index, parsed.data);
+          operation.onData?.(index, parsed.data, connectionOf.get(context));
         },
       },
     ],

@@ -40,10 +40,14 @@ export interface PreparedOperation {
   description: string;
   /** How many distinct requests one full pass makes (the page walk: one per page). */
   passLength: number;
-  /** The i-th request. */
-  request(index: number): HttpRequest;
+  /**
+   * The i-th request. Under HTTP load, `connection` numbers the connection that sends it, so
+   * an operation whose next request depends on the last answer (a version) can keep each
+   * connection on state of its own.
+   */
+  request(index: number, connection?: number): HttpRequest;
   /** Remembers what the answer to request i tells the next request (a version). */
-  onData?(index: number, data: unknown): void;
+  onData?(index: number, data: unknown, connection?: number): void;
   /** Re-reads what the requests depend on, after the hand-written statements changed it. */
   sync?(): Promise<void>;
   /** The one hand-written statement answering request i. */

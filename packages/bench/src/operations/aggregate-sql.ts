@@ -39,8 +39,18 @@ export function aggregateStatement(shape: AggregateShape): RawBuilder<unknown> {
   const codes = shape.ratio
     ? [shape.metric, shape.ratio.numerator, shape.ratio.denominator]
     : [shape.metric];
-  const counted = (code: string) =>
-    sql`metric_code = ${code} AND aggregatable AND cover_depth < ${depth}`;
+  const counted = (code: string) => sql`metric_code = ${code} AND in_value`;
+  // A ratio's part enters the value only beside the other part of the same unit and scope.
+  const partner = shape.ratio
+    ? {
+        join: sql`LEFT JOIN counted p ON p.org = c.org AND p.scope = c.scope AND p.aggregatable
+          AND p.cover_depth < ${depth}
+          AND p.metric_code = CASE c.metric_code
+            WHEN ${shape.ratio.numerator} THEN ${shape.ratio.denominator}::text
+            WHEN ${shape.ratio.denominator} THEN ${shape.ratio.numerator}::text END`,
+        found: sql`p.org IS NOT NULL`,
+      }
+    : { join: sql``, found: sql`true` };
   const sums = shape.ratio
     ? sql`
         sum(value) FILTER (WHERE ${counted(shape.ratio.numerator)}) AS numerator,
@@ -99,14 +109,18 @@ export function aggregateStatement(shape: AggregateShape): RawBuilder<unknown> {
       GROUP BY v.org, v.metric_code
     ),
     counted AS (
-      SELECT v.org, v.metric_code, v.value, v.qualifier, v.aggregatable,
+      SELECT v.org, v.metric_code, v.value, v.qualifier, v.aggregatable, v.scope,
         left(v.path, ${prefix}) AS group_path, coalesce(cd.depth, -1) AS cover_depth
       FROM v LEFT JOIN covered cd ON cd.org = v.org AND cd.metric_code = v.metric_code
       WHERE v.approved AND v.depth >= ${depth}
     ),
+    paired AS (
+      SELECT c.*, c.aggregatable AND c.cover_depth < ${depth} AND ${partner.found} AS in_value
+      FROM counted c ${partner.join}
+    ),
     sums AS (
-      SELECT group_path, ${sums} count(DISTINCT org) AS contributing
-      FROM counted GROUP BY group_path
+      SELECT group_path, ${sums} count(DISTINCT org) FILTER (WHERE in_value) AS contributing
+      FROM paired GROUP BY group_path
     )${coverage}
     SELECT g.code, g.path, ${value} ${coverageColumns}
     FROM organization g

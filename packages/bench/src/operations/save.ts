@@ -5,7 +5,7 @@ import type { Headers, OperationDefinition } from '../harness/operation.js';
 import { canonicalDecimal, HUNAN_CODE, requireUnit } from './lookups.js';
 
 const VALUES_PER_SAVE = 30;
-/** At most this many county drafts take turns, so concurrent saves rarely meet on one. */
+/** At most this many county drafts take turns (and, under HTTP load, one per connection). */
 const MAX_LANES = 32;
 
 const QUERY = `mutation Save($input: SaveSubmissionValuesInput!) {
@@ -35,7 +35,7 @@ interface Lane {
  * `save`: a county's editor saves 30 figures of its draft annual report in one
  * saveSubmissionValues, with the version it last read. Each save changes every figure (the
  * values grow with the request index), and saves rotate over the county drafts of the year
- * in progress, so concurrent HTTP saves rarely race for one draft's version.
+ * in progress; under HTTP load each connection keeps to a draft of its own.
  */
 export const save: OperationDefinition = {
   name: 'save',
@@ -67,7 +67,10 @@ export const save: OperationDefinition = {
       WHERE d.tree_aggregation NOT IN ('RATIO', 'NONE') AND d.value_type <> 'PERCENT'
       ORDER BY m.position
       LIMIT ${VALUES_PER_SAVE}`.execute(db);
-    const laneOf = (index: number) => lanes[index % lanes.length]!;
+    // In process, saves take the drafts in turn; under HTTP load each connection keeps to
+    // drafts of its own, so no two connections race for one draft's version.
+    const laneOf = (index: number, connection?: number) =>
+      lanes[(connection ?? index) % lanes.length]!;
     // Well above any county's own figures, and different for every request.
     const valuesOf = (index: number) =>
       metrics.rows.map((metric, position) => {
@@ -84,8 +87,8 @@ export const save: OperationDefinition = {
     return {
       description: `A county saves ${metrics.rows.length} figures of its ${currentYear} draft (${lanes.length} drafts in turn)`,
       passLength: lanes.length,
-      request: (index) => {
-        const lane = laneOf(index);
+      request: (index, connection) => {
+        const lane = laneOf(index, connection);
         const values = valuesOf(index).map(({ metric, value }) => ({ metric, value }));
         return {
           body: {
@@ -101,8 +104,8 @@ export const save: OperationDefinition = {
           headers: lane.headers,
         };
       },
-      onData: (index, data) => {
-        laneOf(index).version = (data as Data).saveSubmissionValues.submission.version;
+      onData: (index, data, connection) => {
+        laneOf(index, connection).version = (data as Data).saveSubmissionValues.submission.version;
       },
       async sync() {
         const current = await sql<{ id: number; version: number }>`
