@@ -360,7 +360,7 @@ describe('the 2020 reports as seeded', () => {
     );
     expect(history.map((entry) => entry.action)).toEqual(['CREATE', 'SUBMIT', 'APPROVE']);
     expect(
-      submission!.history.edges.map(({ node }) => ({
+      submission!.history!.edges.map(({ node }) => ({
         action: node.action,
         actor: node.actor,
         version: node.version,
@@ -729,7 +729,7 @@ describe('a report through its review cycle, with staff tokens', () => {
           WHERE submission_id = ${fromGlobalIdOf('Submission', report.id)} ORDER BY id`,
     );
     expect(
-      submission?.history.edges.map(({ node }) => ({
+      submission?.history?.edges.map(({ node }) => ({
         action: node.action,
         actor: node.actor,
         version: node.version,
@@ -747,7 +747,7 @@ describe('a report through its review cycle, with staff tokens', () => {
       ['APPROVE', 7],
       ['UNAPPROVE', 8],
     ]);
-    expect(submission?.history.edges[4]?.node.comment).toBe('请补充培训期数的统计口径');
+    expect(submission?.history?.edges[4]?.node.comment).toBe('请补充培训期数的统计口径');
   });
 });
 
