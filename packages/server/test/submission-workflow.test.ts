@@ -478,6 +478,18 @@ describe('the review cycle', () => {
     let cityVersion = city.version;
     const step = async (query: string, id: string, version: number, viewer: Viewer, extra = {}) =>
       mutate(query, { id, expectedVersion: version, ...extra }, viewer);
+    // The city's figures carry its report's status, copied by triggers for the roll-ups.
+    const figureStatuses = async () =>
+      (
+        await database.db
+          .selectFrom('metric_value as v')
+          .innerJoin('submission as s', 's.id', 'v.submission_id')
+          .innerJoin('organization as o', 'o.id', 's.organization_id')
+          .select(['v.submission_status as figure', 's.status as report'])
+          .where('o.code', '=', '4303')
+          .where('s.period', '=', '2017')
+          .execute()
+      ).map(({ figure, report }) => `${figure}/${report}`);
 
     // An editor submits; an editor may not approve; a save while under review is CONFLICT.
     let result = await step(SUBMIT, city.id, cityVersion, admin);
@@ -505,8 +517,10 @@ describe('the review cycle', () => {
       values: [{ metric: 'test.sessions', value: '9' }],
     });
     expect(result.submission.status).toBe('DRAFT');
+    expect(await figureStatuses()).toEqual(['DRAFT/DRAFT']);
     result = await step(SUBMIT, city.id, result.submission.version, admin);
     cityVersion = result.version;
+    expect(await figureStatuses()).toEqual(['SUBMITTED/SUBMITTED']);
 
     // The city cannot be approved before the county below it.
     result = await step(APPROVE, city.id, cityVersion, provinceReviewer);
@@ -522,6 +536,7 @@ describe('the review cycle', () => {
     result = await step(APPROVE, city.id, cityVersion, provinceReviewer);
     expect(result).toMatchObject({ status: 'APPROVED', approvedBy: 'staff:reviewer@43' });
     cityVersion = result.version;
+    expect(await figureStatuses()).toEqual(['APPROVED/APPROVED']);
 
     // Approval locks: no save, submit or return; the county cannot be unapproved under it.
     for (const [query, extra] of [
@@ -540,6 +555,7 @@ describe('the review cycle', () => {
     ]);
     result = await step(UNAPPROVE, city.id, cityVersion, admin);
     expect(result).toMatchObject({ status: 'SUBMITTED', approvedBy: null });
+    expect(await figureStatuses()).toEqual(['SUBMITTED/SUBMITTED']);
     // The undone approval leaves no approver or time on the submission, only in its history.
     expect(
       await database.db

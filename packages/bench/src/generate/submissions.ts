@@ -129,6 +129,9 @@ export const METRIC_VALUE_COLUMNS: readonly Column[] = [
   { name: 'scope', type: 'text' },
   { name: 'aggregatable', type: 'bool' },
   { name: 'submission_id', type: 'int' },
+  // COPY skips triggers (session_replication_role = replica): the generator writes the copy of
+  // the submission's status that the server's trigger would.
+  { name: 'submission_status', type: 'text' },
 ];
 
 const NONE = 0;
@@ -377,6 +380,7 @@ function* valueRows(random: Random, plan: Plan): Generator<Value[]> {
         scopes.has(shape.family.get(metric.code)!) ? 'SUBTREE' : 'SELF',
         shape.aggregatable[m]!,
         submission,
+        STATUS_NAMES[plan.statuses[y]![index]!]!,
       ];
     }
   };

@@ -123,7 +123,7 @@ const RATIO_LIMITS: Record<string, number> = {
   completeness: 1.5,
 };
 const P95_LIMIT_MS = 100;
-const GROWTH_LIMITED = ['rollup', 'ranking'];
+const GROWTH_LIMITED = ['rollup-country', 'ranking'];
 const GROWTH_LIMIT = 3;
 
 /** The results as plain-text tables, for stdout and docs/performance.md. */

@@ -89,9 +89,8 @@ export function aggregateStatement(shape: AggregateShape): RawBuilder<unknown> {
   return sql`
     WITH v AS (
       SELECT mv.organization_id AS org, o.path, o.depth, mv.metric_code, mv.value,
-        mv.qualifier, mv.scope, mv.aggregatable, s.status = 'APPROVED' AS approved
+        mv.qualifier, mv.scope, mv.aggregatable, mv.submission_status = 'APPROVED' AS approved
       FROM metric_value mv
-      JOIN submission s ON s.id = mv.submission_id
       JOIN organization o ON o.id = mv.organization_id
       WHERE mv.submission_id IS NOT NULL AND mv.metric_code = ANY(${codes}::text[])
         AND mv.period = ${shape.period}

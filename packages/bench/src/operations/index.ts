@@ -3,7 +3,7 @@ import { completeness } from './completeness.js';
 import { node } from './node.js';
 import { page } from './page.js';
 import { ranking } from './ranking.js';
-import { ratioRollup, rollup } from './rollup.js';
+import { countryRollup, ratioRollup, rollup } from './rollup.js';
 import { save } from './save.js';
 import { search } from './search.js';
 import { tree } from './tree.js';
@@ -19,4 +19,5 @@ export const OPERATIONS: readonly OperationDefinition[] = [
   page,
   node,
   save,
+  countryRollup,
 ];

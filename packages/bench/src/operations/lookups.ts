@@ -13,12 +13,16 @@ export interface UnitRef {
   upperPath: string;
 }
 
-/** One unit by division code; the data set always holds Hunan and its divisions. */
-export async function requireUnit(db: Kysely<Database>, code: string): Promise<UnitRef> {
+/**
+ * One unit by division code, or the root federation (which has none) for null; the data set
+ * always holds the root, Hunan and its divisions.
+ */
+export async function requireUnit(db: Kysely<Database>, code: string | null): Promise<UnitRef> {
   const result = await sql<Omit<UnitRef, 'upperPath'>>`
-    SELECT id, code, name, path, depth FROM organization WHERE code = ${code}`.execute(db);
+    SELECT id, code, name, path, depth FROM organization
+    WHERE ${code === null ? sql`depth = 0` : sql`code = ${code}`}`.execute(db);
   const row = result.rows[0];
-  if (!row) throw new Error(`the data set has no unit with code ${code}`);
+  if (!row) throw new Error(`the data set has no unit with code ${code ?? '(root)'}`);
   return { ...row, upperPath: `${row.path.slice(0, -1)}0` };
 }
 

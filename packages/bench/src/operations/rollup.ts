@@ -1,4 +1,4 @@
-import { combineQualifiers, ratioQualifier } from '@fulian/server';
+import { combineQualifiers, ratioQualifier, toGlobalId } from '@fulian/server';
 import type { OperationDefinition } from '../harness/operation.js';
 import { aggregateStatement } from './aggregate-sql.js';
 import {
@@ -23,8 +23,32 @@ interface Row {
   coverage: { contributing: number; expected: number; unapproved: number; missing: number };
 }
 
-const query = (metric: string, ratio: boolean) => `query Rollup($period: String!) {
-  rollup(metric: "${metric}", period: $period, groupBy: CITY, within: "${HUNAN_CODE}", first: 20) {
+/** Where a roll-up runs: inside one unit (by division code) or the whole tree, and its rows. */
+interface Grouping {
+  within: string | null;
+  groupBy: 'CITY' | 'PROVINCE';
+  describe: string;
+}
+
+const BY_CITY: Grouping = {
+  within: HUNAN_CODE,
+  groupBy: 'CITY',
+  describe: 'Hunan grouped by city',
+};
+const BY_PROVINCE: Grouping = {
+  within: null,
+  groupBy: 'PROVINCE',
+  describe: 'the whole country grouped by province',
+};
+
+const query = (
+  metric: string,
+  ratio: boolean,
+  grouping: Grouping,
+) => `query Rollup($period: String!) {
+  rollup(metric: "${metric}", period: $period, groupBy: ${grouping.groupBy},${
+    grouping.within === null ? '' : ` within: "${grouping.within}",`
+  } first: 40) {
     edges { node {
       organization { code name }
       value qualifier ${ratio ? 'numerator denominator' : ''}
@@ -33,12 +57,21 @@ const query = (metric: string, ratio: boolean) => `query Rollup($period: String!
   }
 }`;
 
-function rollupOperation(name: string, metric: string, ratio: boolean): OperationDefinition {
+function rollupOperation(
+  name: string,
+  metric: string,
+  ratio: boolean,
+  grouping: Grouping,
+): OperationDefinition {
   return {
     name,
     async prepare({ db, year, credentials }) {
-      const hunan = await requireUnit(db, HUNAN_CODE);
-      const headers = await credentials('VIEWER', HUNAN_CODE);
+      // The root federation has no division code: tokens name it by global id.
+      const within = await requireUnit(db, grouping.within);
+      const headers = await credentials(
+        'VIEWER',
+        grouping.within ?? toGlobalId('Organization', within.id),
+      );
       const definition = await db
         .selectFrom('metric_definition')
         .select(['numerator_code', 'denominator_code', 'factor'])
@@ -54,19 +87,19 @@ function rollupOperation(name: string, metric: string, ratio: boolean): Operatio
             }
           : null,
         period: String(year),
-        within: hunan,
-        level: 'CITY',
-        depth: await depthOfLevel(db, hunan, 'CITY'),
+        within,
+        level: grouping.groupBy,
+        depth: await depthOfLevel(db, within, grouping.groupBy),
         expectedLevels: await expectedLevels(db, metric),
         coverage: true,
       });
       const decimal = (value: string | null | undefined) =>
         value == null ? null : canonicalDecimal(String(value));
       return {
-        description: `${metric} for ${year}, Hunan grouped by city`,
+        description: `${metric} for ${year}, ${grouping.describe}`,
         passLength: 1,
         request: () => ({
-          body: { query: query(metric, ratio), variables: { period: String(year) } },
+          body: { query: query(metric, ratio, grouping), variables: { period: String(year) } },
           headers,
         }),
         baseline: () => statement,
@@ -99,7 +132,13 @@ function rollupOperation(name: string, metric: string, ratio: boolean): Operatio
 }
 
 /** `rollup`: one SUM metric for one year over the whole province, grouped by city. */
-export const rollup = rollupOperation('rollup', ROLLUP_METRIC, false);
+export const rollup = rollupOperation('rollup', ROLLUP_METRIC, false, BY_CITY);
 
 /** `ratio-rollup`: the women's-share RATIO metric, same grouping. */
-export const ratioRollup = rollupOperation('ratio-rollup', RATIO_METRIC, true);
+export const ratioRollup = rollupOperation('ratio-rollup', RATIO_METRIC, true, BY_CITY);
+
+/**
+ * `rollup-country`: the same SUM metric over the whole tree grouped by province, the roll-up
+ * whose growth the national target bounds (at Hunan scale the tree holds one province).
+ */
+export const countryRollup = rollupOperation('rollup-country', ROLLUP_METRIC, false, BY_PROVINCE);

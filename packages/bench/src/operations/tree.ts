@@ -58,10 +58,9 @@ export const tree: OperationDefinition = {
     const figure = (code: string, alias: string) => sql`
       LEFT JOIN LATERAL (
         SELECT v.value, v.qualifier FROM metric_value v
-        LEFT JOIN submission s ON s.id = v.submission_id
         WHERE v.organization_id = o.id AND v.metric_code = ${code}
           AND v.period_start >= ${start}::date AND v.period_end <= ${end}::date
-          AND (v.submission_id IS NULL OR s.status IN ('SUBMITTED', 'APPROVED'))
+          AND (v.submission_id IS NULL OR v.submission_status IN ('SUBMITTED', 'APPROVED'))
         ORDER BY v.period_start, v.id
         LIMIT 1
       ) ${sql.ref(alias)} ON true`;

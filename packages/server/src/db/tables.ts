@@ -238,6 +238,8 @@ export interface MetricValueTable {
   quote: string | null;
   activity_id: number | null;
   submission_id: number | null;
+  /** The status of the submission holding the figure, copied by triggers for the roll-ups. */
+  submission_status: Generated<SubmissionStatus | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -3,6 +3,7 @@ import * as organization from './0001-organization.js';
 import * as metric from './0002-metric.js';
 import * as submission from './0003-submission.js';
 import * as access from './0004-access.js';
+import * as rollupReads from './0005-rollup-reads.js';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder) works the same
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002-metric': metric,
   '0003-submission': submission,
   '0004-access': access,
+  '0005-rollup-reads': rollupReads,
 };

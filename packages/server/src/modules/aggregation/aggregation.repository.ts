@@ -9,6 +9,7 @@ import type {
 } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import { PATH_SEGMENT_LENGTH } from '../organization/organization.seed.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 
 /**
@@ -83,7 +84,7 @@ export function metricCodes(metric: MetricDefinitionRow): string[] {
  * - `val`: every submitted figure of the metric (and a ratio's parts) in the range, with
  *   whether its submission's status counts.
  * - `cover`: for each counted figure, the depth of the deepest unit above it that reported the
- *   same metric and period for its whole subtree (scope SUBTREE). A figure counts for a group
+ *   same metric and period for its whole subtree (scope SUBTREE; see coverCtes). A figure counts for a group
  *   unit only when no unit between it and the group (the group included) covers it: that is
  *   the no-double-counting rule. The group's own SUBTREE figure therefore stands alone, and
  *   `children_*` (the same rule one level down) shows what the units below add up to.
@@ -96,6 +97,8 @@ export function metricCodes(metric: MetricDefinitionRow): string[] {
  *   templates holding the metric expect a report from that have a figure waiting for approval
  *   or none.
  *
+ * Figures and expected units find their group by the prefix of their path (a hash join per
+ * depth the groups sit at), never by comparing every row with every group's path range.
  * Arithmetic happens in numeric: sums are exact; ratios and averages are rounded to
  * DECIMAL_PLACES.
  */
@@ -134,34 +137,25 @@ export function aggregateQuery(
   const partner = partnerDepth(ratioParts(metric));
 
   return sql<AggregateRow>`
-    WITH grp AS (
-      SELECT o.id, o.path, o.depth, left(o.path, -1) || '0' AS upper
+    WITH grp AS MATERIALIZED (
+      SELECT o.id, o.path, o.depth
       FROM organization o
       WHERE ${groupCondition}
       ${groupLimit}
     ),
+    grp_depth AS MATERIALIZED (SELECT DISTINCT depth FROM grp),
     periods AS (
       SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
     ),
-    val AS (
+    val AS MATERIALIZED (
       SELECT v.organization_id, o.path, o.depth, v.metric_code, v.period, v.value, v.qualifier,
-        v.scope, v.aggregatable, s.status = ANY(${spec.statuses}::text[]) AS included
+        v.scope, v.aggregatable, v.submission_status = ANY(${spec.statuses}::text[]) AS included
       FROM metric_value v
-      JOIN submission s ON s.id = v.submission_id
       JOIN organization o ON o.id = v.organization_id
       WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
         AND v.period = ANY(${spec.periods}::text[]) ${range('o')}
     ),
-    cover AS (
-      SELECT v.organization_id, v.metric_code, v.period, max(a.depth) AS depth
-      FROM val v
-      CROSS JOIN LATERAL unnest(string_to_array(rtrim(v.path, '/'), '/')::int[]) AS anc(id)
-      JOIN val a ON a.organization_id = anc.id AND a.organization_id <> v.organization_id
-        AND a.metric_code = v.metric_code AND a.period = v.period
-        AND a.scope = 'SUBTREE' AND a.included AND a.aggregatable
-      WHERE v.included
-      GROUP BY v.organization_id, v.metric_code, v.period
-    ),
+    ${coverCtes()},
     depths AS (
       SELECT v.*, coalesce(c.depth, -1) AS cover_depth
       FROM val v
@@ -180,8 +174,9 @@ export function aggregateQuery(
           AND coalesce(f.partner_depth < g.depth, false) AS in_value,
         f.aggregatable AND f.organization_id <> g.id AND f.cover_depth <= g.depth
           AND coalesce(f.partner_depth <= g.depth, false) AS in_children
-      FROM grp g
-      JOIN fig f ON f.path >= g.path AND f.path < g.upper
+      FROM fig f
+      JOIN grp_depth d ON d.depth <= f.depth
+      JOIN grp g ON g.path = ${ancestorPath('f', 'd')}
     ),
     agg AS (
       SELECT group_id, metric_code, period,
@@ -213,21 +208,20 @@ export function aggregateQuery(
       WHERE tm.metric_code = ANY(${codes}::text[]) AND t.period_type = ${spec.periodType}
     ),
     unit_state AS (
-      SELECT e.id, e.path, p.period,
-        coalesce(bool_or(v.included), false) AS has_included,
-        coalesce(bool_or(NOT v.included), false) AS has_pending
-      FROM organization e
-      CROSS JOIN periods p
-      LEFT JOIN val v ON v.organization_id = e.id AND v.period = p.period
-      WHERE e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM levels) ${range('e')}
-      GROUP BY e.id, e.path, p.period
+      SELECT organization_id, period, bool_or(included) AS has_included
+      FROM val GROUP BY organization_id, period
     ),
     coverage AS (
-      SELECT g.id AS group_id, u.period, count(*) AS expected,
-        count(*) FILTER (WHERE NOT u.has_included AND u.has_pending) AS unapproved,
-        count(*) FILTER (WHERE NOT u.has_included AND NOT u.has_pending) AS missing
-      FROM grp g JOIN unit_state u ON u.path >= g.path AND u.path < g.upper
-      GROUP BY g.id, u.period
+      SELECT g.id AS group_id, p.period, count(*) AS expected,
+        count(*) FILTER (WHERE NOT u.has_included) AS unapproved,
+        count(*) FILTER (WHERE u.organization_id IS NULL) AS missing
+      FROM organization e
+      JOIN grp_depth d ON d.depth <= e.depth
+      JOIN grp g ON g.path = ${ancestorPath('e', 'd')}
+      CROSS JOIN periods p
+      LEFT JOIN unit_state u ON u.organization_id = e.id AND u.period = p.period
+      WHERE e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM levels) ${range('e')}
+      GROUP BY g.id, p.period
     )
     SELECT g.id AS organization_id, g.path, p.period,
       ${main} AS value,
@@ -273,6 +267,28 @@ export function ratioParts(metric: MetricDefinitionRow): RatioParts | null {
   return metric.tree_aggregation === 'RATIO'
     ? { numerator: metric.numerator_code!, denominator: metric.denominator_code! }
     : null;
+}
+
+/** The path of the ancestor of `unit` (with path and depth) at the depth `at.depth`. */
+function ancestorPath(unit: string, at: string): RawBuilder<unknown> {
+  return sql`left(${sql.ref(`${unit}.path`)}, ${sql.lit(PATH_SEGMENT_LENGTH)} * (${sql.ref(`${at}.depth`)} + 1))`;
+}
+
+/**
+ * `cover` over a CTE `val` (path, depth, metric_code, period, scope, aggregatable, included):
+ * for each unit, metric and period, the depth of the deepest unit strictly above it with an
+ * included, aggregatable SUBTREE figure of that metric and period. Such totals are few: the
+ * units under each come from the path index, so the cost follows the units they cover, not
+ * the figures read.
+ */
+function coverCtes(): RawBuilder<unknown> {
+  return sql`cover AS MATERIALIZED (
+      SELECT u.id AS organization_id, t.metric_code, t.period, max(t.depth) AS depth
+      FROM val t
+      JOIN organization u ON u.path > t.path AND u.path < left(t.path, -1) || '0'
+      WHERE t.scope = 'SUBTREE' AND t.included AND t.aggregatable
+      GROUP BY u.id, t.metric_code, t.period
+    )`;
 }
 
 /**
@@ -481,23 +497,16 @@ export async function findContributionPages(
   const after = window.after === null ? null : contributionCursor(window.after);
   const partner = partnerDepth(args.parts);
   const result = await sql<ContributionRow & { scope_key: number }>`
-    WITH val AS (
+    WITH val AS MATERIALIZED (
       SELECT v.organization_id, o.path, o.depth, v.metric_code, v.period, v.value, v.qualifier,
-        v.scope, v.aggregatable, s.status, s.id AS submission_id
+        v.scope, v.aggregatable, v.submission_status AS status, v.submission_id, true AS included
       FROM metric_value v
-      JOIN submission s ON s.id = v.submission_id AND s.status = ANY(${args.statuses}::text[])
       JOIN organization o ON o.id = v.organization_id
-      WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
+      WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
+        AND v.metric_code = ANY(${args.metricCodes}::text[])
         AND v.period = ${args.period} ${range}
     ),
-    cover AS (
-      SELECT v.organization_id, v.metric_code, max(a.depth) AS depth
-      FROM val v
-      CROSS JOIN LATERAL unnest(string_to_array(rtrim(v.path, '/'), '/')::int[]) AS anc(id)
-      JOIN val a ON a.organization_id = anc.id AND a.organization_id <> v.organization_id
-        AND a.metric_code = v.metric_code AND a.scope = 'SUBTREE' AND a.aggregatable
-      GROUP BY v.organization_id, v.metric_code
-    ),
+    ${coverCtes()},
     depths AS (
       SELECT v.*, coalesce(cv.depth, -1) AS cover_depth
       FROM val v
@@ -535,9 +544,9 @@ export async function countContributions(
   const result = await sql<{ scope_key: number; count: number }>`
     SELECT k.id AS scope_key, (
       SELECT count(*) FROM metric_value v
-      JOIN submission s ON s.id = v.submission_id AND s.status = ANY(${args.statuses}::text[])
       JOIN organization o ON o.id = v.organization_id
-      WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
+      WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
+        AND v.metric_code = ANY(${args.metricCodes}::text[])
         AND v.period = ${args.period}
         AND o.path >= k.path AND o.path < left(k.path, -1) || '0'
     ) AS count

@@ -110,8 +110,8 @@ export async function countValues(
  * A figure of a report that is still a draft or was returned is internal to the report (read
  * through Submission.values by those who may); lists of figures show the rest.
  */
-const NOT_IN_UNSUBMITTED_REPORT = sql`AND (v.submission_id IS NULL OR EXISTS (
-  SELECT 1 FROM submission s WHERE s.id = v.submission_id AND s.status IN ('SUBMITTED', 'APPROVED')))`;
+const NOT_IN_UNSUBMITTED_REPORT = sql`AND (v.submission_id IS NULL
+  OR v.submission_status IN ('SUBMITTED', 'APPROVED'))`;
 
 function filterConditions(filter: MetricValueFilter): RawBuilder<unknown> {
   const conditions: RawBuilder<unknown>[] = [NOT_IN_UNSUBMITTED_REPORT];

@@ -146,7 +146,13 @@ export async function nextIds(db: Kysely<Database>, count: number): Promise<numb
   return result.rows.map((row) => row.id);
 }
 
+/**
+ * The length of one step of a materialized path, so the path of a unit's ancestor at depth d
+ * is the path's first (d + 1) × PATH_SEGMENT_LENGTH characters.
+ */
+export const PATH_SEGMENT_LENGTH = 11;
+
 /** One step of a materialized path: the id zero-padded so byte order is numeric order. */
 export function pathSegment(id: number): string {
-  return `${String(id).padStart(10, '0')}/`;
+  return `${String(id).padStart(PATH_SEGMENT_LENGTH - 1, '0')}/`;
 }
