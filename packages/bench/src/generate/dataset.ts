@@ -124,7 +124,10 @@ export async function ensureDataset(
     // VACUUM sets the visibility map, without which the roll-ups' index-only scans would visit
     // the heap for every figure until autovacuum came by.
     progress.update('vacuum and analyze');
-    await sql`VACUUM (ANALYZE)`.execute(db);
+    await db.connection().execute(async (connection) => {
+      await sql`SET statement_timeout = 0`.execute(connection);
+      await sql`VACUUM (ANALYZE)`.execute(connection);
+    });
     const rows = await countRows(db);
     await db.destroy();
     await target.writeFingerprint(fingerprint);
@@ -183,9 +186,11 @@ async function withIndexesBuiltAfter(
     ORDER BY i.indexname`.execute(db);
   for (const index of indexes.rows) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
   await load();
-  // One pinned connection, so the memory setting applies to the index builds that follow.
+  // One pinned connection, so the settings apply to the index builds that follow: at national
+  // scale one build takes longer than the server's statement timeout.
   await db.connection().execute(async (connection) => {
     await sql`SET maintenance_work_mem = '512MB'`.execute(connection);
+    await sql`SET statement_timeout = 0`.execute(connection);
     for (const index of indexes.rows) {
       progress.update(`index ${index.name}`);
       await sql.raw(index.definition).execute(connection);

@@ -1,11 +1,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type {
-  Database,
-  MetricDefinitionRow,
-  MetricScope,
-  OrganizationLevel,
-  Qualifier,
-  SubmissionStatus,
+import {
+  QUALIFIERS,
+  type Database,
+  type MetricDefinitionRow,
+  type MetricScope,
+  type OrganizationLevel,
+  type Qualifier,
+  type SubmissionStatus,
 } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
@@ -135,6 +136,8 @@ export function aggregateQuery(
       ? sql`round(m.children_value, ${sql.lit(DECIMAL_PLACES)})`
       : sql`m.children_value`;
   const partner = partnerDepth(ratioParts(metric));
+  const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
+    AND v.period = ANY(${spec.periods}::text[]) ${range('o')}`;
 
   return sql<AggregateRow>`
     WITH grp AS MATERIALIZED (
@@ -147,24 +150,20 @@ export function aggregateQuery(
     periods AS (
       SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
     ),
+    ${coverCtes(figures, spec.statuses)},
     val AS MATERIALIZED (
       SELECT v.organization_id, o.path, o.depth, v.metric_code, v.period, v.value, v.qualifier,
-        v.scope, v.aggregatable, v.submission_status = ANY(${spec.statuses}::text[]) AS included
+        v.scope, v.aggregatable, v.submission_status = ANY(${spec.statuses}::text[]) AS included,
+        coalesce(c.depth, -1) AS cover_depth
       FROM metric_value v
       JOIN organization o ON o.id = v.organization_id
-      WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
-        AND v.period = ANY(${spec.periods}::text[]) ${range('o')}
-    ),
-    ${coverCtes()},
-    depths AS (
-      SELECT v.*, coalesce(c.depth, -1) AS cover_depth
-      FROM val v
       LEFT JOIN cover c ON c.organization_id = v.organization_id
         AND c.metric_code = v.metric_code AND c.period = v.period
-      WHERE v.included
+      WHERE ${figures}
     ),
+    depths AS (SELECT * FROM val WHERE included),
     fig AS (
-      SELECT f.*, ${partner.depth} AS partner_depth FROM depths f ${partner.join}
+      SELECT f.*, ${partner.depth} AS partner_depth FROM depths f ${partner.window}
     ),
     gv AS (
       SELECT g.id AS group_id, f.organization_id, f.metric_code, f.period, f.value, f.qualifier,
@@ -181,9 +180,9 @@ export function aggregateQuery(
     agg AS (
       SELECT group_id, metric_code, period,
         ${combine}(value) FILTER (WHERE in_value) AS value,
-        array_agg(DISTINCT qualifier) FILTER (WHERE in_value) AS qualifiers,
+        ${qualifierSet(sql`in_value`)} AS qualifiers,
         ${combine}(value) FILTER (WHERE in_children) AS children_value,
-        array_agg(DISTINCT qualifier) FILTER (WHERE in_children) AS children_qualifiers,
+        ${qualifierSet(sql`in_children`)} AS children_qualifiers,
         count(*) FILTER (WHERE uncovered AND NOT in_value) AS unpaired,
         ${reportedColumns(ratio)}
       FROM gv
@@ -275,40 +274,52 @@ function ancestorPath(unit: string, at: string): RawBuilder<unknown> {
 }
 
 /**
- * `cover` over a CTE `val` (path, depth, metric_code, period, scope, aggregatable, included):
- * for each unit, metric and period, the depth of the deepest unit strictly above it with an
- * included, aggregatable SUBTREE figure of that metric and period. Such totals are few: the
- * units under each come from the path index, so the cost follows the units they cover, not
- * the figures read.
+ * `cover`: for each unit, metric and period, the depth of the deepest unit strictly above it
+ * with an included, aggregatable SUBTREE figure of that metric and period among `figures`
+ * (conditions on metric_value v and its organization o). Such totals are few: they are read
+ * first, and the units under each come from the path index, so the cost follows the units they
+ * cover, not the figures read.
  */
-function coverCtes(): RawBuilder<unknown> {
-  return sql`cover AS MATERIALIZED (
+function coverCtes(
+  figures: RawBuilder<unknown>,
+  statuses: readonly SubmissionStatus[],
+): RawBuilder<unknown> {
+  return sql`tops AS MATERIALIZED (
+      SELECT o.path, o.depth, v.metric_code, v.period
+      FROM metric_value v
+      JOIN organization o ON o.id = v.organization_id
+      WHERE ${figures} AND v.scope = 'SUBTREE' AND v.aggregatable
+        AND v.submission_status = ANY(${[...statuses]}::text[])
+    ),
+    cover AS MATERIALIZED (
       SELECT u.id AS organization_id, t.metric_code, t.period, max(t.depth) AS depth
-      FROM val t
+      FROM tops t
       JOIN organization u ON u.path > t.path AND u.path < left(t.path, -1) || '0'
-      WHERE t.scope = 'SUBTREE' AND t.included AND t.aggregatable
       GROUP BY u.id, t.metric_code, t.period
     )`;
 }
 
 /**
- * The partner of each figure `f` of `depths`: for a ratio's part, the same unit's figure for
- * the other part, same period and scope (`p`, with its cover depth); a part without one
- * never counts. A numerator for the unit itself over a denominator for its whole subtree is
- * no ratio, so differing scopes do not pair. Without parts, every figure is its own partner.
+ * The partner of each figure `f` of `depths`: for a ratio's part, the cover depth of the same
+ * unit's figure for the other part, same period and scope; null when there is none, and a
+ * part without a partner never counts. A numerator for the unit itself over a denominator for
+ * its whole subtree is no ratio, so differing scopes do not pair. A unit holds at most one
+ * figure per metric and period, so a window over the unit's figures finds the partner in one
+ * sort, without joining the figures with themselves. Without parts, every figure is its own
+ * partner.
  */
 function partnerDepth(parts: RatioParts | null): {
   depth: RawBuilder<unknown>;
-  join: RawBuilder<unknown>;
+  window: RawBuilder<unknown>;
 } {
-  if (parts === null) return { depth: sql`f.cover_depth`, join: sql`` };
+  if (parts === null) return { depth: sql`f.cover_depth`, window: sql`` };
+  const coverOf = (code: string) =>
+    sql`max(f.cover_depth) FILTER (WHERE f.metric_code = ${code} AND f.aggregatable) OVER pair`;
   return {
-    depth: sql`p.cover_depth`,
-    join: sql`LEFT JOIN depths p ON p.organization_id = f.organization_id AND p.period = f.period
-      AND p.scope = f.scope AND p.aggregatable
-      AND p.metric_code = CASE f.metric_code
-        WHEN ${parts.numerator} THEN ${parts.denominator}::text
-        WHEN ${parts.denominator} THEN ${parts.numerator}::text END`,
+    depth: sql`CASE f.metric_code
+      WHEN ${parts.numerator} THEN ${coverOf(parts.denominator)}
+      WHEN ${parts.denominator} THEN ${coverOf(parts.numerator)} END`,
+    window: sql`WINDOW pair AS (PARTITION BY f.organization_id, f.period, f.scope)`,
   };
 }
 
@@ -323,6 +334,19 @@ function reportedColumns(ratio: boolean): RawBuilder<unknown> {
     : sql`organization_id = group_id AND scope = 'SUBTREE'`;
   return sql`max(value) FILTER (WHERE ${own}) AS reported,
     max(qualifier) FILTER (WHERE ${own}) AS reported_qualifier`;
+}
+
+/**
+ * The qualifiers among the rows meeting `condition`, null when none does: as
+ * array_agg(DISTINCT qualifier) would give, but with one flag per qualifier, so the grouping
+ * can hash instead of sorting every figure.
+ */
+function qualifierSet(condition: RawBuilder<unknown>): RawBuilder<unknown> {
+  const flags = QUALIFIERS.map(
+    (qualifier) =>
+      sql`CASE WHEN bool_or(qualifier = ${sql.lit(qualifier)}) FILTER (WHERE ${condition}) THEN ${sql.lit(qualifier)} END`,
+  );
+  return sql`CASE WHEN bool_or(${condition}) THEN array_remove(ARRAY[${sql.join(flags)}]::text[], NULL) END`;
 }
 
 /** The SQL aggregate a tree rule applies; RATIO parts are sums. */
@@ -496,24 +520,22 @@ export async function findContributionPages(
       : sql`AND o.path >= ${args.within.path} AND o.path < ${args.within.upper}`;
   const after = window.after === null ? null : contributionCursor(window.after);
   const partner = partnerDepth(args.parts);
+  const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
+    AND v.period = ${args.period} ${range}`;
   const result = await sql<ContributionRow & { scope_key: number }>`
-    WITH val AS MATERIALIZED (
+    WITH ${coverCtes(figures, args.statuses)},
+    depths AS (
       SELECT v.organization_id, o.path, o.depth, v.metric_code, v.period, v.value, v.qualifier,
-        v.scope, v.aggregatable, v.submission_status AS status, v.submission_id, true AS included
+        v.scope, v.aggregatable, v.submission_status AS status, v.submission_id,
+        coalesce(c.depth, -1) AS cover_depth
       FROM metric_value v
       JOIN organization o ON o.id = v.organization_id
-      WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
-        AND v.metric_code = ANY(${args.metricCodes}::text[])
-        AND v.period = ${args.period} ${range}
-    ),
-    ${coverCtes()},
-    depths AS (
-      SELECT v.*, coalesce(cv.depth, -1) AS cover_depth
-      FROM val v
-      LEFT JOIN cover cv ON cv.organization_id = v.organization_id AND cv.metric_code = v.metric_code
+      LEFT JOIN cover c ON c.organization_id = v.organization_id
+        AND c.metric_code = v.metric_code AND c.period = v.period
+      WHERE ${figures} AND v.submission_status = ANY(${args.statuses}::text[])
     ),
     fig AS (
-      SELECT f.*, ${partner.depth} AS partner_depth FROM depths f ${partner.join}
+      SELECT f.*, ${partner.depth} AS partner_depth FROM depths f ${partner.window}
     )
     SELECT c.*, k.id AS scope_key
     FROM organization k
