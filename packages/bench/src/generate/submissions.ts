@@ -129,8 +129,9 @@ export const METRIC_VALUE_COLUMNS: readonly Column[] = [
   { name: 'scope', type: 'text' },
   { name: 'aggregatable', type: 'bool' },
   { name: 'submission_id', type: 'int' },
-  // COPY skips triggers (session_replication_role = replica): the generator writes the copy of
-  // the submission's status that the server's trigger would.
+  // COPY skips triggers (session_replication_role = replica): the generator writes the copies
+  // of the unit's path and the submission's status that the server's trigger would.
+  { name: 'organization_path', type: 'text' },
   { name: 'submission_status', type: 'text' },
 ];
 
@@ -380,6 +381,7 @@ function* valueRows(random: Random, plan: Plan): Generator<Value[]> {
         scopes.has(shape.family.get(metric.code)!) ? 'SUBTREE' : 'SELF',
         shape.aggregatable[m]!,
         submission,
+        unit.path,
         STATUS_NAMES[plan.statuses[y]![index]!]!,
       ];
     }

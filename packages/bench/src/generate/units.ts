@@ -11,6 +11,7 @@ export interface Unit {
   level: UnitLevel;
   name: string;
   regionName: string;
+  path: string;
 }
 
 /**
@@ -25,8 +26,9 @@ export async function readUnits(db: Kysely<Database>): Promise<Unit[]> {
     level: UnitLevel;
     name: string;
     region_name: string;
+    path: string;
   }>`
-    SELECT id, code, parent_id, level, name, region_name FROM organization
+    SELECT id, code, parent_id, level, name, region_name, path FROM organization
     WHERE level <> 'NATIONAL' AND code IS NOT NULL
     ORDER BY id`.execute(db);
   return result.rows.map((row) => ({
@@ -36,5 +38,6 @@ export async function readUnits(db: Kysely<Database>): Promise<Unit[]> {
     level: row.level,
     name: row.name,
     regionName: row.region_name,
+    path: row.path,
   }));
 }

@@ -88,13 +88,13 @@ export function aggregateStatement(shape: AggregateShape): RawBuilder<unknown> {
     : sql``;
   return sql`
     WITH v AS (
-      SELECT mv.organization_id AS org, o.path, o.depth, mv.metric_code, mv.value,
+      SELECT mv.organization_id AS org, mv.organization_path AS path,
+        length(mv.organization_path) / ${sql.lit(SEGMENT)} - 1 AS depth, mv.metric_code, mv.value,
         mv.qualifier, mv.scope, mv.aggregatable, mv.submission_status = 'APPROVED' AS approved
       FROM metric_value mv
-      JOIN organization o ON o.id = mv.organization_id
       WHERE mv.submission_id IS NOT NULL AND mv.metric_code = ANY(${codes}::text[])
         AND mv.period = ${shape.period}
-        AND o.path >= ${within.path} AND o.path < ${within.upperPath}
+        AND mv.organization_path >= ${within.path} AND mv.organization_path < ${within.upperPath}
     ),
     covers AS (
       SELECT org, depth, metric_code FROM v WHERE approved AND aggregatable AND scope = 'SUBTREE'

@@ -238,7 +238,8 @@ export interface MetricValueTable {
   quote: string | null;
   activity_id: number | null;
   submission_id: number | null;
-  /** The status of the submission holding the figure, copied by triggers for the roll-ups. */
+  /** The unit's path and its submission's status, copied by triggers for the roll-ups. */
+  organization_path: Generated<string>;
   submission_status: Generated<SubmissionStatus | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -137,7 +137,7 @@ export function aggregateQuery(
       : sql`m.children_value`;
   const partner = partnerDepth(ratioParts(metric));
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
-    AND v.period = ANY(${spec.periods}::text[]) ${range('o')}`;
+    AND v.period = ANY(${spec.periods}::text[]) ${pathWithin(spec.within)}`;
 
   return sql<AggregateRow>`
     WITH grp AS MATERIALIZED (
@@ -152,11 +152,10 @@ export function aggregateQuery(
     ),
     ${coverCtes(figures, spec.statuses)},
     val AS MATERIALIZED (
-      SELECT v.organization_id, o.path, o.depth, v.metric_code, v.period, v.value, v.qualifier,
+      SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value, v.qualifier,
         v.scope, v.aggregatable, v.submission_status = ANY(${spec.statuses}::text[]) AS included,
         coalesce(c.depth, -1) AS cover_depth
       FROM metric_value v
-      JOIN organization o ON o.id = v.organization_id
       LEFT JOIN cover c ON c.organization_id = v.organization_id
         AND c.metric_code = v.metric_code AND c.period = v.period
       WHERE ${figures}
@@ -273,6 +272,17 @@ function ancestorPath(unit: string, at: string): RawBuilder<unknown> {
   return sql`left(${sql.ref(`${unit}.path`)}, ${sql.lit(PATH_SEGMENT_LENGTH)} * (${sql.ref(`${at}.depth`)} + 1))`;
 }
 
+/** The figures' unit's path and depth, from the path the figure carries. */
+const FIGURE_PLACE = sql`v.organization_path AS path,
+  length(v.organization_path) / ${sql.lit(PATH_SEGMENT_LENGTH)} - 1 AS depth`;
+
+/** Figures inside a subtree: a range of the paths they carry, which the roll-up index orders. */
+function pathWithin(within: PathRange | null): RawBuilder<unknown> {
+  return within === null
+    ? sql``
+    : sql`AND v.organization_path >= ${within.path} AND v.organization_path < ${within.upper}`;
+}
+
 /**
  * `cover`: for each unit, metric and period, the depth of the deepest unit strictly above it
  * with an included, aggregatable SUBTREE figure of that metric and period among `figures`
@@ -285,9 +295,8 @@ function coverCtes(
   statuses: readonly SubmissionStatus[],
 ): RawBuilder<unknown> {
   return sql`tops AS MATERIALIZED (
-      SELECT o.path, o.depth, v.metric_code, v.period
+      SELECT ${FIGURE_PLACE}, v.metric_code, v.period
       FROM metric_value v
-      JOIN organization o ON o.id = v.organization_id
       WHERE ${figures} AND v.scope = 'SUBTREE' AND v.aggregatable
         AND v.submission_status = ANY(${[...statuses]}::text[])
     ),
@@ -514,22 +523,17 @@ export async function findContributionPages(
   args: ContributionArgs,
   window: PageWindow,
 ): Promise<Map<number, Page<ContributionRow>>> {
-  const range =
-    args.within === null
-      ? sql``
-      : sql`AND o.path >= ${args.within.path} AND o.path < ${args.within.upper}`;
   const after = window.after === null ? null : contributionCursor(window.after);
   const partner = partnerDepth(args.parts);
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
-    AND v.period = ${args.period} ${range}`;
+    AND v.period = ${args.period} ${pathWithin(args.within)}`;
   const result = await sql<ContributionRow & { scope_key: number }>`
     WITH ${coverCtes(figures, args.statuses)},
     depths AS (
-      SELECT v.organization_id, o.path, o.depth, v.metric_code, v.period, v.value, v.qualifier,
+      SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value, v.qualifier,
         v.scope, v.aggregatable, v.submission_status AS status, v.submission_id,
         coalesce(c.depth, -1) AS cover_depth
       FROM metric_value v
-      JOIN organization o ON o.id = v.organization_id
       LEFT JOIN cover c ON c.organization_id = v.organization_id
         AND c.metric_code = v.metric_code AND c.period = v.period
       WHERE ${figures} AND v.submission_status = ANY(${args.statuses}::text[])
@@ -566,11 +570,10 @@ export async function countContributions(
   const result = await sql<{ scope_key: number; count: number }>`
     SELECT k.id AS scope_key, (
       SELECT count(*) FROM metric_value v
-      JOIN organization o ON o.id = v.organization_id
       WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
         AND v.metric_code = ANY(${args.metricCodes}::text[])
         AND v.period = ${args.period}
-        AND o.path >= k.path AND o.path < left(k.path, -1) || '0'
+        AND v.organization_path >= k.path AND v.organization_path < left(k.path, -1) || '0'
     ) AS count
     FROM organization k WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
   return new Map(result.rows.map((row) => [row.scope_key, row.count]));
