@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError } from 'graphql';
 import { sql, type Kysely } from 'kysely';
@@ -111,6 +114,16 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     formatError: formatClientError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Answers depend on the viewer: no HTTP cache keeps one. Said once per response, not
+      // through Apollo's default cache-control plugin, which would wrap every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+      {
+        requestDidStart: async () => ({
+          willSendResponse: async ({ response }) => {
+            response.http.headers.set('cache-control', 'no-store');
+          },
+        }),
+      },
       // Subscriptions end with the server: their sockets close when Apollo drains.
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       production

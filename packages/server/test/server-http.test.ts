@@ -33,9 +33,10 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
   });
 
 describe('HTTP endpoints', () => {
-  it('answers GraphQL over POST', async () => {
+  it('answers GraphQL over POST, never to be kept by an HTTP cache', async () => {
     const response = await post({ query: '{ organization(code: "4301") { name } }' });
     expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({
       data: { organization: { name: '长沙市妇联' } },
       extensions: { cost: expect.anything() },

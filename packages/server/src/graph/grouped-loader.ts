@@ -15,11 +15,21 @@ export function groupedLoader<Args, Value>(
   fetch: (ids: number[], args: Args) => Promise<Map<number, Value>>,
   missing: (id: number) => Value,
 ): DataLoader<GroupedKey<Args>, Value, string> {
+  // Each key's arguments are serialized once, for the cache key and the grouping both.
+  const signatures = new WeakMap<GroupedKey<Args>, string>();
+  const signatureOf = (key: GroupedKey<Args>) => {
+    let signature = signatures.get(key);
+    if (signature === undefined) {
+      signature = JSON.stringify(key.args);
+      signatures.set(key, signature);
+    }
+    return signature;
+  };
   return new DataLoader<GroupedKey<Args>, Value, string>(
     async (keys) => {
       const groups = new Map<string, { args: Args; ids: number[] }>();
       for (const key of keys) {
-        const signature = JSON.stringify(key.args);
+        const signature = signatureOf(key);
         const group = groups.get(signature) ?? { args: key.args, ids: [] };
         group.ids.push(key.id);
         groups.set(signature, group);
@@ -30,10 +40,8 @@ export function groupedLoader<Args, Value>(
           answers.set(signature, await fetch([...new Set(group.ids)], group.args));
         }),
       );
-      return keys.map(
-        (key) => answers.get(JSON.stringify(key.args))?.get(key.id) ?? missing(key.id),
-      );
+      return keys.map((key) => answers.get(signatureOf(key))?.get(key.id) ?? missing(key.id));
     },
-    { cacheKeyFn: (key) => `${key.id}|${JSON.stringify(key.args)}` },
+    { cacheKeyFn: (key) => `${key.id}|${signatureOf(key)}` },
   );
 }
