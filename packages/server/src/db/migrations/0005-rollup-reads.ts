@@ -33,31 +33,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE TRIGGER metric_value_unit_and_status
     BEFORE INSERT OR UPDATE OF organization_id, submission_id ON metric_value
     FOR EACH ROW EXECUTE FUNCTION metric_value_copy_unit_and_status()`.execute(db);
-  await sql`
-    CREATE FUNCTION submission_pass_status_to_figures() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-      UPDATE metric_value SET submission_status = NEW.status WHERE submission_id = NEW.id;
-      RETURN NULL;
-    END $$`.execute(db);
-  await sql`
-    CREATE TRIGGER submission_status_to_figures
-    AFTER UPDATE OF status ON submission
-    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
-    EXECUTE FUNCTION submission_pass_status_to_figures()`.execute(db);
+  await passToFigures(db, 'submission', 'status', 'submission_status', 'submission_id');
   // Nothing moves a unit today; should something ever rewrite a path, its figures follow.
-  await sql`
-    CREATE FUNCTION organization_pass_path_to_figures() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-      UPDATE metric_value SET organization_path = NEW.path WHERE organization_id = NEW.id;
-      RETURN NULL;
-    END $$`.execute(db);
-  await sql`
-    CREATE TRIGGER organization_path_to_figures
-    AFTER UPDATE OF path ON organization
-    FOR EACH ROW WHEN (OLD.path IS DISTINCT FROM NEW.path)
-    EXECUTE FUNCTION organization_pass_path_to_figures()`.execute(db);
+  await passToFigures(db, 'organization', 'path', 'organization_path', 'organization_id');
   await sql`
     CREATE INDEX metric_value_rollup_idx
     ON metric_value (metric_code, period, organization_path)
@@ -67,13 +45,45 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP INDEX metric_value_rollup_idx`.execute(db);
-  await sql`DROP TRIGGER organization_path_to_figures ON organization`.execute(db);
-  await sql`DROP FUNCTION organization_pass_path_to_figures()`.execute(db);
-  await sql`DROP TRIGGER submission_status_to_figures ON submission`.execute(db);
-  await sql`DROP FUNCTION submission_pass_status_to_figures()`.execute(db);
+  for (const [table, column] of [
+    ['organization', 'path'],
+    ['submission', 'status'],
+  ] as const) {
+    await sql`DROP TRIGGER ${sql.raw(`${table}_${column}_to_figures`)} ON ${sql.table(table)}`.execute(
+      db,
+    );
+    await sql`DROP FUNCTION ${sql.raw(`${table}_pass_${column}_to_figures`)}()`.execute(db);
+  }
   await sql`DROP TRIGGER metric_value_unit_and_status ON metric_value`.execute(db);
   await sql`DROP FUNCTION metric_value_copy_unit_and_status()`.execute(db);
   await sql`
     ALTER TABLE metric_value DROP CONSTRAINT metric_value_submission_status_present,
       DROP COLUMN submission_status, DROP COLUMN organization_path`.execute(db);
+}
+
+/**
+ * When `column` of a row of `table` changes, the figures pointing at the row (by `key`) get
+ * the new value in their copy `copy`. Names are this file's literals, never input.
+ */
+async function passToFigures(
+  db: Kysely<any>,
+  table: 'submission' | 'organization',
+  column: string,
+  copy: string,
+  key: string,
+): Promise<void> {
+  const name = (kind: string) => sql.raw(`${table}_${kind}`);
+  await sql`
+    CREATE FUNCTION ${name(`pass_${column}_to_figures`)}() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+      UPDATE metric_value SET ${sql.raw(copy)} = NEW.${sql.raw(column)}
+      WHERE ${sql.raw(key)} = NEW.id;
+      RETURN NULL;
+    END $$`.execute(db);
+  await sql`
+    CREATE TRIGGER ${name(`${column}_to_figures`)}
+    AFTER UPDATE OF ${sql.raw(column)} ON ${sql.table(table)}
+    FOR EACH ROW WHEN (OLD.${sql.raw(column)} IS DISTINCT FROM NEW.${sql.raw(column)})
+    EXECUTE FUNCTION ${name(`pass_${column}_to_figures`)}()`.execute(db);
 }
