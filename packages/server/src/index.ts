@@ -10,7 +10,7 @@ export { toGlobalId } from './graph/global-id.js';
 export { combineQualifiers, ratioQualifier } from './modules/aggregation/aggregation.qualifier.js';
 export { createLogger, type Logger } from './logger.js';
 export { readDivisions, type Division } from './modules/organization/division-source.js';
-export { seedDivisions } from './modules/organization/organization.seed.js';
+export { PATH_SEGMENT_LENGTH, seedDivisions } from './modules/organization/organization.seed.js';
 export { seedData } from './modules/seed-data/seed-data.js';
 export { seedReporting } from './modules/submission/reporting.seed.js';
 export { createServer, type FulianServer } from './server.js';

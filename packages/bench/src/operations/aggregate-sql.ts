@@ -1,3 +1,4 @@
+import { PATH_SEGMENT_LENGTH as SEGMENT } from '@fulian/server';
 import { sql, type RawBuilder } from 'kysely';
 import type { UnitRef } from './lookups.js';
 
@@ -15,9 +16,6 @@ export interface AggregateShape {
   /** Whether to count expected, unapproved and missing units too. */
   coverage: boolean;
 }
-
-/** Every unit's path segment is ten digits and a slash. */
-const SEGMENT = 11;
 
 /**
  * The approved aggregate of a metric for every unit at one level inside a subtree, in one

@@ -85,8 +85,8 @@ export function metricCodes(metric: MetricDefinitionRow): string[] {
  * - `val`: every submitted figure of the metric (and a ratio's parts) in the range, with
  *   whether its submission's status counts.
  * - `cover`: for each counted figure, the depth of the deepest unit above it that reported the
- *   same metric and period for its whole subtree (scope SUBTREE; see coverCtes). A figure counts for a group
- *   unit only when no unit between it and the group (the group included) covers it: that is
+ *   same metric and period for its whole subtree (scope SUBTREE; see coverCtes). A figure
+ *   counts for a group unit only when no unit between it and the group (the group included) covers it: that is
  *   the no-double-counting rule. The group's own SUBTREE figure therefore stands alone, and
  *   `children_*` (the same rule one level down) shows what the units below add up to.
  * - `fig`: for a ratio, each part with its partner, the same unit's other part with the same
@@ -109,10 +109,7 @@ export function aggregateQuery(
 ): RawBuilder<AggregateRow> {
   const { metric } = spec;
   const codes = metricCodes(metric);
-  const range = (alias: string) =>
-    spec.within === null
-      ? sql``
-      : sql`AND ${sql.ref(`${alias}.path`)} >= ${spec.within.path} AND ${sql.ref(`${alias}.path`)} < ${spec.within.upper}`;
+  const range = (alias: string) => inSubtree(`${alias}.path`, spec.within);
   const groupCondition =
     groups.kind === 'ids'
       ? sql`o.id = ANY(${groups.ids}::int[])`
@@ -137,7 +134,7 @@ export function aggregateQuery(
       : sql`m.children_value`;
   const partner = partnerDepth(ratioParts(metric));
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
-    AND v.period = ANY(${spec.periods}::text[]) ${pathWithin(spec.within)}`;
+    AND v.period = ANY(${spec.periods}::text[]) ${inSubtree('v.organization_path', spec.within)}`;
 
   return sql<AggregateRow>`
     WITH grp AS MATERIALIZED (
@@ -276,17 +273,17 @@ function ancestorPath(unit: string, at: string): RawBuilder<unknown> {
 const FIGURE_PLACE = sql`v.organization_path AS path,
   length(v.organization_path) / ${sql.lit(PATH_SEGMENT_LENGTH)} - 1 AS depth`;
 
-/** Figures inside a subtree: a range of the paths they carry, which the roll-up index orders. */
-function pathWithin(within: PathRange | null): RawBuilder<unknown> {
+/** `AND` the path in `column` lies inside the subtree; nothing for the whole tree. */
+function inSubtree(column: string, within: PathRange | null): RawBuilder<unknown> {
   return within === null
     ? sql``
-    : sql`AND v.organization_path >= ${within.path} AND v.organization_path < ${within.upper}`;
+    : sql`AND ${sql.ref(column)} >= ${within.path} AND ${sql.ref(column)} < ${within.upper}`;
 }
 
 /**
  * `cover`: for each unit, metric and period, the depth of the deepest unit strictly above it
  * with an included, aggregatable SUBTREE figure of that metric and period among `figures`
- * (conditions on metric_value v and its organization o). Such totals are few: they are read
+ * (conditions on metric_value v). Such totals are few: they are read
  * first, and the units under each come from the path index, so the cost follows the units they
  * cover, not the figures read.
  */
@@ -399,8 +396,7 @@ export async function countGroups(
   within: PathRange | null,
   level: OrganizationLevel,
 ): Promise<number> {
-  const range =
-    within === null ? sql`` : sql`AND o.path >= ${within.path} AND o.path < ${within.upper}`;
+  const range = inSubtree('o.path', within);
   const result = await sql<{ count: number }>`
     SELECT count(*) AS count FROM organization o
     WHERE o.level = ${level} AND o.kind = 'FEDERATION' ${range}`.execute(db);
@@ -526,7 +522,7 @@ export async function findContributionPages(
   const after = window.after === null ? null : contributionCursor(window.after);
   const partner = partnerDepth(args.parts);
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
-    AND v.period = ${args.period} ${pathWithin(args.within)}`;
+    AND v.period = ${args.period} ${inSubtree('v.organization_path', args.within)}`;
   const result = await sql<ContributionRow & { scope_key: number }>`
     WITH ${coverCtes(figures, args.statuses)},
     depths AS (
@@ -631,10 +627,7 @@ export interface CompletenessSpec {
 
 /** Every federation the template expects a report from inside the subtree, with its status. */
 function expectedUnits(spec: CompletenessSpec): RawBuilder<CompletenessRow> {
-  const range =
-    spec.within === null
-      ? sql``
-      : sql`AND e.path >= ${spec.within.path} AND e.path < ${spec.within.upper}`;
+  const range = inSubtree('e.path', spec.within);
   return sql<CompletenessRow>`
     SELECT e.id AS organization_id, e.path, e.parent_id,
       coalesce(s.status, 'NOT_STARTED') AS status, s.id AS submission_id, s.submitted_at
