@@ -68,7 +68,9 @@ export async function postgresLoader(url: string, onProgress: RowProgress): Prom
 
 /**
  * PGlite has no COPY FROM STDIN through Kysely: rows go in as one INSERT … SELECT FROM
- * unnest(column arrays) per chunk, the same bulk form the tree seed uses.
+ * unnest(column arrays) per chunk, the same bulk form the tree seed uses. Triggers are
+ * skipped as COPY skips them on PostgreSQL, for the same reasons, and because the generator
+ * already writes what the server's triggers on metric_value would compute.
  */
 export function unnestLoader(db: Kysely<Database>, onProgress: RowProgress): BulkLoader {
   const CHUNK = 5_000;
@@ -114,10 +116,13 @@ async function insertChunk(
       : sql`r.${sql.ref(column.name)}`,
   );
   const names = columns.map((column) => sql.ref(column.name));
-  await sql`
-    INSERT INTO ${sql.table(table)} (${sql.join(names)})
-    SELECT ${sql.join(selected)}
-    FROM unnest(${sql.join(arrays)}) AS r(${sql.join(names)})`.execute(db);
+  await db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL session_replication_role = replica`.execute(trx);
+    await sql`
+      INSERT INTO ${sql.table(table)} (${sql.join(names)})
+      SELECT ${sql.join(selected)}
+      FROM unnest(${sql.join(arrays)}) AS r(${sql.join(names)})`.execute(trx);
+  });
 }
 
 function copyText(value: Value): string {
