@@ -193,6 +193,38 @@ describe('rollup', () => {
     ]);
   });
 
+  it('counts coverage only when a request selects it, through fragments too', async () => {
+    const rows = await rollup({ metric: 'test.sessions', groupBy: 'CITY', within: '43' });
+    const shaped = (selection: string, fragments = '') => `query {
+      rollup(metric: "test.sessions", period: "2020", groupBy: CITY, within: "43") {
+        edges { node { organization { code } value ${selection} } } } } ${fragments}`;
+    const read = async (query: string) => {
+      const result = await execute(query);
+      expect(result.errors).toBeUndefined();
+      const rollupStatement = result.statements.find((text: string) => text.includes('gv AS'));
+      return {
+        edges: result.data.rollup.edges,
+        coverageCounted: rollupStatement!.includes('unit_use'),
+      };
+    };
+    const COVERAGE = 'coverage { expected contributing covered unpaired missing unapproved }';
+    const expected = rows.map((row: any) => ({
+      node: { organization: { code: row.organization }, value: row.value, coverage: row.coverage },
+    }));
+    for (const query of [
+      shaped(COVERAGE),
+      shaped('... on RollupRow { ' + COVERAGE + ' }'),
+      shaped('...Counts', `fragment Counts on Aggregate { ${COVERAGE} }`),
+    ]) {
+      expect(await read(query)).toEqual({ edges: expected, coverageCounted: true });
+    }
+    const bare = await read(shaped(''));
+    expect(bare.coverageCounted).toBe(false);
+    expect(bare.edges).toEqual(
+      expected.map(({ node: { coverage: _, ...node } }: any) => ({ node })),
+    );
+  });
+
   it('counts submitted figures only when asked', async () => {
     const rows = await rollup({ metric: 'test.sessions', groupBy: 'CITY', includeSubmitted: true });
     expect(rows[2]).toMatchObject({

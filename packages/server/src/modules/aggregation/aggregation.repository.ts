@@ -34,6 +34,8 @@ export interface AggregateSpec {
   /** The submission statuses whose figures count (APPROVED, and SUBMITTED when asked). */
   statuses: SubmissionStatus[];
   within: PathRange | null;
+  /** Whether to count whose figures the aggregate holds (AggregateRow's coverage columns). */
+  coverage: boolean;
 }
 
 /** Which units get a row: the federations at one level (paged by path), or given ids. */
@@ -63,12 +65,13 @@ export interface AggregateRow {
   /** For a ratio: units whose uncovered numerator (denominator) has no partner to pair with. */
   numerator_unpaired: number;
   denominator_unpaired: number;
-  contributing: number;
-  covered: number;
-  unpaired: number;
-  expected: number;
-  unapproved: number;
-  missing: number;
+  /** The coverage counts: null unless the spec asked for them. */
+  contributing: number | null;
+  covered: number | null;
+  unpaired: number | null;
+  expected: number | null;
+  unapproved: number | null;
+  missing: number | null;
 }
 
 /** The metrics whose figures an aggregate reads: the metric itself, and a ratio's parts. */
@@ -93,10 +96,7 @@ export function metricCodes(metric: MetricDefinitionRow): string[] {
  *   scope. A part counts only when its partner counts too, so the numerator and the
  *   denominator are summed over the same units: a unit that gave one part only is left out
  *   (and counted as unpaired), never taken as a zero.
- * - `unit_use` and `coverage`: which units' figures entered the value, which a SUBTREE figure
- *   inside the group already includes, and which could not enter; and the federations the
- *   templates holding the metric expect a report from that have a figure waiting for approval
- *   or none.
+ * - with `spec.coverage`, the counts of whose figures the aggregate holds (coverageCtes).
  *
  * Figures and expected units find their group by the prefix of their path (a hash join per
  * depth the groups sit at), never by comparing every row with every group's path range.
@@ -147,19 +147,17 @@ export function aggregateQuery(
     periods AS (
       SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
     ),
-    ${coverCtes(figures, spec.statuses)},
-    val AS MATERIALIZED (
-      SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value, v.qualifier,
-        v.scope, v.aggregatable, v.submission_status = ANY(${spec.statuses}::text[]) AS included,
-        coalesce(c.depth, -1) AS cover_depth
+    figure AS MATERIALIZED (
+      SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
+        v.qualifier, v.scope, v.aggregatable,
+        v.submission_status = ANY(${spec.statuses}::text[]) AS included
       FROM metric_value v
-      LEFT JOIN cover c ON c.organization_id = v.organization_id
-        AND c.metric_code = v.metric_code AND c.period = v.period
       WHERE ${figures}
     ),
-    depths AS (SELECT * FROM val WHERE included),
+    ${coverCtes},
     fig AS (
-      SELECT f.*, ${partner.depth} AS partner_depth FROM depths f ${partner.window}
+      SELECT f.*, ${partner.depth} AS partner_depth
+      FROM val f WHERE f.included ${partner.window}
     ),
     gv AS (
       SELECT g.id AS group_id, f.organization_id, f.metric_code, f.period, f.value, f.qualifier,
@@ -183,41 +181,7 @@ export function aggregateQuery(
         ${reportedColumns(ratio)}
       FROM gv
       GROUP BY group_id, metric_code, period
-    ),
-    unit_use AS (
-      SELECT group_id, period, organization_id, bool_or(in_value) AS entered,
-        bool_or(aggregatable) AND NOT bool_or(uncovered) AS covered
-      FROM gv GROUP BY group_id, period, organization_id
-    ),
-    contrib AS (
-      SELECT group_id, period,
-        count(*) FILTER (WHERE entered) AS contributing,
-        count(*) FILTER (WHERE NOT entered AND covered) AS covered,
-        count(*) FILTER (WHERE NOT entered AND NOT covered) AS unpaired
-      FROM unit_use GROUP BY group_id, period
-    ),
-    levels AS (
-      SELECT DISTINCT unnest(t.submitting_levels) AS level
-      FROM reporting_template t
-      JOIN reporting_template_metric tm ON tm.template_id = t.id
-      WHERE tm.metric_code = ANY(${codes}::text[]) AND t.period_type = ${spec.periodType}
-    ),
-    unit_state AS (
-      SELECT organization_id, period, bool_or(included) AS has_included
-      FROM val GROUP BY organization_id, period
-    ),
-    coverage AS (
-      SELECT g.id AS group_id, p.period, count(*) AS expected,
-        count(*) FILTER (WHERE NOT u.has_included) AS unapproved,
-        count(*) FILTER (WHERE u.organization_id IS NULL) AS missing
-      FROM organization e
-      JOIN grp_depth d ON d.depth <= e.depth
-      JOIN grp g ON g.path = ${ancestorPath('e', 'd')}
-      CROSS JOIN periods p
-      LEFT JOIN unit_state u ON u.organization_id = e.id AND u.period = p.period
-      WHERE e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM levels) ${range('e')}
-      GROUP BY g.id, p.period
-    )
+    )${spec.coverage ? coverageCtes(spec, codes) : sql``}
     SELECT g.id AS organization_id, g.path, p.period,
       ${main} AS value,
       ${ratio ? sql`NULL::text[]` : sql`m.qualifiers`} AS qualifiers,
@@ -234,12 +198,7 @@ export function aggregateQuery(
       ${ratio ? sql`d.children_qualifiers` : sql`NULL::text[]`} AS children_denominator_qualifiers,
       coalesce(n.unpaired, 0)::int AS numerator_unpaired,
       coalesce(d.unpaired, 0)::int AS denominator_unpaired,
-      coalesce(c.contributing, 0)::int AS contributing,
-      coalesce(c.covered, 0)::int AS covered,
-      coalesce(c.unpaired, 0)::int AS unpaired,
-      coalesce(cv.expected, 0)::int AS expected,
-      coalesce(cv.unapproved, 0)::int AS unapproved,
-      coalesce(cv.missing, 0)::int AS missing
+      ${spec.coverage ? COVERAGE_COLUMNS : NO_COVERAGE_COLUMNS}
     FROM grp g
     CROSS JOIN periods p
     LEFT JOIN agg m ON m.group_id = g.id AND m.period = p.period AND m.metric_code = ${metric.code}
@@ -247,10 +206,70 @@ export function aggregateQuery(
       AND n.metric_code = ${metric.numerator_code ?? ''}
     LEFT JOIN agg d ON d.group_id = g.id AND d.period = p.period
       AND d.metric_code = ${metric.denominator_code ?? ''}
-    LEFT JOIN contrib c ON c.group_id = g.id AND c.period = p.period
-    LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period
+    ${
+      spec.coverage
+        ? sql`LEFT JOIN contrib c ON c.group_id = g.id AND c.period = p.period
+          LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period`
+        : sql``
+    }
     ORDER BY g.path, p.ord`;
 }
+
+/**
+ * The coverage counts of each group and period, from the figures matched to groups (`gv`) and
+ * all figures read (`val`): which units' figures entered the value, which a SUBTREE figure
+ * inside the group already includes, and which could not enter; and of the federations the
+ * templates holding the metric expect a report from, those with figures waiting for approval
+ * and those with none.
+ */
+function coverageCtes(spec: AggregateSpec, codes: readonly string[]): RawBuilder<unknown> {
+  return sql`,
+    unit_use AS (
+      SELECT group_id, period, organization_id, bool_or(in_value) AS entered,
+        bool_or(aggregatable) AND NOT bool_or(uncovered) AS covered
+      FROM gv GROUP BY group_id, period, organization_id
+    ),
+    contrib AS (
+      SELECT group_id, period,
+        count(*) FILTER (WHERE entered) AS contributing,
+        count(*) FILTER (WHERE NOT entered AND covered) AS covered,
+        count(*) FILTER (WHERE NOT entered AND NOT covered) AS unpaired
+      FROM unit_use GROUP BY group_id, period
+    ),
+    levels AS (
+      SELECT DISTINCT unnest(t.submitting_levels) AS level
+      FROM reporting_template t
+      JOIN reporting_template_metric tm ON tm.template_id = t.id
+      WHERE tm.metric_code = ANY(${[...codes]}::text[]) AND t.period_type = ${spec.periodType}
+    ),
+    unit_state AS (
+      SELECT organization_id, period, bool_or(included) AS has_included
+      FROM val GROUP BY organization_id, period
+    ),
+    coverage AS (
+      SELECT g.id AS group_id, p.period, count(*) AS expected,
+        count(*) FILTER (WHERE NOT u.has_included) AS unapproved,
+        count(*) FILTER (WHERE u.organization_id IS NULL) AS missing
+      FROM organization e
+      JOIN grp_depth d ON d.depth <= e.depth
+      JOIN grp g ON g.path = ${ancestorPath('e', 'd')}
+      CROSS JOIN periods p
+      LEFT JOIN unit_state u ON u.organization_id = e.id AND u.period = p.period
+      WHERE e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM levels)
+        ${inSubtree('e.path', spec.within)}
+      GROUP BY g.id, p.period
+    )`;
+}
+
+const COVERAGE_COLUMNS = sql`coalesce(c.contributing, 0)::int AS contributing,
+  coalesce(c.covered, 0)::int AS covered,
+  coalesce(c.unpaired, 0)::int AS unpaired,
+  coalesce(cv.expected, 0)::int AS expected,
+  coalesce(cv.unapproved, 0)::int AS unapproved,
+  coalesce(cv.missing, 0)::int AS missing`;
+
+const NO_COVERAGE_COLUMNS = sql`NULL::int AS contributing, NULL::int AS covered,
+  NULL::int AS unpaired, NULL::int AS expected, NULL::int AS unapproved, NULL::int AS missing`;
 
 /** A ratio's two part metrics. */
 export interface RatioParts {
@@ -281,32 +300,35 @@ function inSubtree(column: string, within: PathRange | null): RawBuilder<unknown
 }
 
 /**
- * `cover`: for each unit, metric and period, the depth of the deepest unit strictly above it
- * with an included, aggregatable SUBTREE figure of that metric and period among `figures`
- * (conditions on metric_value v). Such totals are few: they are read
- * first, and the units under each come from the path index, so the cost follows the units they
- * cover, not the figures read.
+ * `val`: the figures of the CTE `figure` (organization_id, path, depth, metric_code, period,
+ * scope, aggregatable, included) with `cover_depth`, the depth of the deepest unit strictly
+ * above the figure's with an included, aggregatable SUBTREE figure of the same metric and
+ * period (-1 when none). Such totals are few: they are read first, and the units under each
+ * come from the path index, so the cost follows the units they cover. The figures are
+ * materialized before they meet their cover: joined straight from the index, in its
+ * (metric, period, path) order, PostgreSQL 17 merged on the metric and period alone and left
+ * the unit to a filter comparing every figure with every covered unit (358 s on PGlite at
+ * Hunan scale).
  */
-function coverCtes(
-  figures: RawBuilder<unknown>,
-  statuses: readonly SubmissionStatus[],
-): RawBuilder<unknown> {
-  return sql`tops AS MATERIALIZED (
-      SELECT ${FIGURE_PLACE}, v.metric_code, v.period
-      FROM metric_value v
-      WHERE ${figures} AND v.scope = 'SUBTREE' AND v.aggregatable
-        AND v.submission_status = ANY(${[...statuses]}::text[])
+const coverCtes = sql`tops AS MATERIALIZED (
+      SELECT path, depth, metric_code, period FROM figure
+      WHERE included AND scope = 'SUBTREE' AND aggregatable
     ),
     cover AS MATERIALIZED (
       SELECT u.id AS organization_id, t.metric_code, t.period, max(t.depth) AS depth
       FROM tops t
       JOIN organization u ON u.path > t.path AND u.path < left(t.path, -1) || '0'
       GROUP BY u.id, t.metric_code, t.period
+    ),
+    val AS MATERIALIZED (
+      SELECT f.*, coalesce(c.depth, -1) AS cover_depth
+      FROM figure f
+      LEFT JOIN cover c ON c.organization_id = f.organization_id
+        AND c.metric_code = f.metric_code AND c.period = f.period
     )`;
-}
 
 /**
- * The partner of each figure `f` of `depths`: for a ratio's part, the cover depth of the same
+ * The partner of each figure `f` of `val`: for a ratio's part, the cover depth of the same
  * unit's figure for the other part, same period and scope; null when there is none, and a
  * part without a partner never counts. A numerator for the unit itself over a denominator for
  * its whole subtree is no ratio, so differing scopes do not pair. A unit holds at most one
@@ -524,18 +546,16 @@ export async function findContributionPages(
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
     AND v.period = ${args.period} ${inSubtree('v.organization_path', args.within)}`;
   const result = await sql<ContributionRow & { scope_key: number }>`
-    WITH ${coverCtes(figures, args.statuses)},
-    depths AS (
-      SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value, v.qualifier,
-        v.scope, v.aggregatable, v.submission_status AS status, v.submission_id,
-        coalesce(c.depth, -1) AS cover_depth
+    WITH figure AS MATERIALIZED (
+      SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
+        v.qualifier, v.scope, v.aggregatable, v.submission_status AS status, v.submission_id,
+        true AS included
       FROM metric_value v
-      LEFT JOIN cover c ON c.organization_id = v.organization_id
-        AND c.metric_code = v.metric_code AND c.period = v.period
       WHERE ${figures} AND v.submission_status = ANY(${args.statuses}::text[])
     ),
+    ${coverCtes},
     fig AS (
-      SELECT f.*, ${partner.depth} AS partner_depth FROM depths f ${partner.window}
+      SELECT f.*, ${partner.depth} AS partner_depth FROM val f ${partner.window}
     )
     SELECT c.*, k.id AS scope_key
     FROM organization k

@@ -1,8 +1,10 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { OrganizationLevel } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
+import { selectsField } from '../../graph/selection.js';
 import { MetricDefinition } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
 import { Organization, OrganizationLevelEnum } from '../organization/organization.type.js';
@@ -58,6 +60,7 @@ export class AggregationResolver {
   })
   async rollup(
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('metric', () => String) metricCode: string,
     @Arg('period', () => String) periodText: string,
@@ -79,6 +82,7 @@ export class AggregationResolver {
       periodType: period.type,
       statuses,
       within: range,
+      coverage: selectsField(info, 'coverage'),
     };
     const result = await findRollupPage(context.db, spec, groupBy, window);
     const contributionArgs = {
@@ -111,6 +115,7 @@ export class AggregationResolver {
   })
   async ranking(
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('metric', () => String) metricCode: string,
     @Arg('period', () => String) periodText: string,
@@ -131,6 +136,7 @@ export class AggregationResolver {
       periodType: period.type,
       statuses: countedStatuses(includeSubmitted),
       within: range,
+      coverage: selectsField(info, 'coverage'),
     };
     const result = await findRankingPage(context.db, spec, level, window);
     const first = result.rows[0];
@@ -159,6 +165,7 @@ export class AggregationResolver {
   })
   async series(
     @Ctx() context: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('metric', () => String) metricCode: string,
     @Arg('organization', () => String, { description: 'An organization id or division code.' })
     organization: string,
@@ -180,6 +187,7 @@ export class AggregationResolver {
         periodType: periods[0]!.type,
         statuses: countedStatuses(includeSubmitted),
         within: null,
+        coverage: selectsField(info, 'coverage'),
       },
       unit.id,
     );
@@ -246,7 +254,10 @@ async function countRanked(
   spec: Parameters<typeof findRankingPage>[1],
   level: OrganizationLevel,
 ): Promise<number> {
-  const first = await findRankingPage(context.db, spec, level, { limit: 1, after: null });
+  const first = await findRankingPage(context.db, { ...spec, coverage: false }, level, {
+    limit: 1,
+    after: null,
+  });
   return first.rows[0]?.ranked ?? 0;
 }
 

@@ -114,8 +114,9 @@ export abstract class AggregateValue {
   })
   denominator: string | null;
 
+  /** Null when the request selects no coverage, which then is not computed. */
   @Field(() => Coverage)
-  coverage: Coverage;
+  coverage: Coverage | null;
 
   constructor(explained: Explained, row: AggregateRow) {
     this.value = explained.value;
@@ -124,14 +125,17 @@ export abstract class AggregateValue {
     this.reason = explained.reason;
     this.numerator = row.numerator;
     this.denominator = row.denominator;
-    this.coverage = {
-      expected: row.expected,
-      contributing: row.contributing,
-      covered: row.covered,
-      unpaired: row.unpaired,
-      missing: row.missing,
-      unapproved: row.unapproved,
-    };
+    this.coverage =
+      row.expected === null
+        ? null
+        : {
+            expected: row.expected,
+            contributing: row.contributing!,
+            covered: row.covered!,
+            unpaired: row.unpaired!,
+            missing: row.missing!,
+            unapproved: row.unapproved!,
+          };
   }
 }
 
