@@ -204,7 +204,7 @@ describe('rollup', () => {
       const rollupStatement = result.statements.find((text: string) => text.includes('gv AS'));
       return {
         edges: result.data.rollup.edges,
-        coverageCounted: rollupStatement!.includes('unit_use'),
+        coverageCounted: rollupStatement!.includes('unit_state'),
       };
     };
     const COVERAGE = 'coverage { expected contributing covered unpaired missing unapproved }';

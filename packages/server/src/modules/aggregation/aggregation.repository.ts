@@ -96,7 +96,7 @@ export function metricCodes(metric: MetricDefinitionRow): string[] {
  *   scope. A part counts only when its partner counts too, so the numerator and the
  *   denominator are summed over the same units: a unit that gave one part only is left out
  *   (and counted as unpaired), never taken as a zero.
- * - with `spec.coverage`, the counts of whose figures the aggregate holds (coverageCtes).
+ * - with `spec.coverage`, the counts of whose figures the aggregate holds (coverageParts).
  *
  * Figures and expected units find their group by the prefix of their path (a hash join per
  * depth the groups sit at), never by comparing every row with every group's path range.
@@ -133,6 +133,7 @@ export function aggregateQuery(
       ? sql`round(m.children_value, ${sql.lit(DECIMAL_PLACES)})`
       : sql`m.children_value`;
   const partner = partnerDepth(ratioParts(metric));
+  const coverage = coverageParts(spec, codes);
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
     AND v.period = ANY(${spec.periods}::text[]) ${inSubtree('v.organization_path', spec.within)}`;
 
@@ -178,10 +179,11 @@ export function aggregateQuery(
         ${combine}(value) FILTER (WHERE in_children) AS children_value,
         ${qualifierSet(sql`in_children`)} AS children_qualifiers,
         count(*) FILTER (WHERE uncovered AND NOT in_value) AS unpaired,
+        ${coverage.agg}
         ${reportedColumns(ratio)}
       FROM gv
       GROUP BY group_id, metric_code, period
-    )${spec.coverage ? coverageCtes(spec, codes) : sql``}
+    )${coverage.ctes}
     SELECT g.id AS organization_id, g.path, p.period,
       ${main} AS value,
       ${ratio ? sql`NULL::text[]` : sql`m.qualifiers`} AS qualifiers,
@@ -198,7 +200,7 @@ export function aggregateQuery(
       ${ratio ? sql`d.children_qualifiers` : sql`NULL::text[]`} AS children_denominator_qualifiers,
       coalesce(n.unpaired, 0)::int AS numerator_unpaired,
       coalesce(d.unpaired, 0)::int AS denominator_unpaired,
-      ${spec.coverage ? COVERAGE_COLUMNS : NO_COVERAGE_COLUMNS}
+      ${coverage.columns}
     FROM grp g
     CROSS JOIN periods p
     LEFT JOIN agg m ON m.group_id = g.id AND m.period = p.period AND m.metric_code = ${metric.code}
@@ -206,12 +208,7 @@ export function aggregateQuery(
       AND n.metric_code = ${metric.numerator_code ?? ''}
     LEFT JOIN agg d ON d.group_id = g.id AND d.period = p.period
       AND d.metric_code = ${metric.denominator_code ?? ''}
-    ${
-      spec.coverage
-        ? sql`LEFT JOIN contrib c ON c.group_id = g.id AND c.period = p.period
-          LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period`
-        : sql``
-    }
+    ${coverage.joins}
     ORDER BY g.path, p.ord`;
 }
 
@@ -220,32 +217,76 @@ export function aggregateQuery(
  * all figures read (`val`): which units' figures entered the value, which a SUBTREE figure
  * inside the group already includes, and which could not enter; and of the federations the
  * templates holding the metric expect a report from, those with figures waiting for approval
- * and those with none.
+ * and those with none. Parts of the statement: columns of `agg`, CTEs after it, and the final
+ * select's columns and joins.
+ *
+ * A single metric has at most one submitted figure per unit and period
+ * (metric_value_submitted_period_key), so its unit counts are figure counts, taken in `agg`'s
+ * pass; with a ratio's parts, a unit's figures are first combined per unit.
  */
-function coverageCtes(spec: AggregateSpec, codes: readonly string[]): RawBuilder<unknown> {
-  return sql`,
-    unit_use AS (
-      SELECT group_id, period, organization_id, bool_or(in_value) AS entered,
-        bool_or(aggregatable) AND NOT bool_or(uncovered) AS covered
-      FROM gv GROUP BY group_id, period, organization_id
-    ),
-    contrib AS (
-      SELECT group_id, period,
-        count(*) FILTER (WHERE entered) AS contributing,
-        count(*) FILTER (WHERE NOT entered AND covered) AS covered,
-        count(*) FILTER (WHERE NOT entered AND NOT covered) AS unpaired
-      FROM unit_use GROUP BY group_id, period
-    ),
+function coverageParts(
+  spec: AggregateSpec,
+  codes: readonly string[],
+): {
+  agg: RawBuilder<unknown>;
+  ctes: RawBuilder<unknown>;
+  columns: RawBuilder<unknown>;
+  joins: RawBuilder<unknown>;
+} {
+  if (!spec.coverage) {
+    return {
+      agg: sql``,
+      ctes: sql``,
+      columns: sql`NULL::int AS contributing, NULL::int AS covered, NULL::int AS unpaired,
+        NULL::int AS expected, NULL::int AS unapproved, NULL::int AS missing`,
+      joins: sql``,
+    };
+  }
+  const onePerUnit = codes.length === 1;
+  // A figure is covered when aggregatable yet not in the value; for one figure per unit, that
+  // is the unit's state, and a unit whose figure is not aggregatable could not enter.
+  const units = onePerUnit
+    ? {
+        agg: sql`count(*) FILTER (WHERE in_value) AS units_entered,
+          count(*) FILTER (WHERE aggregatable AND NOT in_value) AS units_covered,
+          count(*) FILTER (WHERE NOT aggregatable) AS units_unpaired,`,
+        ctes: sql``,
+        source: 'm',
+        join: sql``,
+      }
+    : {
+        agg: sql``,
+        ctes: sql`,
+          unit_use AS (
+            SELECT group_id, period, organization_id, bool_or(in_value) AS entered,
+              bool_or(aggregatable) AND NOT bool_or(uncovered) AS covered
+            FROM gv GROUP BY group_id, period, organization_id
+          ),
+          contrib AS (
+            SELECT group_id, period,
+              count(*) FILTER (WHERE entered) AS units_entered,
+              count(*) FILTER (WHERE NOT entered AND covered) AS units_covered,
+              count(*) FILTER (WHERE NOT entered AND NOT covered) AS units_unpaired
+            FROM unit_use GROUP BY group_id, period
+          )`,
+        source: 'c',
+        join: sql`LEFT JOIN contrib c ON c.group_id = g.id AND c.period = p.period`,
+      };
+  const unitState = onePerUnit
+    ? sql`SELECT organization_id, period, included AS has_included FROM val`
+    : sql`SELECT organization_id, period, bool_or(included) AS has_included
+      FROM val GROUP BY organization_id, period`;
+  const count = (column: string) => sql`coalesce(${sql.ref(`${units.source}.${column}`)}, 0)::int`;
+  return {
+    agg: units.agg,
+    ctes: sql`${units.ctes},
     levels AS (
       SELECT DISTINCT unnest(t.submitting_levels) AS level
       FROM reporting_template t
       JOIN reporting_template_metric tm ON tm.template_id = t.id
       WHERE tm.metric_code = ANY(${[...codes]}::text[]) AND t.period_type = ${spec.periodType}
     ),
-    unit_state AS (
-      SELECT organization_id, period, bool_or(included) AS has_included
-      FROM val GROUP BY organization_id, period
-    ),
+    unit_state AS (${unitState}),
     coverage AS (
       SELECT g.id AS group_id, p.period, count(*) AS expected,
         count(*) FILTER (WHERE NOT u.has_included) AS unapproved,
@@ -258,18 +299,17 @@ function coverageCtes(spec: AggregateSpec, codes: readonly string[]): RawBuilder
       WHERE e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM levels)
         ${inSubtree('e.path', spec.within)}
       GROUP BY g.id, p.period
-    )`;
+    )`,
+    columns: sql`${count('units_entered')} AS contributing,
+      ${count('units_covered')} AS covered,
+      ${count('units_unpaired')} AS unpaired,
+      coalesce(cv.expected, 0)::int AS expected,
+      coalesce(cv.unapproved, 0)::int AS unapproved,
+      coalesce(cv.missing, 0)::int AS missing`,
+    joins: sql`${units.join}
+      LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period`,
+  };
 }
-
-const COVERAGE_COLUMNS = sql`coalesce(c.contributing, 0)::int AS contributing,
-  coalesce(c.covered, 0)::int AS covered,
-  coalesce(c.unpaired, 0)::int AS unpaired,
-  coalesce(cv.expected, 0)::int AS expected,
-  coalesce(cv.unapproved, 0)::int AS unapproved,
-  coalesce(cv.missing, 0)::int AS missing`;
-
-const NO_COVERAGE_COLUMNS = sql`NULL::int AS contributing, NULL::int AS covered,
-  NULL::int AS unpaired, NULL::int AS expected, NULL::int AS unapproved, NULL::int AS missing`;
 
 /** A ratio's two part metrics. */
 export interface RatioParts {
