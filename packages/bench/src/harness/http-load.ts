@@ -110,10 +110,14 @@ export async function measureThroughput(
   let next = first;
   let failures = 0;
   let firstFailure: string | null = null;
-  // autocannon hands each connection's request context to both hooks: it ties an answer to
-  // the request index it was built from.
-  const pending = new Map<object, number>();
-  const connectionOf = new Map<object, number>();
+  // autocannon hands a request's context to both hooks, which ties an answer to the request
+  // index it was built from. The context cannot name a connection: the iterator replaces it
+  // before every request. Requests in flight take a free slot instead, given back with the
+  // answer; a connection has one request in flight, so two in flight never share a slot and
+  // there are never more slots than connections.
+  const pending = new Map<object, { index: number; slot: number }>();
+  const freeSlots: number[] = [];
+  let slots = 0;
   const result = await autocannon({
     url,
     method: 'POST',
@@ -124,9 +128,9 @@ export async function measureThroughput(
         setupRequest: (request, context) => {
           const index = next;
           next += 1;
-          pending.set(context, index);
-          if (!connectionOf.has(context)) connectionOf.set(context, connectionOf.size);
-          const { body, headers } = operation.request(index, connectionOf.get(context));
+          const slot = freeSlots.pop() ?? slots++;
+          pending.set(context, { index, slot });
+          const { body, headers } = operation.request(index, slot);
           return {
             ...request,
             headers: { ...request.headers, 'content-type': 'application/json', ...headers },
@@ -134,15 +138,16 @@ export async function measureThroughput(
           };
         },
         onResponse: (status, body, context) => {
-          const index = pending.get(context);
+          const request = pending.get(context);
           pending.delete(context);
           const parsed = status === 200 ? parse(body) : null;
-          if (!parsed || parsed.errors || index === undefined) {
+          if (!parsed || parsed.errors || request === undefined) {
             failures += 1;
             firstFailure ??= `HTTP ${status}: ${body.slice(0, 500)}`;
-            return;
+          } else {
+            operation.onData?.(request.index, parsed.data, request.slot);
           }
-          operation.onData?.(index, parsed.data, connectionOf.get(context));
+          if (request) freeSlots.push(request.slot);
         },
       },
     ],

@@ -41,15 +41,18 @@ export interface PreparedOperation {
   /** How many distinct requests one full pass makes (the page walk: one per page). */
   passLength: number;
   /**
-   * The i-th request. Under HTTP load, `connection` numbers the connection that sends it, so
-   * an operation whose next request depends on the last answer (a version) can keep each
-   * connection on state of its own.
+   * The i-th request. Under HTTP load, `slot` numbers it among the requests in flight (no two
+   * at once share one, and there are no more slots than connections), so an operation whose
+   * next request depends on the last answer (a version) can keep each slot on state of its own.
    */
-  request(index: number, connection?: number): HttpRequest;
+  request(index: number, slot?: number): HttpRequest;
   /** Remembers what the answer to request i tells the next request (a version). */
-  onData?(index: number, data: unknown, connection?: number): void;
-  /** Re-reads what the requests depend on, after the hand-written statements changed it. */
-  sync?(): Promise<void>;
+  onData?(index: number, data: unknown, slot?: number): void;
+  /**
+   * Re-reads through the graph what the requests depend on (a version): after the
+   * hand-written statements changed it, and after a load run whose last answers nobody read.
+   */
+  sync?(execute: Execute): Promise<void>;
   /** The one hand-written statement answering request i. */
   baseline(index: number): RawBuilder<unknown>;
   /**
@@ -64,3 +67,6 @@ export interface OperationDefinition {
   name: string;
   prepare(context: OperationContext): Promise<PreparedOperation>;
 }
+
+/** Sends one request to the graph and resolves with its data. */
+export type Execute = (request: HttpRequest) => Promise<unknown>;

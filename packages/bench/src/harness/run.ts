@@ -20,7 +20,7 @@ import type { Target } from '../target.js';
 import { measureThroughput, serveGraph, type ThroughputResult } from './http-load.js';
 import { loopbackClient } from './loopback.js';
 import { sample, type LatencySummary, type SamplingPlan } from './measure.js';
-import type { HttpRequest, PreparedOperation } from './operation.js';
+import type { Execute, PreparedOperation } from './operation.js';
 import { StatementRecorder, type Statement } from './statements.js';
 
 export interface SuiteOptions {
@@ -145,7 +145,7 @@ export async function runSuite(
       for (const definition of definitions) {
         progress.update(`${definition.name}: preparing`);
         const operation = await definition.prepare(context);
-        await operation.sync?.();
+        await operation.sync?.(client.execute);
         const checked = await checkAnswers(
           definition.name,
           operation,
@@ -156,7 +156,7 @@ export async function runSuite(
         traces.set(definition.name, checked.trace);
 
         progress.update(`${definition.name}: GraphQL in process`);
-        await operation.sync?.();
+        await operation.sync?.(client.execute);
         const graphql = await sample(options.plan, checked.next, (index) =>
           runRequest(operation, client.execute, index),
         );
@@ -165,7 +165,7 @@ export async function runSuite(
           operation.baseline(index).execute(db),
         );
         // The statements may have changed what the requests depend on (a version).
-        await operation.sync?.();
+        await operation.sync?.(client.execute);
         prepared.set(definition.name, { operation, next: baseline.next });
         results.push({
           name: definition.name,
@@ -197,11 +197,15 @@ export async function runSuite(
       FULIAN_RATE_LIMIT_CAPACITY: String(UNLIMITED.capacity),
       FULIAN_RATE_LIMIT_RESTORE_PER_SECOND: String(UNLIMITED.restorePerSecond),
     });
+    // Answers still in flight when a load run ends are never read: what they changed is read
+    // back before the next run.
+    const reader = loopbackClient(served.url);
     try {
       for (const result of results) {
         const entry = prepared.get(result.name)!;
         for (const connections of options.connections) {
           progress.update(`${result.name}: HTTP, ${connections} connection(s)`);
+          await entry.operation.sync?.(reader.execute);
           const run = await measureThroughput(
             served.url,
             entry.operation,
@@ -218,6 +222,7 @@ export async function runSuite(
         );
       }
     } finally {
+      reader.close();
       await served.stop();
     }
   }
@@ -245,8 +250,6 @@ export async function runSuite(
     explain,
   };
 }
-
-type Execute = (request: HttpRequest) => Promise<unknown>;
 
 async function runRequest(
   operation: PreparedOperation,

@@ -5,7 +5,7 @@ import type { Headers, OperationDefinition } from '../harness/operation.js';
 import { canonicalDecimal, HUNAN_CODE, requireUnit } from './lookups.js';
 
 const VALUES_PER_SAVE = 30;
-/** At most this many county drafts take turns (and, under HTTP load, one per connection). */
+/** At most this many county drafts take turns (and, under HTTP load, one per slot in flight). */
 const MAX_LANES = 32;
 
 const QUERY = `mutation Save($input: SaveSubmissionValuesInput!) {
@@ -14,6 +14,8 @@ const QUERY = `mutation Save($input: SaveSubmissionValuesInput!) {
     changes { metric kind after { value } }
   }
 }`;
+
+const VERSION_QUERY = `query Version($id: ID!) { submission(id: $id) { version } }`;
 
 interface Data {
   saveSubmissionValues: {
@@ -35,7 +37,7 @@ interface Lane {
  * `save`: a county's editor saves 30 figures of its draft annual report in one
  * saveSubmissionValues, with the version it last read. Each save changes every figure (the
  * values grow with the request index), and saves rotate over the county drafts of the year
- * in progress; under HTTP load each connection keeps to a draft of its own.
+ * in progress; under HTTP load each request in flight has a draft of its own.
  */
 export const save: OperationDefinition = {
   name: 'save',
@@ -67,10 +69,9 @@ export const save: OperationDefinition = {
       WHERE d.tree_aggregation NOT IN ('RATIO', 'NONE') AND d.value_type <> 'PERCENT'
       ORDER BY m.position
       LIMIT ${VALUES_PER_SAVE}`.execute(db);
-    // In process, saves take the drafts in turn; under HTTP load each connection keeps to
-    // drafts of its own, so no two connections race for one draft's version.
-    const laneOf = (index: number, connection?: number) =>
-      lanes[(connection ?? index) % lanes.length]!;
+    // In process, saves take the drafts in turn; under HTTP load each slot keeps to a draft of
+    // its own, so no two requests in flight race for one draft's version.
+    const laneOf = (index: number, slot?: number) => lanes[(slot ?? index) % lanes.length]!;
     // Well above any county's own figures, and different for every request.
     const valuesOf = (index: number) =>
       metrics.rows.map((metric, position) => {
@@ -87,8 +88,8 @@ export const save: OperationDefinition = {
     return {
       description: `A county saves ${metrics.rows.length} figures of its ${currentYear} draft (${lanes.length} drafts in turn)`,
       passLength: lanes.length,
-      request: (index, connection) => {
-        const lane = laneOf(index, connection);
+      request: (index, slot) => {
+        const lane = laneOf(index, slot);
         const values = valuesOf(index).map(({ metric, value }) => ({ metric, value }));
         return {
           body: {
@@ -104,15 +105,17 @@ export const save: OperationDefinition = {
           headers: lane.headers,
         };
       },
-      onData: (index, data, connection) => {
-        laneOf(index, connection).version = (data as Data).saveSubmissionValues.submission.version;
+      onData: (index, data, slot) => {
+        laneOf(index, slot).version = (data as Data).saveSubmissionValues.submission.version;
       },
-      async sync() {
-        const current = await sql<{ id: number; version: number }>`
-          SELECT id, version FROM submission
-          WHERE id = ANY(${lanes.map((lane) => lane.id)}::int[])`.execute(db);
-        const versions = new Map(current.rows.map((row) => [row.id, row.version]));
-        for (const lane of lanes) lane.version = versions.get(lane.id)!;
+      async sync(execute) {
+        for (const lane of lanes) {
+          const data = (await execute({
+            body: { query: VERSION_QUERY, variables: { id: toGlobalId('Submission', lane.id) } },
+            headers: lane.headers,
+          })) as { submission: { version: number } };
+          lane.version = data.submission.version;
+        }
       },
       // The same write in one statement: the version bumped, the 30 figures upserted, one
       // audit row per figure with its value before and after.
