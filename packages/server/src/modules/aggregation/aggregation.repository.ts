@@ -346,8 +346,8 @@ function inSubtree(column: string, within: PathRange | null): RawBuilder<unknown
  * period (-1 when none). Such totals are few: they are read first, and the units under each
  * come from the path index, so the cost follows the units they cover. The figures are
  * materialized before they meet their cover: joined straight from the index, in its
- * (metric, period, path) order, PostgreSQL 17 merged on the metric and period alone and left
- * the unit to a filter comparing every figure with every covered unit (358 s on PGlite at
+ * (metric, period, path) order, PostgreSQL 18 (PGlite) merged on the metric and period alone
+ * and left the unit to a filter comparing every figure with every covered unit (358 s at
  * Hunan scale).
  */
 const coverCtes = sql`tops AS MATERIALIZED (
