@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedData } from '../src/modules/seed-data/seed-data.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
@@ -143,6 +144,26 @@ describe('activities, figures and their sources over GraphQL', () => {
     expect(titles).toContain('基层妇联领头雁培训计划 培训班');
     expect(titles.every((title: string) => title.includes('培训'))).toBe(true);
     expect(search.data.activities.totalCount).toBe(titles.length);
+
+    // One character is looked up by itself, longer terms by their pairs; both find what a
+    // plain substring test over the searched text finds.
+    for (const term of ['训', '培训班', '领头雁培训']) {
+      const found = await client.execute(query, { filter: { search: term }, first: 100 });
+      const expected = await database.db
+        .selectFrom('activity')
+        .select('title')
+        .where(
+          sql<boolean>`strpos(title || ' ' || coalesce(corrected_title, '') || ' ' || coalesce(description, ''), ${term}) > 0`,
+        )
+        .execute();
+      expect(found.data.activities.totalCount).toBe(expected.length);
+      expect(found.data.activities.totalCount).toBeGreaterThan(0);
+      if (expected.length <= 100) {
+        expect(found.data.activities.edges.map((edge: any) => edge.node.title).sort()).toEqual(
+          expected.map((row) => row.title).sort(),
+        );
+      }
+    }
 
     // The source's OCR writes 中帼 for 巾帼: the corrected title is searched too.
     const corrected = await client.execute(`{

@@ -145,14 +145,27 @@ function conditions(query: ActivityQuery): RawBuilder<unknown> {
   }
   if (query.theme) parts.push(sql`AND a.themes @> ARRAY[${query.theme}]::text[]`);
   if (query.search) {
-    // The gram index finds the rows holding every one- and two-character piece of the term;
-    // LIKE then keeps those where the pieces are the term itself, in order.
+    // The gram index finds the rows holding every piece of the term; LIKE then keeps those
+    // where the pieces are the term itself, in order.
     const term = query.search.toLowerCase();
-    parts.push(sql`AND a.search_grams @> search_grams(${term})
+    parts.push(sql`AND a.search_grams @> ${termGrams(term)}::text[]
       AND lower(a.title || ' ' || coalesce(a.corrected_title, '') || ' ' || coalesce(a.description, ''))
         LIKE ${`%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`}`);
   }
   return parts.length === 0 ? sql`` : sql.join(parts, sql` `);
+}
+
+/**
+ * The grams a row must hold to contain `term`: its two-character pieces, or for one character
+ * the character. A row holding a term's pairs holds its characters too, so asking for those as
+ * well adds nothing, and it misleads the planner: it multiplies their frequencies, estimates a
+ * handful of rows for a common word (3 for 家风 among 325,000 matches of 4 million), and
+ * collects and sorts every match instead of walking the ids to the first 20 (2.7 s vs 21 ms).
+ */
+function termGrams(term: string): string[] {
+  const characters = Array.from(term);
+  if (characters.length < 2) return characters;
+  return [...new Set(characters.slice(1).map((character, i) => characters[i] + character))];
 }
 
 function after(window: PageWindow): RawBuilder<unknown> {
