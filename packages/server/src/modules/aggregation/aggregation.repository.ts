@@ -85,12 +85,12 @@ export function metricCodes(metric: MetricDefinitionRow): string[] {
  * The aggregate of one metric for each selected unit and period, in one statement whatever
  * the number of units:
  *
- * - `val`: every submitted figure of the metric (and a ratio's parts) in the range, with
+ * - `figure`: every submitted figure of the metric (and a ratio's parts) in the range, with
  *   whether its submission's status counts.
- * - `cover`: for each counted figure, the depth of the deepest unit above it that reported the
- *   same metric and period for its whole subtree (scope SUBTREE; see coverCtes). A figure
- *   counts for a group unit only when no unit between it and the group (the group included) covers it: that is
- *   the no-double-counting rule. The group's own SUBTREE figure therefore stands alone, and
+ * - `val`: each figure with `cover_depth`, the depth of the deepest unit above it that reported
+ *   the same metric and period for its whole subtree (scope SUBTREE; see coverCtes). A figure
+ *   counts for a group unit only when no unit between it and the group (the group included)
+ *   covers it: that is the no-double-counting rule. The group's own SUBTREE figure therefore stands alone, and
  *   `children_*` (the same rule one level down) shows what the units below add up to.
  * - `fig`: for a ratio, each part with its partner, the same unit's other part with the same
  *   scope. A part counts only when its partner counts too, so the numerator and the
