@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,25 +16,61 @@ interface Run {
   stderr: string;
 }
 
-function run(
-  args: string[],
-  env: Record<string, string | undefined>,
-  onStdout?: (text: string, kill: () => void) => void,
-): Promise<Run> {
+function run(args: string[], env: Record<string, string | undefined>): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       env: { ...process.env, DATABASE_URL: undefined, LOG_LEVEL: 'silent', ...env },
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      onStdout?.(stdout, () => child.kill('SIGTERM'));
-    });
+    child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+interface Served {
+  child: ChildProcess;
+  /** The server's base URL, once it says it is ready. */
+  url: Promise<string>;
+  /** Resolves when the server logs that it is draining. */
+  draining: Promise<void>;
+  /** The exit code, and when (performance.now()) the process exited. */
+  exited: Promise<{ code: number | null; at: number }>;
+}
+
+/** Starts `fulian serve` on a free port, watching its output. */
+function serve(env: Record<string, string | undefined>): Served {
+  const child = spawn(process.execPath, [bin, 'serve'], {
+    // Not NODE_ENV=test, which vitest sets: the server must stop as it does for its users.
+    env: {
+      ...process.env,
+      NODE_ENV: undefined,
+      DATABASE_URL: undefined,
+      LOG_LEVEL: 'info',
+      PORT: '0',
+      ...env,
+    },
+  });
+  const watch = (stream: NodeJS.ReadableStream, pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve) => {
+      let text = '';
+      stream.on('data', (chunk) => {
+        text += chunk;
+        const match = pattern.exec(text);
+        if (match) resolve(match);
+      });
+    });
+  return {
+    child,
+    url: watch(child.stdout, /ready at (http:\/\/\S+)\/graphql/).then((match) => match[1] ?? ''),
+    draining: watch(child.stderr, /"msg":"draining"/).then(() => {}),
+    exited: new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, at: performance.now() }));
+    }),
+  };
 }
 
 async function freshDataDir(): Promise<string> {
@@ -68,22 +105,66 @@ describe('the fulian CLI', () => {
     );
   });
 
-  it('migrates, serves and drains on SIGTERM', async () => {
+  it('migrates, serves, and on SIGTERM finishes the request in flight before it exits', async () => {
     // A folder that does not exist yet, as ./.fulian/data on a fresh clone.
     const dataDir = path.join(await freshDataDir(), '.fulian', 'data');
-    let health: unknown;
-    const result = await run(['serve'], { FULIAN_DATA_DIR: dataDir, PORT: '0' }, (stdout, kill) => {
-      const match = /ready at (http:\/\/\S+)\/graphql/.exec(stdout);
-      if (!match || health !== undefined) return;
-      health = null;
-      void fetch(`${match[1]}/healthz`)
-        .then((response) => response.json())
-        .then((body) => {
-          health = body;
-          kill();
-        });
+    const server = serve({ FULIAN_DATA_DIR: dataDir, FULIAN_ALLOW_ANONYMOUS: 'true' });
+    const url = await server.url;
+    const body = JSON.stringify({ query: '{ __typename }' });
+    // `Expect: 100-continue` makes the server answer once it has taken the request in (its
+    // headers read), so SIGTERM provably arrives while the request is in flight: its body is
+    // only sent after the server says it is draining.
+    const request = httpRequest(new URL('/graphql', url), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        expect: '100-continue',
+      },
     });
-    expect(health).toEqual({ status: 'ok' });
-    expect(result.code).toBe(0);
+    const response = new Promise<{ status: number | undefined; text: string }>(
+      (resolve, reject) => {
+        request.on('response', (answer) => {
+          let text = '';
+          answer.on('data', (chunk) => (text += chunk));
+          answer.on('end', () => resolve({ status: answer.statusCode, text }));
+        });
+        request.on('error', reject);
+      },
+    );
+    request.on('continue', () => {
+      server.child.kill('SIGTERM');
+      void server.draining.then(() => request.end(body));
+    });
+    request.flushHeaders();
+
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toMatchObject({ data: { __typename: 'Query' } });
+    expect((await server.exited).code).toBe(0);
+  });
+
+  it('exits within 2 s of SIGTERM when idle, with a keep-alive connection open', async () => {
+    const server = serve({ FULIAN_DATA_DIR: await freshDataDir() });
+    const url = await server.url;
+    const agent = new Agent({ keepAlive: true });
+    const health = await new Promise<number | undefined>((resolve, reject) => {
+      httpRequest(new URL('/healthz', url), { agent }, (answer) => {
+        answer.resume();
+        answer.on('end', () => resolve(answer.statusCode));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(health).toBe(200);
+    // The agent keeps the socket open, idle, as a load balancer would.
+    expect(Object.keys(agent.freeSockets)).toHaveLength(1);
+
+    const signalled = performance.now();
+    server.child.kill('SIGTERM');
+    const { code, at } = await server.exited;
+    agent.destroy();
+    expect(code).toBe(0);
+    expect(at - signalled).toBeLessThan(2_000);
   });
 });
