@@ -151,7 +151,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
-    if (url.pathname === '/readyz') return sendJson(response, ...(await readiness(db)));
+    if (url.pathname === '/readyz') return sendJson(response, ...(await readiness(db, logger)));
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'not found' });
 
     const body = await readBody(request, limits.maxBodyBytes);
@@ -244,15 +244,14 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   };
 }
 
-async function readiness(db: Kysely<Database>): Promise<[number, unknown]> {
+async function readiness(db: Kysely<Database>, logger: Logger): Promise<[number, unknown]> {
   try {
     await withTimeout(sql`SELECT 1`.execute(db), 2_000);
     return [200, { status: 'ready' }];
   } catch (error) {
-    return [
-      503,
-      { status: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
-    ];
+    // The probe is anonymous: the database's own words (host names, roles) stay in the log.
+    logger.warn({ err: error }, 'not ready: the database does not answer');
+    return [503, { status: 'unavailable' }];
   }
 }
 
@@ -266,15 +265,30 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 type Body = { kind: 'ok'; text: string } | { kind: 'too-large' };
 
-async function readBody(request: IncomingMessage, limit: number): Promise<Body> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return { kind: 'too-large' };
-    chunks.push(chunk as Buffer);
-  }
-  return { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') };
+/**
+ * Reads the whole body, keeping at most `limit` bytes. A body over the limit is still read to
+ * its end (and dropped): the 413 then leaves a clean keep-alive connection, where destroying
+ * the request mid-body would reset it under the client's next request. Node's requestTimeout
+ * bounds how long a client may go on sending.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks = [];
+    });
+    request.on('end', () =>
+      resolve(
+        size > limit
+          ? { kind: 'too-large' }
+          : { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') },
+      ),
+    );
+    request.on('error', reject);
+  });
 }
 
 /** SQL cancelled for a request past its deadline: on PostgreSQL 57014, else refused by us. */

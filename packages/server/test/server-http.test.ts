@@ -1,3 +1,4 @@
+import { Agent, request as httpRequest } from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/database.js';
@@ -89,6 +90,44 @@ describe('HTTP endpoints', () => {
     expect(batched.status).toBe(400);
   });
 
+  it('answers 413 and keeps the keep-alive connection usable for the next request', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (body: string) =>
+      new Promise<{ status: number | undefined; text: string; reusedSocket: boolean }>(
+        (resolve, reject) => {
+          const request = httpRequest(
+            url,
+            {
+              agent,
+              method: 'POST',
+              headers: { 'content-type': 'application/json', connection: 'keep-alive' },
+            },
+            (answer) => {
+              let text = '';
+              answer.on('data', (chunk) => (text += chunk));
+              answer.on('end', () =>
+                resolve({ status: answer.statusCode, text, reusedSocket: request.reusedSocket }),
+              );
+            },
+          );
+          request.on('error', reject);
+          request.end(body);
+        },
+      );
+    // Many times the limit, so the body is still arriving when the server has seen enough.
+    const large = await send(
+      JSON.stringify({ query: `{ organization(code: "43") { name } } #${'x'.repeat(200_000)}` }),
+    );
+    expect(large.status).toBe(413);
+    expect(JSON.parse(large.text).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+
+    const next = await send(JSON.stringify({ query: '{ organization(code: "4301") { name } }' }));
+    expect(next.status).toBe(200);
+    expect(JSON.parse(next.text).data).toEqual({ organization: { name: '长沙市妇联' } });
+    expect(next.reusedSocket).toBe(true);
+    agent.destroy();
+  });
+
   it('answers unknown paths with 404', async () => {
     expect((await fetch(new URL('/nope', url))).status).toBe(404);
   });
@@ -105,7 +144,8 @@ describe('readiness when the database goes away', () => {
     const lostUrl = await lostServer.listen(0, '127.0.0.1');
     await lost.db.destroy();
     const ready = await fetch(new URL('/readyz', lostUrl));
-    expect(ready.status).toBe(503);
+    // Anonymous callers learn that it is not ready, not the database's own error text.
+    expect([ready.status, await ready.json()]).toEqual([503, { status: 'unavailable' }]);
     await lostServer.stop();
     await lost.close().catch(() => {});
   });
