@@ -9,7 +9,13 @@ export const ERROR_CODES = [
   'CONFLICT',
   'LOCKED',
   'RATE_LIMITED',
-  /** Our failure; a request past its time limit is one too, with `reason: 'TIMEOUT'`. */
+  /**
+   * Not now, maybe in a moment (HTTP 503 with `Retry-After`): `reason: 'TIMEOUT'` for a request
+   * or statement past its time limit, `'DATABASE_UNREACHABLE'` when the database could not be
+   * reached or its connection was lost.
+   */
+  'UNAVAILABLE',
+  /** Our failure. */
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

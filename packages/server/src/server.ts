@@ -17,10 +17,18 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { GraphQLFormattedError } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import { auditPlugin } from './audit/audit.plugin.js';
+import {
+  availabilityPlugin,
+  databaseUnavailable,
+  isCancellation,
+  RETRY_AFTER_SECONDS,
+  withUnavailableStatus,
+} from './availability.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/token.js';
 import { createContext, type Context } from './context.js';
-import { runInStatementScope, StatementCancelledError } from './db/statement-scope.js';
+import { createStatementScope, runInStatementScope } from './db/statement-scope.js';
+import type { UnavailableReason } from './db/unavailable.js';
 import type { Database } from './db/tables.js';
 import { formatError, UserError, type ErrorCode } from './errors.js';
 import { demandControlPlugin } from './limits/demand-control.plugin.js';
@@ -66,13 +74,20 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   const schema = await createSchema();
   const introspection = options.introspection ?? !production;
 
-  // A request past its deadline is our failure, not the caller's: INTERNAL, told apart by its
+  // A request past its deadline, or whose database is out of reach, is not the caller's fault
+  // and may succeed if sent again: UNAVAILABLE (HTTP 503 with Retry-After), told apart by its
   // reason, and outside the masking below since it carries nothing internal.
-  const timedOut = (path?: GraphQLFormattedError['path']): GraphQLFormattedError => ({
-    message: `The request ran past its ${limits.requestTimeoutMs} ms limit`,
+  const unavailable = (
+    reason: UnavailableReason,
+    message: string,
+    path?: GraphQLFormattedError['path'],
+  ): GraphQLFormattedError => ({
+    message,
     ...(path ? { path } : {}),
-    extensions: { code: 'INTERNAL', reason: 'TIMEOUT' },
+    extensions: { code: 'UNAVAILABLE', reason },
   });
+  const timedOut = (path?: GraphQLFormattedError['path']) =>
+    unavailable('TIMEOUT', `The request ran past its ${limits.requestTimeoutMs} ms limit`, path);
 
   // The errors of both transports, Apollo's and the WebSocket server's, are shaped here: the
   // closed set of codes, internal ones masked and logged under a correlation id.
@@ -81,7 +96,12 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     error: unknown,
   ): GraphQLFormattedError => {
     const cause = unwrapResolverError(error);
-    if (isCancellation(cause)) return timedOut(formatted.path);
+    if (isCancellation(error)) return timedOut(formatted.path);
+    const lost = databaseUnavailable(error);
+    if (lost) {
+      logger.warn({ err: lost.cause, reason: lost.reason, path: formatted.path }, lost.message);
+      return unavailable(lost.reason, `${lost.message}; try again shortly`, formatted.path);
+    }
     return formatError(
       formatted,
       () => {
@@ -133,6 +153,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      availabilityPlugin,
       demandControlPlugin(limits),
       auditPlugin(logger),
     ],
@@ -197,7 +218,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
             'authentication refused',
           );
         }
-        throw error;
+        throw withUnavailableStatus(error);
       }
     };
 
@@ -205,7 +226,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     // whatever the resolvers still running do.
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), limits.requestTimeoutMs);
-    const execution = runInStatementScope(deadline.signal, () =>
+    const execution = runInStatementScope(createStatementScope(deadline.signal), () =>
       apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context }),
     );
     const expired = new Promise<'timeout'>((resolve) =>
@@ -217,6 +238,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
         logger.error({ err: error, requestId }, 'request failed'),
       );
       logger.warn({ requestId, timeoutMs: limits.requestTimeoutMs }, 'request timed out');
+      response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
       return sendJson(response, 503, { errors: [timedOut()] });
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
@@ -289,12 +311,6 @@ function readBody(request: IncomingMessage, limit: number): Promise<Body> {
     );
     request.on('error', reject);
   });
-}
-
-/** SQL cancelled for a request past its deadline: on PostgreSQL 57014, else refused by us. */
-function isCancellation(error: unknown): boolean {
-  if (error instanceof StatementCancelledError) return true;
-  return error instanceof Error && 'code' in error && error.code === '57014';
 }
 
 function graphQLErrorBody(message: string, code: ErrorCode) {

@@ -3,7 +3,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../src/auth/viewer.js';
 import { createDatabase } from '../src/db/database.js';
-import { runInStatementScope, StatementCancelledError } from '../src/db/statement-scope.js';
+import {
+  createStatementScope,
+  runInStatementScope,
+  StatementCancelledError,
+} from '../src/db/statement-scope.js';
 import { DEFAULT_LIMITS } from '../src/limits/limits.js';
 import { charge } from '../src/limits/rate-limit.js';
 import { createLogger } from '../src/logger.js';
@@ -267,7 +271,7 @@ describe('request timeout', () => {
     const expired = new AbortController();
     expired.abort();
     const { result, statements } = await database.counting(() =>
-      runInStatementScope(expired.signal, () =>
+      runInStatementScope(createStatementScope(expired.signal), () =>
         database.db.selectFrom('organization').select('id').execute(),
       ).catch((error: unknown) => error),
     );
@@ -275,26 +279,26 @@ describe('request timeout', () => {
     expect(statements).toEqual([]);
   });
 
-  it('answers a field whose statement was cancelled INTERNAL, reason TIMEOUT, at its path', async () => {
+  it('answers a field whose statement was cancelled UNAVAILABLE, reason TIMEOUT, at its path', async () => {
     const client = await createGraphQLClient(database);
     const expired = new AbortController();
     expired.abort();
     // The request's deadline has passed: its first statement is refused, not sent.
-    const result = await runInStatementScope(expired.signal, () =>
+    const result = await runInStatementScope(createStatementScope(expired.signal), () =>
       client.execute('{ organization(code: "43") { name } }'),
     );
     expect(result.errors).toEqual([
       {
         message: `The request ran past its ${DEFAULT_LIMITS.requestTimeoutMs} ms limit`,
         path: ['organization'],
-        extensions: { code: 'INTERNAL', reason: 'TIMEOUT' },
+        extensions: { code: 'UNAVAILABLE', reason: 'TIMEOUT' },
       },
     ]);
     expect(result.statements).toEqual([]);
   });
 
   it.runIf(process.env.DATABASE_URL)(
-    'answers INTERNAL (reason TIMEOUT) and cancels the statement still running on PostgreSQL',
+    'answers UNAVAILABLE (reason TIMEOUT, Retry-After) and cancels the statement still running on PostgreSQL',
     async () => {
       const server = await createServer({
         db: database.db,
@@ -335,11 +339,12 @@ describe('request timeout', () => {
           expect(await until(1)).toBe(1);
           const response = await pending;
           expect(response.status).toBe(503);
+          expect(response.headers.get('retry-after')).toBe('1');
           expect(await response.json()).toEqual({
             errors: [
               {
                 message: 'The request ran past its 1000 ms limit',
-                extensions: { code: 'INTERNAL', reason: 'TIMEOUT' },
+                extensions: { code: 'UNAVAILABLE', reason: 'TIMEOUT' },
               },
             ],
           });

@@ -58,8 +58,11 @@ export function auditPlugin(logger: Logger): ApolloServerPlugin<Context> {
 
 function outcomeOf(errors: readonly GraphQLFormattedError[]): Outcome {
   if (errors.length === 0) return 'ok';
-  // INTERNAL covers our failures, a request past its deadline included (reason TIMEOUT).
-  return errors.some((error) => error.extensions?.code === 'INTERNAL') ? 'failed' : 'refused';
+  // Ours are the failures: INTERNAL, and UNAVAILABLE (out of time, or no database).
+  const failed = errors.some((error) =>
+    ['INTERNAL', 'UNAVAILABLE'].includes(String(error.extensions?.code)),
+  );
+  return failed ? 'failed' : 'refused';
 }
 
 /** The field's arguments as the resolver saw them, or as written when they did not coerce. */

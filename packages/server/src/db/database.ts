@@ -1,20 +1,10 @@
-import {
-  Kysely,
-  PGliteDialect,
-  PostgresDialect,
-  type LogEvent,
-  type PostgresPool,
-  type PostgresPoolClient,
-} from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import {
-  currentStatementSignal,
-  StatementCancelledError,
-  StatementScopePlugin,
-} from './statement-scope.js';
+import { resilientPool } from './postgres-pool.js';
+import { StatementScopePlugin } from './statement-scope.js';
 import type { Database } from './tables.js';
 
 export interface DatabaseConfig {
@@ -28,7 +18,7 @@ export interface DatabaseConfig {
    * harness also replays the slowest one (its parameters) under EXPLAIN ANALYZE.
    */
   onQuery?: (sql: string, details: { parameters: readonly unknown[]; durationMs: number }) => void;
-  /** Called when an idle pooled connection fails, so a lost database never crashes the process. */
+  /** Called when a pooled connection fails (the process lives on; see postgres-pool.ts). */
   onPoolError?: (error: Error) => void;
 }
 
@@ -82,58 +72,7 @@ function postgresDialect(config: DatabaseConfig): PostgresDialect {
         parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // Without a listener, an idle client's lost connection is an unhandled 'error' event that
-  // kills the process; the pool drops the client and the next query opens a new one.
-  pool.on('error', (error) => config.onPoolError?.(error));
-  return new PostgresDialect({ pool: cancellable(pool, config.onPoolError) });
-}
-
-/**
- * The pool as kysely sees it, with each statement tied to the request it runs for (see
- * statement-scope.ts): when the request's signal aborts, the statement still running on its
- * connection is cancelled with pg_cancel_backend from another connection. PGlite runs in this
- * process, one statement at a time, and has nothing to cancel from outside.
- */
-function cancellable(pool: pg.Pool, onError?: (error: Error) => void): PostgresPool {
-  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
-  const cancel = (processId: number) => {
-    pool.query('SELECT pg_cancel_backend($1)', [processId]).catch((error: Error) => {
-      onError?.(error);
-    });
-  };
-  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
-    const query = async (text: string, parameters: readonly unknown[]) => {
-      const signal = currentStatementSignal();
-      // A transaction must still be able to roll back after its request was cancelled.
-      if (signal?.aborted && text !== 'rollback') throw new StatementCancelledError();
-      const processId = (client as pg.PoolClient & { processID?: number }).processID;
-      const onAbort = () => processId !== undefined && cancel(processId);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        return await client.query(text, [...parameters]);
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
-      }
-    };
-    return {
-      // Only the (text, parameters) form: kysely passes a cursor only when one is configured.
-      query: query as unknown as PostgresPoolClient['query'],
-      release: (destroy) => client.release(destroy),
-    };
-  };
-  return {
-    options: pool.options,
-    async connect() {
-      const client = await pool.connect();
-      let proxy = wrapped.get(client);
-      if (!proxy) {
-        proxy = wrap(client);
-        wrapped.set(client, proxy);
-      }
-      return proxy;
-    },
-    end: () => pool.end(),
-  };
+  return new PostgresDialect({ pool: resilientPool(pool, config.onPoolError ?? (() => {})) });
 }
 
 function pgliteDialect(dataDir: string): PGliteDialect {

@@ -8,22 +8,43 @@ import type {
   UnknownRow,
 } from 'kysely';
 
-// The signal of the request whose code is running, carried through every await (DataLoader
-// batches included), so the database layer can tell which statements belong to a request
-// without every repository function passing a signal along.
-const scope = new AsyncLocalStorage<AbortSignal>();
-
 /**
- * Runs `fn` with its SQL tied to `signal`: once the signal aborts, statements still running
- * are cancelled (on PostgreSQL) and no new statement is sent.
+ * What the database layer knows of the request whose code is running, carried through every
+ * await (DataLoader batches included), so it can tell which statements belong to a request
+ * without every repository function passing it along.
  */
-export function runInStatementScope<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-  return scope.run(signal, fn);
+export interface StatementScope {
+  /** Once aborted, statements still running are cancelled (on PostgreSQL) and none is sent. */
+  readonly signal: AbortSignal;
+  /**
+   * Whether the request only reads (a GraphQL query executing): a statement of it that lost its
+   * connection outside a transaction may then be sent once more, on a new connection.
+   */
+  retryReads: boolean;
+}
+
+const scope = new AsyncLocalStorage<StatementScope>();
+
+export function createStatementScope(signal: AbortSignal): StatementScope {
+  return { signal, retryReads: false };
+}
+
+/** Runs `fn` with its SQL tied to `statementScope`. */
+export function runInStatementScope<T>(
+  statementScope: StatementScope,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return scope.run(statementScope, fn);
+}
+
+/** The scope of the current request, if any. */
+export function currentStatementScope(): StatementScope | undefined {
+  return scope.getStore();
 }
 
 /** The signal of the current request, if any. */
 export function currentStatementSignal(): AbortSignal | undefined {
-  return scope.getStore();
+  return scope.getStore()?.signal;
 }
 
 /** A statement refused because its request was already cancelled. */

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context } from '../context.js';
 import { currentStatementSignal } from '../db/statement-scope.js';
+import { DatabaseUnavailableError } from '../db/unavailable.js';
 import { UserError } from '../errors.js';
 import { ownCost, requestedCost } from './cost.js';
 import type { Limits } from './limits.js';
@@ -69,13 +70,18 @@ export function demandControlPlugin(limits: Limits): ApolloServerPlugin<Context>
           // A request cut off by its deadline sends no more SQL, and keeps paying what it asked.
           const cancelled = currentStatementSignal()?.aborted ?? false;
           if (charged && limits.rateLimit && report.actual < charged.points && !cancelled) {
+            // The answer is made: a refund the database cannot take now leaves the caller
+            // charged in full (the safe side) instead of failing the answer.
             const level = await refund(
               contextValue.db,
               charged.key,
               charged.points - report.actual,
               limits.rateLimit,
-            );
-            report.remaining = level === null ? null : Math.floor(level);
+            ).catch((error: unknown) => {
+              if (error instanceof DatabaseUnavailableError) return undefined;
+              throw error;
+            });
+            if (level !== undefined) report.remaining = level === null ? null : Math.floor(level);
           }
           if (response.body.kind === 'single') {
             const result = response.body.singleResult;

@@ -1,0 +1,78 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Context } from './context.js';
+import { currentStatementScope, StatementCancelledError } from './db/statement-scope.js';
+import { DatabaseUnavailableError } from './db/unavailable.js';
+
+// How the server answers when the database is out of time or out of reach: UNAVAILABLE, HTTP
+// 503 and Retry-After, and for a query, one more try on a new connection.
+
+/** Seconds an UNAVAILABLE answer asks the client to wait: a new connection is one away. */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Answers a request that met an unavailable database 503 with Retry-After, whichever step met
+ * it (admission or a resolver), and lets the statements of a query's execution be sent again
+ * on a new connection when theirs is lost (see postgres-pool.ts): a query only reads. Not
+ * admission, whose rate-limit charge writes, nor anything of a mutation.
+ */
+export const availabilityPlugin: ApolloServerPlugin<Context> = {
+  requestDidStart: async () => ({
+    executionDidStart: async ({ operation }) => {
+      const scope = currentStatementScope();
+      if (!scope || operation.operation !== 'query') return;
+      scope.retryReads = true;
+      return {
+        executionDidEnd: async () => {
+          scope.retryReads = false;
+        },
+      };
+    },
+    willSendResponse: async ({ errors, response }) => {
+      if (errors?.some((error) => databaseUnavailable(error) || isCancellation(error))) {
+        response.http.status = 503;
+        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+      }
+    },
+  }),
+};
+
+/**
+ * The error to throw where Apollo takes the answer's status from the error itself (creating
+ * the context, which authenticates): UNAVAILABLE and 503 when the database was out of reach.
+ */
+export function withUnavailableStatus(error: unknown): unknown {
+  const lost = databaseUnavailable(error);
+  if (!lost) return error;
+  return new GraphQLError(lost.message, {
+    originalError: lost,
+    extensions: {
+      code: 'UNAVAILABLE',
+      reason: lost.reason,
+      http: {
+        status: 503,
+        headers: new HeaderMap([['retry-after', String(RETRY_AFTER_SECONDS)]]),
+      },
+    },
+  });
+}
+
+/** The database failure behind an error, however deeply Apollo or graphql-js wrapped it. */
+export function databaseUnavailable(error: unknown): DatabaseUnavailableError | undefined {
+  return causes(error).find((cause) => cause instanceof DatabaseUnavailableError);
+}
+
+/** SQL refused for a request past its deadline (a running statement cancelled is a TIMEOUT). */
+export function isCancellation(error: unknown): boolean {
+  return causes(error).some((cause) => cause instanceof StatementCancelledError);
+}
+
+/** The error and the ones it wraps as a GraphQLError's original error. */
+function causes(error: unknown): unknown[] {
+  const chain = [error];
+  for (let cause = error; cause instanceof GraphQLError;) {
+    cause = cause.originalError;
+    chain.push(cause);
+  }
+  return chain;
+}
