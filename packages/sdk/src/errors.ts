@@ -7,7 +7,13 @@ export const ERROR_CODES = [
   'CONFLICT',
   'LOCKED',
   'RATE_LIMITED',
-  /** The server's failure; also a request past its time limit (`extensions.reason: 'TIMEOUT'`). */
+  /**
+   * Not now, maybe in a moment (HTTP 503 with `Retry-After`): the request ran past its time
+   * limit (`extensions.reason: 'TIMEOUT'`) or the server's database was out of reach
+   * (`'DATABASE_UNREACHABLE'`). Queries are retried; a mutation only with an idempotency key.
+   */
+  'UNAVAILABLE',
+  /** The server's failure. */
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -41,7 +41,13 @@ const RETRIED_STATUSES = new Set([502, 503, 504]);
 export function isTransient(error: RequestError): boolean {
   if (error instanceof FulianNetworkError) return true;
   if (error instanceof FulianError) {
-    return error.code === 'RATE_LIMITED' || RETRIED_STATUSES.has(error.status);
+    // UNAVAILABLE comes with a 503 over HTTP, but not over a socket or through a proxy that
+    // rewrites statuses.
+    return (
+      error.code === 'RATE_LIMITED' ||
+      error.code === 'UNAVAILABLE' ||
+      RETRIED_STATUSES.has(error.status)
+    );
   }
   return error.status === 429 || RETRIED_STATUSES.has(error.status);
 }

@@ -117,6 +117,37 @@ describe('what is retried', () => {
     expect(events).toHaveLength(2);
   });
 
+  it('UNAVAILABLE, as the server sends it (503, Retry-After: 1), is retried after Retry-After', async () => {
+    const unavailable = json(
+      503,
+      {
+        errors: [
+          {
+            message: 'The database cannot be reached; try again shortly',
+            extensions: { code: 'UNAVAILABLE', reason: 'DATABASE_UNREACHABLE' },
+          },
+        ],
+      },
+      { 'retry-after': '1' },
+    );
+    const { fetch, calls } = fakeFetch(unavailable, ok());
+    const { client, events } = clientWith(fetch);
+    expect(await settle(client.organization({ code: '43' }))).toMatchObject({
+      organization: { name: '湖南省妇联' },
+    });
+    expect(events[0]!.error).toMatchObject({ code: 'UNAVAILABLE', retryAfterMs: 1000 });
+    expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('UNAVAILABLE is retried even where a proxy answered it with HTTP 200', async () => {
+    const unavailable = () =>
+      json(200, { errors: [{ message: 'later', extensions: { code: 'UNAVAILABLE' } }] });
+    const { fetch, calls } = fakeFetch(unavailable(), ok());
+    const { client } = clientWith(fetch);
+    await settle(client.organization({ code: '43' }));
+    expect(calls).toHaveLength(2);
+  });
+
   it.each([
     ['HTTP 500', () => gateway(500), FulianHttpError],
     ['HTTP 400', () => gateway(400), FulianHttpError],
