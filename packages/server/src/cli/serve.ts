@@ -20,7 +20,7 @@ to serve public data without credentials. docs/security.md lists every setting a
 export async function serveCommand(args: string[], logger: Logger): Promise<void> {
   const { values } = parseArgs({ args, options: { 'no-migrate': { type: 'boolean' } } });
   const config = loadConfig();
-  const db = await openDatabase(config, logger);
+  const db = await openDatabase(config, logger, { share: true });
   if (!values['no-migrate']) await migrateToLatest(db);
   const server = await createServer({
     db,

@@ -1,8 +1,6 @@
 import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
-import { mkdirSync } from 'node:fs';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { openEmbedded, type EmbeddedSharing } from './embedded.js';
 import { resilientPool } from './postgres-pool.js';
 import { StatementScopePlugin } from './statement-scope.js';
 import type { Database } from './tables.js';
@@ -10,8 +8,13 @@ import type { Database } from './tables.js';
 export interface DatabaseConfig {
   /** PostgreSQL connection string; absent means embedded PGlite. */
   databaseUrl?: string | undefined;
-  /** PGlite's directory, or 'memory' for a throwaway in-memory database. */
+  /**
+   * PGlite's directory, or 'memory' for a throwaway in-memory database. A directory is locked
+   * for this process while open: opening one another process holds throws DataDirInUseError.
+   */
   dataDir?: string;
+  /** Serves the embedded database to other processes on a Unix socket in its directory. */
+  share?: EmbeddedSharing;
   statementTimeoutMs?: number;
   /**
    * Called once per SQL statement sent; tests count statements with it, and the benchmark
@@ -25,6 +28,12 @@ export interface DatabaseConfig {
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 const DATE_OID = 1082;
+/** Counts as numbers, decimals as exact strings, dates as 'YYYY-MM-DD', on either database. */
+const PARSERS: Record<number, (value: string) => unknown> = {
+  [INT8_OID]: Number,
+  [NUMERIC_OID]: (value) => value,
+  [DATE_OID]: (value) => value,
+};
 
 /**
  * Opens the database: PostgreSQL through `pg` when a URL is given, embedded PGlite otherwise.
@@ -47,15 +56,11 @@ export function createDatabase(config: DatabaseConfig): Kysely<Database> {
   if (config.databaseUrl) {
     return new Kysely<Database>({ dialect: postgresDialect(config), log, plugins });
   }
-  return new Kysely<Database>({ dialect: pgliteDialect(config.dataDir ?? 'memory'), log, plugins });
+  const pglite = openEmbedded(config.dataDir ?? 'memory', PARSERS, config.share);
+  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log, plugins });
 }
 
 function postgresDialect(config: DatabaseConfig): PostgresDialect {
-  const parsers: Record<number, (value: string) => unknown> = {
-    [INT8_OID]: Number,
-    [NUMERIC_OID]: (value) => value,
-    [DATE_OID]: (value) => value,
-  };
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
     max: 10,
@@ -69,22 +74,8 @@ function postgresDialect(config: DatabaseConfig): PostgresDialect {
     options: '-c jit=off',
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        parsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   return new PostgresDialect({ pool: resilientPool(pool, config.onPoolError ?? (() => {})) });
-}
-
-function pgliteDialect(dataDir: string): PGliteDialect {
-  // PGlite creates its own folder but not the ones above it (./.fulian on a fresh clone).
-  if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir === 'memory' ? 'memory://' : dataDir, {
-    extensions: { pg_trgm },
-    parsers: {
-      [INT8_OID]: Number,
-      [NUMERIC_OID]: (value: string) => value,
-      [DATE_OID]: (value: string) => value,
-    },
-  });
-  return new PGliteDialect({ pglite });
 }
