@@ -2,7 +2,10 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey, revokeApiKey } from '../src/auth/api-key.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createApiKey, RECORD_USE_EVERY_MS, revokeApiKey } from '../src/auth/api-key.js';
+import { createAuthenticator } from '../src/auth/authenticate.js';
+import { CREDENTIAL_CACHE_MS } from '../src/auth/lookup-cache.js';
 import { createTokenVerifier, issueToken, type TokenConfig } from '../src/auth/token.js';
 import { toGlobalId } from '../src/graph/global-id.js';
 import { createLogger } from '../src/logger.js';
@@ -227,8 +230,9 @@ describe('API keys', () => {
         scopes: ['READ_PUBLIC'],
         organization: null,
       });
-      // Finding the key and recording its use is one statement.
-      expect(statements.filter((text) => /\bapi_key\b/.test(text))).toHaveLength(1);
+      // Finding the key (and recording its use, the first time) is one statement at most;
+      // the cache contract itself is tested with a clock below.
+      expect(statements.filter((text) => /\bapi_key\b/.test(text)).length).toBeLessThan(2);
     }
     const after = await database.db
       .selectFrom('api_key')
@@ -243,6 +247,8 @@ describe('API keys', () => {
     expect((await post(url, { 'x-api-key': key })).status).toBe(200);
     expect(await revokeApiKey(database.db, id)).toBe(true);
     expect(await revokeApiKey(database.db, id)).toBe(false);
+    // The revocation is seen once the lookup the last request cached has expired.
+    await delay(CREDENTIAL_CACHE_MS);
 
     const token = await issueToken(
       TOKENS,
@@ -288,5 +294,103 @@ describe('anonymous callers', () => {
       '1h',
     );
     expect((await post(openUrl, { authorization: `Bearer ${token}` })).status).toBe(401);
+  });
+});
+
+describe('the credential cache', () => {
+  /** The authenticator as the server builds it, on a clock the test moves. */
+  function authenticatorAt(clock: { now: number }) {
+    const authenticate = createAuthenticator({
+      db: database.db,
+      verifyToken: undefined,
+      allowAnonymous: false,
+      now: () => clock.now,
+    });
+    return async (headers: Record<string, string>) => {
+      const { result, statements } = await database.counting(() =>
+        authenticate({ get: (name) => headers[name] }).then(
+          (viewer) => viewer.kind,
+          (error: { extensions?: { code?: string } }) => error.extensions?.code,
+        ),
+      );
+      return { result, statements: statements.map((text) => text.split(' ')[0]!.toLowerCase()) };
+    };
+  }
+
+  it('reuses a key for CREDENTIAL_CACHE_MS, sees its revocation after that, and writes its use once a minute', async () => {
+    const clock = { now: 1_000_000 };
+    const as = authenticatorAt(clock);
+    const { id, key } = await createApiKey(database.db, 'cached', ['read:public']);
+    const headers = { 'x-api-key': key };
+
+    // A new key works at once, and its first use is recorded in the lookup itself.
+    expect(await as(headers)).toEqual({ result: 'api-key', statements: ['update'] });
+    clock.now += CREDENTIAL_CACHE_MS - 1;
+    expect(await as(headers)).toEqual({ result: 'api-key', statements: [] });
+    clock.now += 1;
+    // Expired: read again, without a write (the last was under a minute ago).
+    expect(await as(headers)).toEqual({ result: 'api-key', statements: ['select'] });
+
+    await revokeApiKey(database.db, id);
+    // Within the interval the cached answer stands; that is the bound docs/security.md states.
+    clock.now += CREDENTIAL_CACHE_MS - 1;
+    expect(await as(headers)).toEqual({ result: 'api-key', statements: [] });
+    clock.now += 1;
+    expect(await as(headers)).toEqual({ result: 'UNAUTHENTICATED', statements: ['select'] });
+    // A refused key is never cached: every attempt is looked up.
+    expect(await as(headers)).toEqual({ result: 'UNAUTHENTICATED', statements: ['select'] });
+  });
+
+  it('writes last_used_at at most once per RECORD_USE_EVERY_MS per key', async () => {
+    const clock = { now: 5_000_000 };
+    const as = authenticatorAt(clock);
+    const { id, key } = await createApiKey(database.db, 'busy', ['read:public']);
+    const lastUsed = async () =>
+      (
+        await database.db
+          .selectFrom('api_key')
+          .select('last_used_at')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).last_used_at;
+    const kinds: string[] = [];
+    for (let step = 0; step <= RECORD_USE_EVERY_MS; step += CREDENTIAL_CACHE_MS) {
+      clock.now = 5_000_000 + step;
+      kinds.push(...(await as({ 'x-api-key': key })).statements);
+    }
+    // One lookup per interval over a minute and a bit; the first and the last write.
+    expect(kinds).toHaveLength(RECORD_USE_EVERY_MS / CREDENTIAL_CACHE_MS + 1);
+    expect(kinds.filter((kind) => kind === 'update')).toHaveLength(2);
+    expect([kinds[0], kinds.at(-1)]).toEqual(['update', 'update']);
+    expect(await lastUsed()).toBeInstanceOf(Date);
+  });
+
+  it('reads a token’s organization once per interval', async () => {
+    const clock = { now: 9_000_000 };
+    const authenticate = createAuthenticator({
+      db: database.db,
+      verifyToken: await createTokenVerifier(TOKENS),
+      allowAnonymous: false,
+      now: () => clock.now,
+    });
+    const token = await issueToken(
+      TOKENS,
+      { subject: 's', role: 'VIEWER', organization: '43' },
+      '1h',
+    );
+    const once = () =>
+      database.counting(() =>
+        authenticate({ get: (name) => (name === 'authorization' ? `Bearer ${token}` : undefined) }),
+      );
+    expect((await once()).statements).toHaveLength(1);
+    clock.now += CREDENTIAL_CACHE_MS - 1;
+    const cached = await once();
+    expect(cached.statements).toHaveLength(0);
+    expect(cached.result).toMatchObject({
+      kind: 'staff',
+      organization: { path: expect.any(String) },
+    });
+    clock.now += 1;
+    expect((await once()).statements).toHaveLength(1);
   });
 });

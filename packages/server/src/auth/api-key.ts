@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { ApiKeyRow, Database } from '../db/tables.js';
+import { CREDENTIAL_CACHE_MS, LookupCache } from './lookup-cache.js';
 import { API_KEY_SCOPES, type ApiKeyScope } from './viewer.js';
 
 /** Every key starts with this, so a leaked key is recognisable in logs and secret scanners. */
@@ -66,18 +67,48 @@ export async function revokeApiKey(db: Kysely<Database>, id: number): Promise<bo
 }
 
 /**
- * Finds the live key a request presents and records its use, in one statement; null when
- * the key is unknown or revoked.
+ * How often a key's `last_used_at` is written, at most, by one process: the column says when a
+ * key was last seen to within this, and a busy key costs no write per request.
  */
-export async function useApiKey(db: Kysely<Database>, key: string): Promise<ApiKeyIdentity | null> {
-  if (!key.startsWith(KEY_PREFIX)) return null;
-  const row = await db
-    .updateTable('api_key')
-    .set({ last_used_at: sql<Date>`now()` })
-    .where('key_hash', '=', hashApiKey(key))
-    .where('revoked_at', 'is', null)
-    .returning(['id', 'name', 'scopes'])
-    .executeTakeFirst();
-  if (!row) return null;
-  return { id: row.id, name: row.name, scopes: row.scopes.filter(isApiKeyScope) };
+export const RECORD_USE_EVERY_MS = 60_000;
+
+/**
+ * Finds the live key a request presents, through a short cache (CREDENTIAL_CACHE_MS): a key
+ * used again within it costs no statement, and a revocation is seen once its entry expires.
+ * The lookup that refreshes an entry also records the key's use when the last record this
+ * process made is RECORD_USE_EVERY_MS old, in the same statement. Null for an unknown or
+ * revoked key, which is never cached, so a key created by any process works at once.
+ */
+export function createApiKeyLookup(
+  db: Kysely<Database>,
+  now: () => number = Date.now,
+): (key: string) => Promise<ApiKeyIdentity | null> {
+  const cache = new LookupCache<string, ApiKeyIdentity>(CREDENTIAL_CACHE_MS, now);
+  const recorded = new Map<string, number>();
+  const load = async (hash: string) => {
+    const at = now();
+    const record = at - (recorded.get(hash) ?? -Infinity) >= RECORD_USE_EVERY_MS;
+    const row = record
+      ? await db
+          .updateTable('api_key')
+          .set({ last_used_at: sql<Date>`now()` })
+          .where('key_hash', '=', hash)
+          .where('revoked_at', 'is', null)
+          .returning(['id', 'name', 'scopes'])
+          .executeTakeFirst()
+      : await db
+          .selectFrom('api_key')
+          .select(['id', 'name', 'scopes'])
+          .where('key_hash', '=', hash)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+    if (!row) return undefined;
+    if (record) recorded.set(hash, at);
+    return { id: row.id, name: row.name, scopes: row.scopes.filter(isApiKeyScope) };
+  };
+  return async (key) => {
+    if (!key.startsWith(KEY_PREFIX)) return null;
+    const hash = hashApiKey(key);
+    return (await cache.get(hash, () => load(hash))) ?? null;
+  };
 }

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/tables.js';
+import type { Database, OrganizationLevel } from '../db/tables.js';
 import { UserError } from '../errors.js';
 import { fromGlobalId } from '../graph/global-id.js';
 import { UnreachableCaseError } from '../unreachable.js';
-import { useApiKey } from './api-key.js';
+import { createApiKeyLookup } from './api-key.js';
+import { CREDENTIAL_CACHE_MS, LookupCache } from './lookup-cache.js';
 import { TokenError, type StaffClaims, type TokenVerifier } from './token.js';
 import { ANONYMOUS, type Viewer } from './viewer.js';
 
@@ -13,6 +14,8 @@ export interface AuthenticationOptions {
   verifyToken?: TokenVerifier | undefined;
   /** Whether a request with no credentials is served, as a viewer of public data. */
   allowAnonymous: boolean;
+  /** The clock the credential caches read; tests move it. */
+  now?: () => number;
 }
 
 /** The request headers authentication reads (Apollo's HeaderMap has this shape). */
@@ -29,7 +32,11 @@ export type Authenticator = (headers: RequestHeaders) => Promise<Viewer>;
  * silently downgraded to anonymous.
  */
 export function createAuthenticator(options: AuthenticationOptions): Authenticator {
-  const { db, verifyToken, allowAnonymous } = options;
+  const { db, verifyToken, allowAnonymous, now } = options;
+  const findApiKey = createApiKeyLookup(db, now);
+  // A token's organization is read through the same short cache as keys: a moved or removed
+  // organization is seen within CREDENTIAL_CACHE_MS.
+  const organizations = new LookupCache<string, OrganizationRow>(CREDENTIAL_CACHE_MS, now);
   return async (headers) => {
     const credential = readCredential(headers);
     switch (credential.kind) {
@@ -45,10 +52,14 @@ export function createAuthenticator(options: AuthenticationOptions): Authenticat
           if (error instanceof TokenError) throw unauthenticated(error.message);
           throw error;
         }
-        return staffViewer(db, claims);
+        const reference = claims.organization;
+        return viewerOf(
+          claims,
+          await organizations.get(reference, () => findOrganization(db, reference)),
+        );
       }
       case 'api-key': {
-        const key = await useApiKey(db, credential.value);
+        const key = await findApiKey(credential.value);
         if (!key) throw unauthenticated('Unknown or revoked API key');
         return { kind: 'api-key', keyId: key.id, name: key.name, scopes: key.scopes };
       }
@@ -65,7 +76,10 @@ export function createAuthenticator(options: AuthenticationOptions): Authenticat
  * PROVINCE_ADMIN must sit at a province: the role's reach is a whole province.
  */
 export async function staffViewer(db: Kysely<Database>, claims: StaffClaims): Promise<Viewer> {
-  const organization = await findOrganization(db, claims.organization);
+  return viewerOf(claims, await findOrganization(db, claims.organization));
+}
+
+function viewerOf(claims: StaffClaims, organization: OrganizationRow | undefined): Viewer {
   if (!organization) {
     throw unauthenticated(`The token names an unknown organization "${claims.organization}"`);
   }
@@ -104,7 +118,16 @@ function readCredential(headers: RequestHeaders): Credential {
   return { kind: scheme === 'bearer' ? 'bearer' : 'api-key', value: match[2]! };
 }
 
-async function findOrganization(db: Kysely<Database>, reference: string) {
+interface OrganizationRow {
+  id: number;
+  path: string;
+  level: OrganizationLevel;
+}
+
+async function findOrganization(
+  db: Kysely<Database>,
+  reference: string,
+): Promise<OrganizationRow | undefined> {
   const query = db.selectFrom('organization').select(['id', 'path', 'level']);
   if (/^[0-9]{2,12}$/.test(reference)) {
     return query.where('code', '=', reference).executeTakeFirst();
