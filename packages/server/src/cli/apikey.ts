@@ -4,7 +4,7 @@ import { API_KEY_SCOPES } from '../auth/viewer.js';
 import { loadConfig } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
-import { CliError, openDatabase } from './open-database.js';
+import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const apikeyHelp = `Usage: fulian apikey create --name NAME [--scopes SCOPES]
        fulian apikey list
@@ -17,7 +17,7 @@ SHA-256 hash and its first characters. Clients send it as \`Authorization: ApiKe
   --name NAME      who the key is for (shown by list and in the logs)
   --scopes SCOPES  comma-separated; known: ${API_KEY_SCOPES.join(', ')} (default: read:public)
 
-Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR.`;
+${DATABASE_HELP}`;
 
 export async function apikeyCommand(args: string[], logger: Logger): Promise<void> {
   const [action, ...rest] = args;

@@ -1,12 +1,12 @@
 import { loadConfig } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
-import { openDatabase } from './open-database.js';
+import { DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const migrateHelp = `Usage: fulian migrate
 
 Brings the database schema to the latest migration.
-Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR (default ./.fulian/data).`;
+${DATABASE_HELP}`;
 
 export async function migrateCommand(_args: string[], logger: Logger): Promise<void> {
   const db = await openDatabase(loadConfig(), logger);

@@ -7,6 +7,10 @@ import { createDatabase, type DatabaseConfig } from '../db/database.js';
 import type { Database } from '../db/tables.js';
 import type { Logger } from '../logger.js';
 
+/** How a command that needs the database finds it, as its help says. */
+export const DATABASE_HELP = `Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR (default
+./.fulian/data), through the \`fulian serve\` that holds it while one runs.`;
+
 export interface OpenOptions {
   /**
    * Serve the embedded database to other processes while this one holds it (`fulian serve`).

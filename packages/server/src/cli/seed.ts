@@ -11,7 +11,7 @@ import { seedDivisions } from '../modules/organization/organization.seed.js';
 import { describeProblem, SeedDataError } from '../modules/seed-data/seed-data.files.js';
 import { seedData } from '../modules/seed-data/seed-data.js';
 import { seedReporting } from '../modules/submission/reporting.seed.js';
-import { CliError, openDatabase } from './open-database.js';
+import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const seedHelp = `Usage: fulian seed [--region CODES | --all]
 
@@ -26,7 +26,7 @@ Reporting templates and the reports the documents give come last, from reporting
 The seed data is validated completely before anything is written: one bad record loads
 nothing, and every problem is listed with its file and record.
 
-Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR.`;
+${DATABASE_HELP}`;
 
 export async function seedCommand(args: string[], logger: Logger): Promise<void> {
   const { values } = parseArgs({

@@ -12,7 +12,8 @@ Serves GraphQL at http://localhost:$PORT/graphql (PORT defaults to 4000), with /
 (process up) and /readyz (database reachable). Migrates the database first unless
 --no-migrate. Stops gracefully on SIGTERM and SIGINT.
 
-Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR (default ./.fulian/data).
+Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR (default ./.fulian/data),
+which it locks and shares with the other commands on a Unix socket in the directory.
 Callers identify with a staff JWT (FULIAN_JWT_SECRET, FULIAN_JWT_PUBLIC_KEY or
 FULIAN_JWT_JWKS_URL) or an API key (\`fulian apikey create\`); set FULIAN_ALLOW_ANONYMOUS=true
 to serve public data without credentials. docs/security.md lists every setting and limit.`;

@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
 import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../db/tables.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { CliError, openDatabase } from './open-database.js';
+import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const tokenHelp = `Usage: fulian token --role ROLE --org ORG [--subject NAME] [--ttl 8h]
 
@@ -19,7 +19,8 @@ FULIAN_JWT_ISSUER and audience FULIAN_JWT_AUDIENCE, both "fulian-graph" by defau
   --subject NAME  the token's subject (default: dev)
   --ttl SPAN      lifetime: 30m, 8h, 7d (default: 8h)
 
-The organization is looked up in the database, as the server does for every request.`;
+The organization is looked up in the database, as the server does.
+${DATABASE_HELP}`;
 
 export async function tokenCommand(args: string[], logger: Logger): Promise<void> {
   const { values } = parseArgs({
