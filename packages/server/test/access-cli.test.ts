@@ -10,6 +10,7 @@ import { createAuthenticator } from '../src/auth/authenticate.js';
 import { createTokenVerifier } from '../src/auth/token.js';
 import { createDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { insertTokenOrganizations } from './helpers/organizations.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
 const bin = fileURLToPath(new URL('../bin/fulian.js', import.meta.url));
@@ -56,43 +57,9 @@ function fulian(args: string[], env: Record<string, string | undefined> = {}) {
 beforeAll(async () => {
   if (process.env.DATABASE_URL) postgres = await createTestDatabase();
   dataDir = await mkdtemp(path.join(tmpdir(), 'fulian-access-cli-'));
-  // Three units are enough for tokens: the national root, Hunan and Changsha.
   await withDatabase(async (db) => {
     await migrateToLatest(db);
-    await db
-      .insertInto('organization')
-      .values([
-        {
-          id: 1,
-          name: '全国妇联',
-          level: 'NATIONAL',
-          kind: 'FEDERATION',
-          parent_id: null,
-          path: '0000000001/',
-          depth: 0,
-        },
-        {
-          id: 2,
-          code: '43',
-          name: '湖南省妇联',
-          level: 'PROVINCE',
-          kind: 'FEDERATION',
-          parent_id: 1,
-          path: '0000000001/0000000002/',
-          depth: 1,
-        },
-        {
-          id: 3,
-          code: '4301',
-          name: '长沙市妇联',
-          level: 'CITY',
-          kind: 'FEDERATION',
-          parent_id: 2,
-          path: '0000000001/0000000002/0000000003/',
-          depth: 2,
-        },
-      ])
-      .execute();
+    await insertTokenOrganizations(db);
   });
 });
 afterAll(async () => {

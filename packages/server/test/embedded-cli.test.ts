@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { insertTokenOrganizations } from './helpers/organizations.js';
 
 /**
  * `fulian serve` on PGlite and the real CLI in other processes, on one data directory: the
@@ -96,34 +97,9 @@ function ask(url: string, headers: Record<string, string>) {
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'fulian-embedded-'));
   dataDir = path.join(root, 'data');
-  // Two units are enough for a token: Hunan and Changsha.
   const db = createDatabase({ dataDir });
   await migrateToLatest(db);
-  await db
-    .insertInto('organization')
-    .values([
-      {
-        id: 1,
-        code: '43',
-        name: '湖南省妇联',
-        level: 'PROVINCE',
-        kind: 'FEDERATION',
-        parent_id: null,
-        path: '0000000001/',
-        depth: 0,
-      },
-      {
-        id: 2,
-        code: '4301',
-        name: '长沙市妇联',
-        level: 'CITY',
-        kind: 'FEDERATION',
-        parent_id: 1,
-        path: '0000000001/0000000002/',
-        depth: 1,
-      },
-    ])
-    .execute();
+  await insertTokenOrganizations(db);
   await db.destroy();
 });
 afterAll(async () => {
