@@ -110,7 +110,9 @@ class Client {
     clearTimeout(this.#idleTimer);
     this.socket.destroy();
     await this.#work.catch(() => {});
-    if (this.#started) {
+    // The work just awaited may have set the timer again.
+    clearTimeout(this.#idleTimer);
+    if (this.#started || this.#release) {
       const release = this.#release ?? (await this.options.gate.acquire());
       try {
         await this.#resetSession();
@@ -162,6 +164,9 @@ class Client {
   async #execute(message: Buffer): Promise<void> {
     clearTimeout(this.#idleTimer);
     this.#release ??= await this.options.gate.acquire();
+    // A client gone while it waited for its turn has nothing to run; dropping it resets the
+    // session and gives the turn back.
+    if (this.socket.destroyed) return;
     this.#started = true;
     const reply = await this.options.pglite.execProtocolRaw(message);
     if (!this.socket.destroyed) this.socket.write(reply);
