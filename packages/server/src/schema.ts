@@ -3,7 +3,8 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
-import { NodeResolver } from './graph/node.resolver.js';
+import { assertEveryNodeFetched, nodeResolver } from './graph/node.resolver.js';
+import { activityNode } from './modules/activity/activity.node.js';
 import { ActivityResolver } from './modules/activity/activity.resolver.js';
 import {
   AggregationResolver,
@@ -13,18 +14,25 @@ import {
   RankingEntryResolver,
   RollupRowResolver,
 } from './modules/aggregation/aggregation.resolver.js';
+import { documentNode } from './modules/document/document.node.js';
 import { DocumentResolver, SourceResolver } from './modules/document/document.resolver.js';
+import { honorNode } from './modules/honor/honor.node.js';
 import { HonorResolver } from './modules/honor/honor.resolver.js';
 import { LiaisonAssignmentResolver } from './modules/liaison/liaison.resolver.js';
+import { metricValueNode } from './modules/metric/metric.node.js';
 import { MetricDefinitionResolver, MetricValueResolver } from './modules/metric/metric.resolver.js';
 import { OrganizationContentResolver } from './modules/organization/organization-content.resolver.js';
+import { organizationNode } from './modules/organization/organization.node.js';
 import { OrganizationResolver } from './modules/organization/organization.resolver.js';
+import { programmeNode } from './modules/programme/programme.node.js';
 import { ProgrammeResolver } from './modules/programme/programme.resolver.js';
+import { reportingTemplateNode, submissionNode } from './modules/submission/submission.node.js';
 import { pubSub } from './modules/submission/submission.events.js';
 import {
   ReportingTemplateResolver,
   SubmissionResolver,
 } from './modules/submission/submission.resolver.js';
+import { workPlanNode } from './modules/work-plan/work-plan.node.js';
 import {
   WorkPlanItemResolver,
   WorkPlanResolver,
@@ -32,13 +40,26 @@ import {
   WorkPlanTargetResolver,
 } from './modules/work-plan/work-plan.resolver.js';
 
+// Each module says how its Node types are fetched; `node` knows no module itself.
+const nodeFetchers = [
+  organizationNode,
+  activityNode,
+  metricValueNode,
+  documentNode,
+  programmeNode,
+  honorNode,
+  workPlanNode,
+  submissionNode,
+  reportingTemplateNode,
+];
+
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The executable schema, built once per process from the resolver classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [
-      NodeResolver,
+      nodeResolver(nodeFetchers),
       ViewerResolver,
       OrganizationResolver,
       OrganizationContentResolver,
@@ -66,6 +87,9 @@ export function createSchema(): Promise<GraphQLSchema> {
     validate: false,
     pubSub,
     authChecker,
+  }).then((schema) => {
+    assertEveryNodeFetched(schema, nodeFetchers);
+    return schema;
   });
   return built;
 }
