@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationLevel } from '../db/tables.js';
 import { UserError } from '../errors.js';
-import { fromGlobalId } from '../graph/global-id.js';
+import { fromGlobalId, rowIdOf } from '../graph/global-id.js';
 import { UnreachableCaseError } from '../unreachable.js';
 import { createApiKeyLookup } from './api-key.js';
 import { CREDENTIAL_CACHE_MS, LookupCache } from './lookup-cache.js';
@@ -132,15 +132,14 @@ async function findOrganization(
   if (/^[0-9]{2,12}$/.test(reference)) {
     return query.where('code', '=', reference).executeTakeFirst();
   }
-  let id: number;
+  let id: number | null;
   try {
     const { type, key } = fromGlobalId(reference);
-    id = Number(key);
-    if (type !== 'Organization' || !Number.isSafeInteger(id)) return undefined;
+    id = type === 'Organization' ? rowIdOf(key) : null;
   } catch {
     return undefined;
   }
-  return query.where('id', '=', id).executeTakeFirst();
+  return id === null ? undefined : query.where('id', '=', id).executeTakeFirst();
 }
 
 function unauthenticated(message: string): UserError {

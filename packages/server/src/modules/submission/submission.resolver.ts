@@ -19,7 +19,7 @@ import { can } from '../../auth/permissions.js';
 import type { Context } from '../../context.js';
 import type { ReportingTemplateRow, SubmissionRow } from '../../db/tables.js';
 import { UserError } from '../../errors.js';
-import { fromGlobalId, fromGlobalIdOf } from '../../graph/global-id.js';
+import { fromGlobalId, fromGlobalIdOf, rowIdOf } from '../../graph/global-id.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { createLoaders } from '../../loaders.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
@@ -98,7 +98,7 @@ export async function requireTemplate(
 function templateId(reference: string): number | null {
   try {
     const { type, key } = fromGlobalId(reference);
-    return type === 'ReportingTemplate' && /^[0-9]+$/.test(key) ? Number(key) : null;
+    return type === 'ReportingTemplate' ? rowIdOf(key) : null;
   } catch {
     return null;
   }
