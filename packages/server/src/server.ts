@@ -30,7 +30,12 @@ import { createContext, type Context } from './context.js';
 import { createStatementScope, runInStatementScope } from './db/statement-scope.js';
 import type { UnavailableReason } from './db/unavailable.js';
 import type { Database } from './db/tables.js';
-import { formatError, UserError, type ErrorCode } from './errors.js';
+import { formatError, UserError, withRequestCode, type ErrorCode } from './errors.js';
+import {
+  noNulCharacterRule,
+  noSubscriptionOverHttpRule,
+  nulInVariables,
+} from './graph/input-rules.js';
 import { demandControlPlugin } from './limits/demand-control.plugin.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
 import { documentLimitRules } from './limits/validation-rules.js';
@@ -103,7 +108,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       return unavailable(lost.reason, `${lost.message}; try again shortly`, formatted.path);
     }
     return formatError(
-      formatted,
+      withRequestCode(formatted, error),
       () => {
         const correlationId = randomUUID();
         logger.error({ err: cause, correlationId, path: formatted.path }, 'internal error');
@@ -134,7 +139,11 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     // Batched HTTP requests would multiply one request's cost past every per-request limit.
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: documentLimitRules(limits),
+    validationRules: [
+      ...documentLimitRules(limits),
+      noNulCharacterRule,
+      noSubscriptionOverHttpRule,
+    ],
     formatError: formatClientError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -154,6 +163,15 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       availabilityPlugin,
+      // Variables are checked as literals are, before anything is charged or run.
+      {
+        requestDidStart: async () => ({
+          didResolveOperation: async ({ request }) => {
+            const refused = nulInVariables(request.variables);
+            if (refused) throw refused;
+          },
+        }),
+      },
       demandControlPlugin(limits),
       auditPlugin(logger),
     ],

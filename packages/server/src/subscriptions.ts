@@ -23,6 +23,7 @@ import type { Viewer } from './auth/viewer.js';
 import { createContext } from './context.js';
 import type { Database } from './db/tables.js';
 import { UserError } from './errors.js';
+import { noNulCharacterRule, nulInVariables } from './graph/input-rules.js';
 import { admitOperation } from './limits/demand-control.plugin.js';
 import type { Limits } from './limits/limits.js';
 import { documentLimitRules } from './limits/validation-rules.js';
@@ -59,6 +60,7 @@ export function attachSubscriptions(
   const rules: ValidationRule[] = [
     ...specifiedRules,
     ...documentLimitRules(limits),
+    noNulCharacterRule,
     // Apollo adds its own rule over HTTP; graphql-ws knows nothing of the setting.
     ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
   ];
@@ -114,9 +116,11 @@ export function attachSubscriptions(
       extra.request.socket.remoteAddress,
     );
     const variableValues = payload.variables ?? {};
+    const refused = nulInVariables(variableValues);
+    if (refused) return [refused];
     // A subscription is charged once, when it starts, what one of its events may cost.
     const admission = await admitOperation(
-      { schema, document, operationName, variables: variableValues },
+      { schema, document, operationName: operation.name?.value, variables: variableValues },
       contextValue,
       limits,
     );

@@ -124,11 +124,14 @@ function secretKey(secret: string): Uint8Array {
 
 function staffClaims(payload: Record<string, unknown>): StaffClaims {
   const { sub, role, org } = payload;
-  if (typeof sub !== 'string' || sub === '') throw new TokenError('The token has no subject');
+  // Claims are written to text columns (the audit's actor), which cannot hold NUL.
+  if (typeof sub !== 'string' || sub === '' || sub.includes('\u0000')) {
+    throw new TokenError('The token has no usable subject');
+  }
   if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
     throw new TokenError(`The token's role must be one of ${ROLES.join(', ')}`);
   }
-  if (typeof org !== 'string' || org === '') {
+  if (typeof org !== 'string' || org === '' || org.includes('\u0000')) {
     throw new TokenError('The token names no organization (claim "org")');
   }
   return { subject: sub, role: role as Role, organization: org };

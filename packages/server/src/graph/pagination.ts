@@ -36,7 +36,12 @@ export function encodeCursor(sortKey: string): string {
 
 function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('cursor:') || encodeCursor(decoded.slice(7)) !== cursor) {
+  // A cursor is ours, so one that decodes to NUL (which no sort key holds) was made up.
+  if (
+    !decoded.startsWith('cursor:') ||
+    decoded.includes('\u0000') ||
+    encodeCursor(decoded.slice(7)) !== cursor
+  ) {
     throw badInput(`"${cursor}" is not a valid cursor`, 'after');
   }
   return decoded.slice(7);
