@@ -40,12 +40,14 @@ export function demandControlPlugin(limits: Limits): ApolloServerPlugin<Context>
       let charged: { key: string; points: number } | null = null;
 
       return {
-        async didResolveOperation({ document, request, contextValue }) {
+        async didResolveOperation({ document, operation, request, contextValue }) {
           const admission = await admitOperation(
             {
               schema,
               document,
-              operationName: request.operationName,
+              // The operation Apollo resolved, by its own name: a request may name an
+              // anonymous operation (even ""), which the cost library cannot look up.
+              operationName: operation?.name?.value,
               variables: request.variables ?? {},
             },
             contextValue,
