@@ -46,6 +46,24 @@ const REQUEST_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+/**
+ * Apollo refuses a few requests before they run with only an HTTP status, no code (a persisted
+ * query whose sha256Hash does not match its text). Such an error is the caller's: this tells it
+ * by the status Apollo gave it, and names it as Apollo's other refusals are.
+ */
+export function withRequestCode(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+): GraphQLFormattedError {
+  const extensions: Record<string, unknown> = error instanceof GraphQLError ? error.extensions : {};
+  const status = (extensions.http as { status?: unknown } | undefined)?.status;
+  const refused =
+    extensions.code === undefined && typeof status === 'number' && status >= 400 && status < 500;
+  return refused
+    ? { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } }
+    : formatted;
+}
+
 export interface FormatOptions {
   /** Drop graphql-js's "Did you mean …?" hints, which spell out the schema (production). */
   hideSuggestions: boolean;
