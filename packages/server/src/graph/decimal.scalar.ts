@@ -26,9 +26,33 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
 });
 
+/**
+ * The most digits a Decimal input may have before and after the point: numeric(30, 10), what
+ * the database's figure columns hold (migration 0006-decimal-limits). Counted as written less
+ * leading and trailing zeros, before the text is converted, so a megabyte of digits costs no
+ * more than reading it.
+ */
+export const DECIMAL_MAX_INTEGER_DIGITS = 20;
+export const DECIMAL_MAX_SCALE = 10;
+
 function parseDecimal(value: unknown): string {
   if (typeof value !== 'string' || !isDecimal(value)) {
-    throw new TypeError(`${JSON.stringify(value)} is not an exact decimal, e.g. "33.91"`);
+    throw new TypeError(`${preview(value)} is not an exact decimal, e.g. "33.91"`);
+  }
+  const [whole = '', fraction = ''] = value.replace(/^-/, '').split('.');
+  if (
+    whole.replace(/^0+/, '').length > DECIMAL_MAX_INTEGER_DIGITS ||
+    fraction.replace(/0+$/, '').length > DECIMAL_MAX_SCALE
+  ) {
+    throw new TypeError(
+      `${preview(value)} is too long: a Decimal has at most ${DECIMAL_MAX_INTEGER_DIGITS} digits before the point and ${DECIMAL_MAX_SCALE} after`,
+    );
   }
   return normalizeDecimal(value);
+}
+
+/** The value as an error message shows it, cut short. */
+function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}… (${text.length} characters)` : text;
 }

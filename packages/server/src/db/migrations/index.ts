@@ -4,6 +4,7 @@ import * as metric from './0002-metric.js';
 import * as submission from './0003-submission.js';
 import * as access from './0004-access.js';
 import * as rollupReads from './0005-rollup-reads.js';
+import * as decimalLimits from './0006-decimal-limits.js';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder) works the same
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-submission': submission,
   '0004-access': access,
   '0005-rollup-reads': rollupReads,
+  '0006-decimal-limits': decimalLimits,
 };
