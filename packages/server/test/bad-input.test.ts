@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../src/auth/api-key.js';
+import { createTokenVerifier, issueToken, type TokenConfig } from '../src/auth/token.js';
+import { toGlobalId } from '../src/graph/global-id.js';
+import { createLogger } from '../src/logger.js';
+import { createServer, type FulianServer } from '../src/server.js';
+import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
+
+const TOKENS: TokenConfig = {
+  key: { kind: 'secret', secret: 'a-test-secret-of-at-least-thirty-two-bytes' },
+  issuer: 'fulian-graph',
+  audience: 'fulian-graph',
+};
+
+let database: TestDatabase;
+let server: FulianServer;
+let url: string;
+let apiKey: string;
+const errorLines: unknown[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedHunan(database.db);
+  ({ key: apiKey } = await createApiKey(database.db, 'bad input', ['read:public']));
+  const logger = createLogger('silent');
+  // Bad input is the caller's mistake: it must never be logged as our error.
+  logger.error = ((...args: unknown[]) => errorLines.push(args)) as typeof logger.error;
+  server = await createServer({
+    db: database.db,
+    logger,
+    production: false,
+    auth: { verifyToken: await createTokenVerifier(TOKENS), allowAnonymous: true },
+  });
+  url = await server.listen(0, '127.0.0.1');
+});
+afterAll(async () => {
+  await server.stop();
+  await database.close();
+});
+
+interface Answer {
+  status: number;
+  body: { data?: unknown; errors?: { message: string; path?: unknown[]; extensions: any }[] };
+}
+
+async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Answer['body'] };
+}
+
+const codes = (answer: Answer) => answer.body.errors?.map((error) => error.extensions.code) ?? [];
+const tooLarge = toGlobalId('Organization', 2_147_483_648);
+
+describe('bad input gets a coded answer naming the field, never INTERNAL', () => {
+  it('refuses an id past the int4 range, alone and inside a batch of node lookups', async () => {
+    const alone = await post({ query: `{ organization(id: "${tooLarge}") { name } }` });
+    expect(codes(alone)).toEqual(['BAD_USER_INPUT']);
+    expect(alone.body.errors?.[0]?.extensions.field).toBe('id');
+
+    const good = toGlobalId('Organization', 1);
+    const batch = await post({
+      query: `{ a: node(id: "${good}") { id } b: node(id: "${tooLarge}") { id } c: node(id: "${toGlobalId('Organization', 99_999_999)}") { id } }`,
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.data).toEqual({ a: { id: good }, b: null, c: null });
+    expect(batch.body.errors?.map((error) => [error.path, error.extensions.code])).toEqual([
+      [['b'], 'BAD_USER_INPUT'],
+    ]);
+  });
+
+  it('refuses a signed token whose organization id is past the int4 range as UNAUTHENTICATED', async () => {
+    const token = await issueToken(
+      TOKENS,
+      { subject: 'li.na', role: 'EDITOR', organization: tooLarge },
+      '1h',
+    );
+    const answer = await post(
+      { query: '{ viewer { kind } }' },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(answer.status).toBe(401);
+    expect(codes(answer)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('answers null for a global id whose type is an inherited property name', async () => {
+    for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const answer = await post({ query: `{ node(id: "${toGlobalId(type, 1)}") { id } }` });
+      expect(answer.body).toMatchObject({ data: { node: null } });
+      expect(answer.body.errors).toBeUndefined();
+    }
+  });
+
+  it('refuses NUL in any string argument or variable, naming where it was', async () => {
+    const literal = await post({ query: '{ organization(code: "43\\u0000") { name } }' });
+    expect(codes(literal)).toEqual(['BAD_USER_INPUT']);
+    expect(literal.status).toBe(400);
+
+    const variable = await post(
+      {
+        query: 'query ($filter: RootActivityFilter) { activities(filter: $filter) { totalCount } }',
+        variables: { filter: { search: 'a\u0000b' } },
+      },
+      { 'x-api-key': apiKey },
+    );
+    expect(codes(variable)).toEqual(['BAD_USER_INPUT']);
+    expect(variable.body.errors?.[0]?.extensions.field).toBe('filter.search');
+
+    const cursor = await post({
+      query: `{ organizations(first: 1, after: "${Buffer.from('cursor:\u0000', 'utf8').toString('base64url')}") { totalCount } }`,
+    });
+    expect(codes(cursor)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('runs an anonymous operation whatever operationName the request names', async () => {
+    for (const operationName of ['', 'Named']) {
+      const answer = await post({ query: '{ organization(code: "43") { name } }', operationName });
+      expect(answer.status).toBeLessThan(500);
+      expect(codes(answer)).not.toContain('INTERNAL');
+    }
+  });
+
+  it('refuses a subscription sent over HTTP, pointing to WebSocket', async () => {
+    const answer = await post({ query: 'subscription { submissionStatusChanged { __typename } }' });
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(answer.body.errors?.[0]?.message).toMatch(/WebSocket/);
+  });
+
+  it('refuses a Decimal past the stated precision and scale, before anything runs', async () => {
+    const save = (value: string) =>
+      post({
+        query:
+          'mutation ($input: SaveSubmissionValuesInput!) { saveSubmissionValues(input: $input) { dryRun } }',
+        variables: {
+          input: {
+            id: toGlobalId('Submission', 1),
+            expectedVersion: 1,
+            values: [{ metric: 'm', value }],
+          },
+        },
+      });
+    for (const value of [
+      '9'.repeat(140_000),
+      '1'.repeat(21),
+      '0.12345678901',
+      `-${'9'.repeat(21)}.5`,
+    ]) {
+      const answer = await save(value);
+      expect(answer.status).toBe(400);
+      expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+      expect(answer.body.errors?.[0]?.message).toMatch(
+        /input\.values\[0\]\.value.*at most 20 digits/s,
+      );
+    }
+    // Within the limits (leading and trailing zeros aside), the value passes on to the resolver.
+    for (const value of ['9'.repeat(20), `000${'1'.repeat(20)}.1234567890000`]) {
+      expect(codes(await save(value))).not.toContain('BAD_USER_INPUT');
+    }
+  });
+
+  it('refuses a persisted-query hash that does not match its query, without an error log line', async () => {
+    const before = errorLines.length;
+    const answer = await post({
+      query: '{ organization(code: "43") { name } }',
+      extensions: {
+        persistedQuery: { version: 1, sha256Hash: createHash('sha256').update('x').digest('hex') },
+      },
+    });
+    expect(answer.status).toBe(400);
+    expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
+    expect(errorLines.length).toBe(before);
+  });
+});
