@@ -25,7 +25,7 @@ import { createTestDatabase, type TestDatabase } from './helpers/test-database.j
  * must still answer afterwards. The seeds are fixed, so a failure reproduces.
  */
 const SEEDS = [20_261_204, 7, 1_949];
-const RUNS_PER_SEED = 400;
+const RUNS_PER_SEED = 350;
 
 const TOKENS: TokenConfig = {
   key: { kind: 'secret', secret: 'a-fuzzing-secret-of-at-least-thirty-two-bytes' },

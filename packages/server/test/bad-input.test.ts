@@ -5,7 +5,8 @@ import { createTokenVerifier, issueToken, type TokenConfig } from '../src/auth/t
 import { toGlobalId } from '../src/graph/global-id.js';
 import { createLogger } from '../src/logger.js';
 import { createServer, type FulianServer } from '../src/server.js';
-import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
+import { seedHandTree } from './helpers/reporting.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
 const TOKENS: TokenConfig = {
   key: { kind: 'secret', secret: 'a-test-secret-of-at-least-thirty-two-bytes' },
@@ -21,7 +22,7 @@ const errorLines: unknown[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await seedHunan(database.db);
+  await seedHandTree(database.db);
   ({ key: apiKey } = await createApiKey(database.db, 'bad input', ['read:public']));
   const logger = createLogger('silent');
   // Bad input is the caller's mistake: it must never be logged as our error.
@@ -52,6 +53,19 @@ async function post(body: unknown, headers: Record<string, string> = {}): Promis
   });
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
+
+const TEST_RATIO = {
+  name_zh: '比例',
+  name_en: 'Ratio',
+  description: null,
+  unit: 'PERCENT',
+  value_type: 'PERCENT',
+  time_aggregation: 'LAST',
+  tree_aggregation: 'RATIO',
+  numerator_code: null,
+  denominator_code: null,
+  factor: null,
+} as const;
 
 const codes = (answer: Answer) => answer.body.errors?.map((error) => error.extensions.code) ?? [];
 const tooLarge = toGlobalId('Organization', 2_147_483_648);
@@ -161,6 +175,27 @@ describe('bad input gets a coded answer naming the field, never INTERNAL', () =>
     for (const value of ['9'.repeat(20), `000${'1'.repeat(20)}.1234567890000`]) {
       expect(codes(await save(value))).not.toContain('BAD_USER_INPUT');
     }
+  });
+
+  it('holds the figure columns to the same limit as the Decimal scalar', async () => {
+    const ratio = (code: string, factor: string) =>
+      database.db
+        .insertInto('metric_definition')
+        .values({
+          ...TEST_RATIO,
+          code,
+          numerator_code: 'bad.part',
+          denominator_code: 'bad.part',
+          factor,
+        })
+        .execute();
+    await database.db
+      .insertInto('metric_definition')
+      .values({ ...TEST_RATIO, code: 'bad.part', tree_aggregation: 'SUM', value_type: 'INTEGER' })
+      .execute();
+    await ratio('bad.widest', `${'9'.repeat(20)}.${'9'.repeat(10)}`);
+    await expect(ratio('bad.long', `1${'0'.repeat(20)}`)).rejects.toThrow(/precision/);
+    await expect(ratio('bad.fine', `0.${'0'.repeat(10)}1`)).rejects.toThrow(/precision/);
   });
 
   it('refuses a persisted-query hash that does not match its query, without an error log line', async () => {
