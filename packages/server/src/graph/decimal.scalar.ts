@@ -32,8 +32,8 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
  * leading and trailing zeros, before the text is converted, so a megabyte of digits costs no
  * more than reading it.
  */
-export const DECIMAL_MAX_INTEGER_DIGITS = 20;
-export const DECIMAL_MAX_SCALE = 10;
+const DECIMAL_MAX_INTEGER_DIGITS = 20;
+const DECIMAL_MAX_SCALE = 10;
 
 function parseDecimal(value: unknown): string {
   if (typeof value !== 'string' || !isDecimal(value)) {

@@ -15,10 +15,16 @@ import {
 
 const NUL = '\u0000';
 
-function nulError(field: string, nodes?: readonly ASTNode[]): GraphQLError {
+/** The refusal of a NUL: at a literal's node, or for a variable with the status Apollo sends. */
+function nulError(field: string, at: { nodes: readonly ASTNode[] } | { status: 400 }) {
   return new GraphQLError(`${field} contains a NUL character (U+0000), which text cannot hold`, {
-    ...(nodes ? { nodes } : {}),
-    extensions: { code: 'BAD_USER_INPUT', reason: 'NUL_CHARACTER', field },
+    ...('nodes' in at ? { nodes: at.nodes } : {}),
+    extensions: {
+      code: 'BAD_USER_INPUT',
+      reason: 'NUL_CHARACTER',
+      field,
+      ...('status' in at ? { http: { status: at.status } } : {}),
+    },
   });
 }
 
@@ -27,15 +33,15 @@ export const noNulCharacterRule: ValidationRule = (context: ValidationContext) =
   StringValue(node, _key, parent, _path, ancestors) {
     if (!node.value.includes(NUL)) return;
     const names: string[] = [];
+    // The direct parent is not among graphql-js's ancestors.
     for (const ancestor of [...ancestors, parent]) {
-      if (!ancestor) continue;
-      if (Array.isArray(ancestor) || !('kind' in ancestor)) continue;
+      if (!ancestor || Array.isArray(ancestor) || !('kind' in ancestor)) continue;
       const astNode = ancestor as ASTNode;
       if (astNode.kind === Kind.ARGUMENT || astNode.kind === Kind.OBJECT_FIELD) {
         names.push(astNode.name.value);
       }
     }
-    context.reportError(nulError(names.join('.') || 'value', [node]));
+    context.reportError(nulError(names.join('.') || 'value', { nodes: [node] }));
   },
 });
 
@@ -44,7 +50,7 @@ export const noNulCharacterRule: ValidationRule = (context: ValidationContext) =
  * or null. Variables are walked as JSON, before they are coerced to the schema's types, with a
  * stack of its own rather than recursion, so no nesting depth can overflow the call stack.
  */
-export function findNulCharacter(variables: Record<string, unknown>): string | null {
+function findNulCharacter(variables: Record<string, unknown>): string | null {
   interface Step {
     value: unknown;
     key: string;
@@ -71,10 +77,7 @@ export function nulInVariables(
   variables: Record<string, unknown> | undefined,
 ): GraphQLError | null {
   const field = findNulCharacter(variables ?? {});
-  if (field === null) return null;
-  const error = nulError(field);
-  error.extensions.http = { status: 400 };
-  return error;
+  return field === null ? null : nulError(field, { status: 400 });
 }
 
 /**
