@@ -20,7 +20,9 @@ export const availabilityPlugin: ApolloServerPlugin<Context> = {
   requestDidStart: async () => ({
     executionDidStart: async ({ operation }) => {
       const scope = currentStatementScope();
-      if (!scope || operation.operation !== 'query') return;
+      // Apollo starts execution even when operationName names no operation of the document
+      // (it reports that from execution), so its types promise an operation that may be absent.
+      if (!scope || operation?.operation !== 'query') return;
       scope.retryReads = true;
       return {
         executionDidEnd: async () => {
