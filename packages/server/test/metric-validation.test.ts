@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDefinitionRow } from '../src/db/tables.js';
-import {
-  compareDecimal,
-  multiplyDecimal,
-  normalizeDecimal,
-} from '../src/modules/metric/decimal.js';
+import { compareDecimal, normalizeDecimal } from '../src/modules/metric/decimal.js';
+import { multiplyDecimal } from '../src/lib/typed-number.js';
 import { isAggregatable, validateMetricValue } from '../src/modules/metric/metric.validation.js';
 
 const definition = (overrides: Partial<MetricDefinitionRow>): MetricDefinitionRow => ({

@@ -1,7 +1,7 @@
 /**
  * Exact decimal arithmetic on strings, for the few places that must reason about a figure in
- * JavaScript (validation, unit conversion). Figures never pass through a float: the database
- * keeps them as numeric, and this code works on scaled BigInts.
+ * JavaScript (validation, reading what people type). Figures never pass through a float: the
+ * database keeps them as numeric, and this code works on scaled BigInts.
  */
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
@@ -32,19 +32,13 @@ export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The exact product of two decimals, normalized. */
-export function multiplyDecimal(a: string, b: string): string {
-  const left = toScaled(a);
-  const right = toScaled(b);
-  return fromScaled(left.units * right.units, left.scale + right.scale);
-}
-
 /** Whether the decimal has no fractional part. */
 export function isWholeDecimal(text: string): boolean {
   return !normalizeDecimal(text).includes('.');
 }
 
-function toScaled(text: string): { units: bigint; scale: number } {
+/** A decimal as an integer number of units of 10^-scale ("-1.25" → -125n, scale 2). */
+export function toScaled(text: string): { units: bigint; scale: number } {
   const match = DECIMAL.exec(text);
   if (!match) throw new RangeError(`not a decimal: ${JSON.stringify(text)}`);
   const [, sign, whole, fraction = ''] = match;
@@ -52,7 +46,8 @@ function toScaled(text: string): { units: bigint; scale: number } {
   return { units: sign === '-' ? -units : units, scale: fraction.length };
 }
 
-function fromScaled(units: bigint, scale: number): string {
+/** The canonical decimal of units × 10^-scale. */
+export function fromScaled(units: bigint, scale: number): string {
   const negative = units < 0n;
   const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
   const whole = digits.slice(0, digits.length - scale);
