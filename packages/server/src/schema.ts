@@ -33,6 +33,7 @@ import {
   SubmissionResolver,
 } from './modules/submission/submission.resolver.js';
 import { workPlanNode } from './modules/work-plan/work-plan.node.js';
+import { SpreadsheetResolver } from './spreadsheet/spreadsheet.resolver.js';
 import {
   WorkPlanItemResolver,
   WorkPlanResolver,
@@ -78,6 +79,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       ReportingTemplateResolver,
       SubmissionResolver,
       AggregationResolver,
+      SpreadsheetResolver,
       RollupRowResolver,
       ContributionResolver,
       RankingEntryResolver,

@@ -41,6 +41,7 @@ import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
 import { documentLimitRules } from './limits/validation-rules.js';
 import type { Logger } from './logger.js';
 import { createSchema } from './schema.js';
+import { createSpreadsheetRoutes, SPREADSHEET_PREFIX } from './spreadsheet/spreadsheet.http.js';
 import { attachSubscriptions } from './subscriptions.js';
 
 export interface ServerOptions {
@@ -177,6 +178,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     ],
   });
   await apollo.start();
+  const spreadsheets = createSpreadsheetRoutes({ db, schema, authenticate, logger });
 
   httpServer.on('request', (request, response) => {
     route(request, response).catch((error: unknown) => {
@@ -191,6 +193,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return sendJson(response, ...(await readiness(db, logger)));
+    if (url.pathname.startsWith(SPREADSHEET_PREFIX)) return spreadsheets(request, response, url);
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'not found' });
 
     const body = await readBody(request, limits.maxBodyBytes);

@@ -62,6 +62,10 @@ export const NORMALIZATIONS = {
     en: 'a percent-formatted cell multiplied by 100',
   },
   CHINESE_NUMERAL: { zh: '中文数字已转为阿拉伯数字', en: 'Chinese numerals read as digits' },
+  FORMULA_RESULT: {
+    zh: '公式单元格，取其保存的计算结果',
+    en: 'a formula: its saved result is used',
+  },
 } as const satisfies Record<string, Wording>;
 export type Normalization = keyof typeof NORMALIZATIONS;
 

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import type { Kysely } from 'kysely';
+import type { Authenticator } from '../auth/authenticate.js';
+import type { Database } from '../db/tables.js';
+import { UserError, type ErrorCode } from '../errors.js';
+import { toGlobalId } from '../graph/global-id.js';
+import { NORMALIZATIONS } from '../lib/typed-number.js';
+import type { Logger } from '../logger.js';
+import { createContext } from '../context.js';
+import { requireTemplate } from '../modules/submission/submission.resolver.js';
+import { prepareDownload, XLSX_TYPE } from './download.js';
+import { DOWNLOAD_PATH, verifyDownload } from './download-token.js';
+import { commitImport } from './workbook.commit.js';
+import { planImport, type ImportPlan } from './workbook.import.js';
+import { MAX_WORKBOOK_BYTES } from './workbook.open.js';
+
+export const SPREADSHEET_PREFIX = '/spreadsheets/';
+export const IMPORT_PATH = '/spreadsheets/import';
+
+// Uploads must say they are a workbook. Neither type is one a cross-site form can send, so a
+// browser must ask first (CORS preflight), which this server never grants: the same guard as
+// Apollo's CSRF prevention for /graphql.
+const UPLOAD_TYPES = [XLSX_TYPE, 'application/octet-stream'];
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  LOCKED: 423,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+export interface SpreadsheetRouteOptions {
+  db: Kysely<Database>;
+  schema: GraphQLSchema;
+  authenticate: Authenticator;
+  logger: Logger;
+}
+
+/**
+ * The two spreadsheet routes beside /graphql: `GET /spreadsheets/download/<token>` serves a
+ * link made by the `spreadsheetDownload` mutation, and `POST /spreadsheets/import` takes a
+ * filled workbook as the raw request body (dry run unless `commit=true`). Errors are the
+ * graph's: `{ errors: [{ message, extensions: { code, reason, zh, en } }] }`.
+ */
+export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
+  const { db, schema, authenticate, logger } = options;
+  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    try {
+      if (request.method === 'GET' && url.pathname.startsWith(DOWNLOAD_PATH)) {
+        const { viewer, request: wanted } = verifyDownload(
+          url.pathname.slice(DOWNLOAD_PATH.length),
+        );
+        const download = await prepareDownload(schema, db, viewer, wanted);
+        response.statusCode = 200;
+        response.setHeader('content-type', download.contentType);
+        response.setHeader('cache-control', 'no-store');
+        response.setHeader(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(download.fileName)}`,
+        );
+        await download.write(response);
+        return;
+      }
+      if (request.method === 'POST' && url.pathname === IMPORT_PATH) {
+        return await importRoute(request, response, url);
+      }
+      sendJson(response, 404, { error: 'not found' });
+    } catch (error) {
+      if (response.headersSent) {
+        logger.error({ err: error }, 'spreadsheet download failed while streaming');
+        response.destroy();
+        return;
+      }
+      if (error instanceof UserError) {
+        const code = error.extensions.code as ErrorCode;
+        const status = error.extensions.reason === 'TOO_LARGE' ? 413 : STATUS[code];
+        return sendJson(response, status, {
+          errors: [{ message: error.message, extensions: error.extensions }],
+        });
+      }
+      const correlationId = randomUUID();
+      logger.error({ err: error, correlationId }, 'spreadsheet request failed');
+      sendJson(response, 500, {
+        errors: [
+          { message: 'Internal server error', extensions: { code: 'INTERNAL', correlationId } },
+        ],
+      });
+    }
+  };
+
+  async function importRoute(request: IncomingMessage, response: ServerResponse, url: URL) {
+    const headers = { get: (name: string) => headerOf(request, name) };
+    const viewer = await authenticate(headers);
+    const type = (headerOf(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!UPLOAD_TYPES.includes(type)) {
+      throw new UserError('BAD_USER_INPUT', `Send the workbook as ${XLSX_TYPE}`, {
+        reason: 'CONTENT_TYPE',
+        zh: '请以 Excel 工作簿（.xlsx）格式上传',
+        en: `send the workbook as ${XLSX_TYPE}`,
+      });
+    }
+    const template = url.searchParams.get('template');
+    const period = url.searchParams.get('period');
+    if (!template || !period) {
+      throw new UserError(
+        'BAD_USER_INPUT',
+        'Say which template and period you upload: ?template=…&period=…',
+        {
+          field: template ? 'period' : 'template',
+        },
+      );
+    }
+    const bytes = await readBody(request, MAX_WORKBOOK_BYTES);
+    const { loaders } = createContext(db, randomUUID(), viewer);
+    const importRequest = {
+      template: await requireTemplate(loaders, template, 'template'),
+      period,
+      bytes,
+    };
+    if (url.searchParams.get('commit') === 'true') {
+      const { plan, units } = await commitImport(db, viewer, importRequest);
+      return sendJson(response, 200, {
+        ...describePlan(plan, true),
+        units: units.map((unit) => ({
+          sheet: unit.sheet,
+          organization: toGlobalId('Organization', unit.organizationId),
+          outcome: unit.outcome,
+          changes: unit.changes,
+          submission: unit.submission && {
+            id: toGlobalId('Submission', unit.submission.id),
+            status: unit.submission.status,
+            version: unit.submission.version,
+          },
+        })),
+      });
+    }
+    sendJson(response, 200, describePlan(await planImport(db, viewer, importRequest), false));
+  }
+}
+
+/** The dry run as JSON: per sheet its report and problem, per cell what was read and found. */
+function describePlan(plan: ImportPlan, committed: boolean) {
+  return {
+    dryRun: !committed,
+    fileHash: plan.fileHash,
+    template: plan.template.code,
+    period: plan.period,
+    problemCount: plan.problemCount,
+    sheets: plan.sheets.map((sheet) => ({
+      sheet: sheet.sheet,
+      organization: {
+        id: toGlobalId('Organization', sheet.organization.id),
+        code: sheet.organization.code,
+        name: sheet.organization.name,
+      },
+      submission: sheet.report && toGlobalId('Submission', sheet.report.id),
+      status: sheet.report?.status ?? null,
+      workbookVersion: sheet.workbookVersion,
+      currentVersion: sheet.report?.version ?? 0,
+      problem: sheet.problem,
+    })),
+    cells: plan.sheets.flatMap((sheet) =>
+      sheet.cells.map((cell) => ({
+        sheet: cell.sheet,
+        cell: cell.cell,
+        metric: cell.metric,
+        metricName: cell.metricName,
+        read: cell.read,
+        normalized: cell.value,
+        applied: cell.applied.map((code) => ({ code, ...NORMALIZATIONS[code] })),
+        change: cell.change,
+        problem: cell.problem,
+      })),
+    ),
+  };
+}
+
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      throw new UserError('BAD_USER_INPUT', `The upload is refused: over ${limit} bytes`, {
+        reason: 'TOO_LARGE',
+        zh: `文件超过 ${limit} 字节`,
+        en: `over ${limit} bytes`,
+      });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('cache-control', 'no-store');
+  response.end(JSON.stringify(body));
+}

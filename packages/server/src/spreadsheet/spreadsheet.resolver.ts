@@ -1,0 +1,50 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { authorize } from '../auth/permissions.js';
+import type { Context } from '../context.js';
+import { badInput } from '../errors.js';
+import { requireByReference } from '../modules/organization/organization.reference.js';
+import { DOWNLOAD_PATH, signDownload, type DownloadRequest } from './download-token.js';
+import { SpreadsheetDownload, SpreadsheetDownloadInput } from './spreadsheet.type.js';
+import { TABLES } from './table.queries.js';
+
+@Resolver()
+export class SpreadsheetResolver {
+  @Mutation(() => SpreadsheetDownload, {
+    description:
+      'A link (valid five minutes) to a reporting template to fill in or a table as XLSX or CSV. Fill a template and upload it to POST /spreadsheets/import (docs/reporting.md).',
+  })
+  async spreadsheetDownload(
+    @Ctx() { loaders, viewer }: Context,
+    @Arg('input', () => SpreadsheetDownloadInput) input: SpreadsheetDownloadInput,
+  ): Promise<SpreadsheetDownload> {
+    const request = downloadRequest(input);
+    if (request.kind === 'TEMPLATE') {
+      // Checked now as well as at download: a caller who may not read the unit's drafts gets
+      // FORBIDDEN here rather than a link that fails.
+      const unit = await requireByReference(loaders.organization, request.unit, 'input.unit');
+      authorize(viewer, 'submission.read', unit);
+    }
+    const { token, expiresAt } = signDownload(viewer, request);
+    return { url: `${DOWNLOAD_PATH}${token}`, expiresAt };
+  }
+}
+
+function downloadRequest(input: SpreadsheetDownloadInput): DownloadRequest {
+  if (input.kind === 'TEMPLATE') {
+    if (input.format === 'CSV') throw badInput('Templates are XLSX only', 'input.format');
+    const { template, period, unit } = input;
+    if (!template || !period || !unit) {
+      throw badInput('A template download needs template, period and unit', 'input');
+    }
+    return { kind: 'TEMPLATE', template, period, unit, allBelow: input.allBelow ?? false };
+  }
+  const { kind: _kind, format, ...args } = input;
+  const missing = TABLES[input.kind].required.filter((name) => args[name] == null);
+  if (missing.length > 0) {
+    throw badInput(
+      `A ${input.kind.toLowerCase()} table needs ${missing.join(', ')}`,
+      `input.${missing[0]}`,
+    );
+  }
+  return { kind: input.kind, format: format ?? 'XLSX', args };
+}
