@@ -79,7 +79,10 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
       }
       if (error instanceof UserError) {
         const code = error.extensions.code as ErrorCode;
-        const status = error.extensions.reason === 'TOO_LARGE' ? 413 : STATUS[code];
+        const tooLarge = error.extensions.reason === 'TOO_LARGE';
+        // The rest of an oversized body is never read: the connection cannot be reused.
+        if (tooLarge) response.setHeader('connection', 'close');
+        const status = tooLarge ? 413 : STATUS[code];
         return sendJson(response, status, {
           errors: [{ message: error.message, extensions: error.extensions }],
         });
