@@ -1,5 +1,6 @@
 import { createLogger } from '../logger.js';
 import { apikeyCommand, apikeyHelp } from './apikey.js';
+import { exportCommand, exportHelp } from './export.js';
 import { migrateCommand, migrateHelp } from './migrate.js';
 import { CliError } from './open-database.js';
 import { schemaCommand, schemaHelp } from './schema.js';
@@ -14,6 +15,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   schema: { help: schemaHelp, run: (args) => schemaCommand(args) },
   token: { help: tokenHelp, run: (args) => tokenCommand(args, logger) },
   apikey: { help: apikeyHelp, run: (args) => apikeyCommand(args, logger) },
+  export: { help: exportHelp, run: (args) => exportCommand(args, logger) },
 };
 
 const usage = `Usage: fulian <command> [options]

@@ -5,7 +5,7 @@ import { badInput } from '../errors.js';
 import { requireByReference } from '../modules/organization/organization.reference.js';
 import { DOWNLOAD_PATH, signDownload, type DownloadRequest } from './download-token.js';
 import { SpreadsheetDownload, SpreadsheetDownloadInput } from './spreadsheet.type.js';
-import { TABLES } from './table.queries.js';
+import { missingArgs } from './table.queries.js';
 
 @Resolver()
 export class SpreadsheetResolver {
@@ -39,7 +39,7 @@ function downloadRequest(input: SpreadsheetDownloadInput): DownloadRequest {
     return { kind: 'TEMPLATE', template, period, unit, allBelow: input.allBelow ?? false };
   }
   const { kind: _kind, format, ...args } = input;
-  const missing = TABLES[input.kind].required.filter((name) => args[name] == null);
+  const missing = missingArgs(input.kind, args);
   if (missing.length > 0) {
     throw badInput(
       `A ${input.kind.toLowerCase()} table needs ${missing.join(', ')}`,

@@ -7,7 +7,7 @@ import { createContext } from '../context.js';
 import type { Database } from '../db/tables.js';
 import { UserError, badInput } from '../errors.js';
 import { approvalsNote } from './approvals.js';
-import { TABLES, type TableArgs, type TableKind } from './table.queries.js';
+import { missingArgs, TABLES, type TableArgs, type TableKind } from './table.queries.js';
 
 export type TableFormat = 'XLSX' | 'CSV';
 
@@ -39,7 +39,7 @@ export async function openTable(
   request: TableRequest,
 ): Promise<TableSource> {
   const table = TABLES[request.kind];
-  const missing = table.required.filter((name) => request.args[name] == null);
+  const missing = missingArgs(request.kind, request.args);
   if (missing.length > 0) {
     throw badInput(`A ${request.kind.toLowerCase()} table needs ${missing.join(', ')}`, missing[0]);
   }

@@ -29,6 +29,11 @@ export interface TableArgs {
 
 type Node = Record<string, any>;
 
+/** The arguments a table needs that `args` lacks. */
+export function missingArgs(kind: TableKind, args: TableArgs): (keyof TableArgs)[] {
+  return TABLES[kind].required.filter((name) => args[name] == null);
+}
+
 export interface TableQuery {
   /** What the table is, in Chinese and English, for its heading. */
   title: (args: TableArgs) => string;
