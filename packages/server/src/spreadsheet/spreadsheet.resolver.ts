@@ -38,7 +38,17 @@ function downloadRequest(input: SpreadsheetDownloadInput): DownloadRequest {
     }
     return { kind: 'TEMPLATE', template, period, unit, allBelow: input.allBelow ?? false };
   }
-  const { kind: _kind, format, ...args } = input;
+  const args = {
+    metric: input.metric,
+    template: input.template,
+    period: input.period,
+    within: input.within,
+    level: input.level,
+    organization: input.organization,
+    from: input.from,
+    to: input.to,
+    includeSubmitted: input.includeSubmitted,
+  };
   const missing = missingArgs(input.kind, args);
   if (missing.length > 0) {
     throw badInput(
@@ -46,5 +56,5 @@ function downloadRequest(input: SpreadsheetDownloadInput): DownloadRequest {
       `input.${missing[0]}`,
     );
   }
-  return { kind: input.kind, format: format ?? 'XLSX', args };
+  return { kind: input.kind, format: input.format ?? 'XLSX', args };
 }

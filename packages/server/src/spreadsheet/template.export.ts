@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { authorize, can } from '../auth/permissions.js';
 import type { Viewer } from '../auth/viewer.js';
 import type {
@@ -9,9 +9,9 @@ import type {
   ReportingTemplateRow,
 } from '../db/tables.js';
 import { badInput } from '../errors.js';
-import { subtreeUpperBound } from '../modules/organization/organization.repository.js';
 import { parsePeriod, type Period } from '../modules/period/period.js';
 import { findTemplateDefinitions } from '../modules/submission/submission.repository.js';
+import { findFigures, findReports, submittingUnits } from './spreadsheet.repository.js';
 import { normalizeDecimal } from '../modules/metric/decimal.js';
 import {
   COLUMNS,
@@ -56,7 +56,13 @@ export async function buildTemplateWorkbook(
   }
   // The workbook shows drafts' figures: whoever downloads it must be allowed to read them.
   authorize(viewer, 'submission.read', request.unit);
-  const units = await submittingUnits(db, template, request.unit, request.allBelow);
+  const units = await submittingUnits(
+    db,
+    template,
+    request.unit,
+    request.allBelow,
+    MAX_TEMPLATE_SHEETS + 1,
+  );
   if (units.length === 0) {
     throw badInput(
       `${request.unit.name} does not submit ${template.code}${request.allBelow ? ', nor does any unit below it' : ''}`,
@@ -84,7 +90,7 @@ export async function buildTemplateWorkbook(
   for (const unit of readable) {
     const report = reports.get(unit.id);
     const name = sheetName(`${unit.code ?? unit.id} ${unit.name}`, taken);
-    writeUnitSheet(workbook.addWorksheet(name), {
+    await writeUnitSheet(workbook.addWorksheet(name), {
       unit,
       template,
       period,
@@ -129,7 +135,7 @@ const STATUS_LABELS: Record<string, string> = {
   APPROVED: '已审核（已锁定）',
 };
 
-function writeUnitSheet(sheet: ExcelJS.Worksheet, data: UnitSheet): void {
+async function writeUnitSheet(sheet: ExcelJS.Worksheet, data: UnitSheet): Promise<void> {
   const { unit, template, period, previous } = data;
   sheet.columns = [
     { width: 30 },
@@ -180,7 +186,7 @@ function writeUnitSheet(sheet: ExcelJS.Worksheet, data: UnitSheet): void {
       error: percent ? '百分数应在 0 到 100 之间' : '数值应为不小于 0 的数字',
     };
   });
-  void sheet.protect('', { selectLockedCells: true, selectUnlockedCells: true });
+  await sheet.protect('', { selectLockedCells: true, selectUnlockedCells: true });
 }
 
 /**
@@ -211,87 +217,4 @@ export function previousPeriod(period: Period): Period {
     default:
       throw badInput(`Templates are not reported per ${period.type.toLowerCase()}`, 'period');
   }
-}
-
-/** The federations under (and at) `unit` that submit the template, in tree order. */
-export async function submittingUnits(
-  db: Kysely<Database>,
-  template: ReportingTemplateRow,
-  unit: OrganizationRow,
-  allBelow: boolean,
-): Promise<OrganizationRow[]> {
-  let query = db
-    .selectFrom('organization')
-    .selectAll()
-    .where('kind', '=', 'FEDERATION')
-    .where('level', 'in', template.submitting_levels)
-    .orderBy('path');
-  query = allBelow
-    ? query.where('path', '>=', unit.path).where('path', '<', subtreeUpperBound(unit.path))
-    : query.where('id', '=', unit.id);
-  return query.limit(MAX_TEMPLATE_SHEETS + 1).execute();
-}
-
-export interface ReportState {
-  id: number;
-  organization_id: number;
-  status: string;
-  version: number;
-}
-
-/** The units' reports of the template for a period, by unit. */
-export async function findReports(
-  db: Kysely<Database>,
-  templateId: number,
-  units: readonly Pick<OrganizationRow, 'id'>[],
-  period: string,
-): Promise<Map<number, ReportState>> {
-  if (units.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('submission')
-    .select(['id', 'organization_id', 'status', 'version'])
-    .where('template_id', '=', templateId)
-    .where('period', '=', period)
-    .where(
-      'organization_id',
-      'in',
-      units.map((unit) => unit.id),
-    )
-    .execute();
-  return new Map(rows.map((row) => [row.organization_id, row]));
-}
-
-/**
- * Submitted figures of the units for the periods, by metric: under `unit|period` all of them
- * (last period's, for reference), under `unit|period|submission` those of one report.
- */
-async function findFigures(
-  db: Kysely<Database>,
-  unitIds: readonly number[],
-  periods: readonly string[],
-): Promise<Map<string, Map<string, string>>> {
-  const figures = new Map<string, Map<string, string>>();
-  if (unitIds.length === 0) return figures;
-  const rows = await db
-    .selectFrom('metric_value')
-    .select([
-      'organization_id',
-      'period',
-      'metric_code',
-      'submission_id',
-      sql<string>`value::text`.as('value'),
-    ])
-    .where('organization_id', 'in', [...unitIds])
-    .where('period', 'in', [...periods])
-    .where('submission_id', 'is not', null)
-    .execute();
-  for (const row of rows) {
-    const unitPeriod = `${row.organization_id}|${row.period}`;
-    for (const key of [unitPeriod, `${unitPeriod}|${row.submission_id}`]) {
-      const map = figures.get(key) ?? new Map<string, string>();
-      map.set(row.metric_code, normalizeDecimal(row.value));
-      figures.set(key, map);
-    }
-  }
-  return figures;
 }

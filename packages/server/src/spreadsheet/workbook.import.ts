@@ -12,13 +12,10 @@ import { UserError } from '../errors.js';
 import { normalizeDecimal } from '../modules/metric/decimal.js';
 import { findByIds } from '../modules/organization/organization.repository.js';
 import { parsePeriod } from '../modules/period/period.js';
-import {
-  findSubmittedValues,
-  findTemplateDefinitions,
-} from '../modules/submission/submission.repository.js';
+import { findTemplateDefinitions } from '../modules/submission/submission.repository.js';
 import type { Wording } from '../lib/typed-number.js';
-import { findReports, type ReportState } from './template.export.js';
-import { readMeta } from './workbook.format.js';
+import { findReports, findReportValues, type ReportState } from './spreadsheet.repository.js';
+import { readMeta, type SheetEntry } from './workbook.format.js';
 import { openWorkbook } from './workbook.open.js';
 import { readUnitSheet, type CellReading } from './workbook.read.js';
 
@@ -96,35 +93,14 @@ export async function planImport(
       `the workbook is for period ${meta.period}, not ${period}`,
     );
   }
-  const organizations = new Map(
-    (
-      await findByIds(
-        db,
-        meta.sheets.map((entry) => entry.organizationId),
-      )
-    ).map((row) => [row.id, row]),
+  const units = await unitsInScope(db, viewer, meta.sheets);
+  const reports = await findReports(
+    db,
+    template.id,
+    units.map((unit) => unit.organization),
+    period,
   );
-  for (const entry of meta.sheets) {
-    const organization = organizations.get(entry.organizationId);
-    if (
-      !organization ||
-      !can(viewer, 'submission.save', organization) ||
-      !can(viewer, 'submission.create', organization)
-    ) {
-      throw new UserError(
-        viewer.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
-        `Sheet "${entry.sheet}": not allowed to save ${organization?.name ?? 'this unit'}'s report`,
-        {
-          reason: 'OUT_OF_SCOPE',
-          sheet: entry.sheet,
-          zh: `工作表“${entry.sheet}”的单位不在您的权限范围内`,
-          en: `the unit of sheet "${entry.sheet}" is outside your scope`,
-        },
-      );
-    }
-  }
-  const reports = await findReports(db, template.id, [...organizations.values()], period);
-  for (const entry of meta.sheets) {
+  for (const { entry } of units) {
     if (reports.get(entry.organizationId)?.status === 'APPROVED') {
       throw new UserError('LOCKED', `Sheet "${entry.sheet}": the report is approved and locked`, {
         reason: 'APPROVED',
@@ -136,15 +112,14 @@ export async function planImport(
   }
 
   const definitions = await findTemplateDefinitions(db, [template.id]);
+  const figures = await findReportValues(
+    db,
+    [...reports.values()].map((report) => report.id),
+  );
   const sheets: SheetPlan[] = [];
-  for (const entry of meta.sheets) {
-    const organization = organizations.get(entry.organizationId)!;
+  for (const { entry, organization } of units) {
     const report = reports.get(entry.organizationId) ?? null;
-    const current = new Map(
-      (report ? await findSubmittedValues(db, organization.id, period) : [])
-        .filter((row) => row.submission_id === report?.id)
-        .map((row) => [row.metric_code, row]),
-    );
+    const current = (report && figures.get(report.id)) || new Map<string, MetricValueRow>();
     const reading = readUnitSheet(workbook, entry, definitions, period);
     const cells = reading.cells.map((cell) => ({ ...cell, change: changeOf(cell, current) }));
     const changed = cells.some((cell) => cell.change && cell.change !== 'UNCHANGED');
@@ -174,6 +149,39 @@ export async function planImport(
     sheets,
     problemCount,
   };
+}
+
+/** The sheets' units, each one the caller may create and save reports for, or FORBIDDEN. */
+async function unitsInScope(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  entries: readonly SheetEntry[],
+): Promise<{ entry: SheetEntry; organization: OrganizationRow }[]> {
+  const rows = await findByIds(
+    db,
+    entries.map((entry) => entry.organizationId),
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return entries.map((entry) => {
+    const organization = byId.get(entry.organizationId);
+    if (
+      organization &&
+      can(viewer, 'submission.save', organization) &&
+      can(viewer, 'submission.create', organization)
+    ) {
+      return { entry, organization };
+    }
+    throw new UserError(
+      viewer.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+      `Sheet "${entry.sheet}": not allowed to save ${organization?.name ?? 'this unit'}'s report`,
+      {
+        reason: 'OUT_OF_SCOPE',
+        sheet: entry.sheet,
+        zh: `工作表“${entry.sheet}”的单位不在您的权限范围内`,
+        en: `the unit of sheet "${entry.sheet}" is outside your scope`,
+      },
+    );
+  });
 }
 
 function changeOf(cell: CellReading, current: Map<string, MetricValueRow>): CellChange | null {
