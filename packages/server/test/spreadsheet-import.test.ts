@@ -8,7 +8,7 @@ import { transitionSubmission } from '../src/modules/submission/submission.servi
 import { buildTemplateWorkbook } from '../src/spreadsheet/template.export.js';
 import { commitImport } from '../src/spreadsheet/workbook.commit.js';
 import { planImport } from '../src/spreadsheet/workbook.import.js';
-import { MAX_WORKBOOK_BYTES } from '../src/spreadsheet/workbook.open.js';
+import { MAX_INFLATED_BYTES, MAX_WORKBOOK_BYTES } from '../src/spreadsheet/workbook.open.js';
 import {
   organizationByCode,
   seedHandTree,
@@ -339,7 +339,7 @@ describe('refused with nothing written', () => {
 
   it('a zip bomb: a small file whose parts inflate past the limit', async () => {
     const zip = await JSZip.loadAsync(await templateFor('430101'));
-    zip.file('xl/media/padding.bin', Buffer.alloc(80 * 1024 * 1024));
+    zip.file('xl/media/padding.bin', Buffer.alloc(MAX_INFLATED_BYTES + 1024 * 1024));
     const bomb = await zip.generateAsync({
       type: 'nodebuffer',
       compression: 'DEFLATE',

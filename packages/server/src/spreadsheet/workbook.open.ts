@@ -5,7 +5,7 @@ import { UserError } from '../errors.js';
 /** An upload is at most 5 MiB: a province's counties' workbook is well under 1 MiB. */
 export const MAX_WORKBOOK_BYTES = 5 * 1024 * 1024;
 /** What its parts may inflate to, in all: past this it is a zip bomb, not a report. */
-export const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+export const MAX_INFLATED_BYTES = 32 * 1024 * 1024;
 const MAX_ENTRIES = 2_000;
 
 /**
