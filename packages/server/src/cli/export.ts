@@ -6,7 +6,6 @@ import { loadConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createSchema } from '../schema.js';
-import { prepareDownload } from '../spreadsheet/download.js';
 import type { DownloadRequest } from '../spreadsheet/download-token.js';
 import { missingArgs, TABLE_KINDS, type TableKind } from '../spreadsheet/table.queries.js';
 import { CliError, openDatabase } from './open-database.js';
@@ -52,6 +51,8 @@ export async function exportCommand(args: string[], logger: Logger): Promise<voi
   const config = loadConfig();
   const db = await openDatabase(config, logger);
   try {
+    // Loaded here, not with the CLI: exceljs takes a second to load, which `serve` need not pay.
+    const { prepareDownload } = await import('../spreadsheet/download.js');
     const download = await prepareDownload(await createSchema(), db, SYSTEM, request).catch(
       (error: unknown) => {
         throw error instanceof UserError ? new CliError(error.message) : error;

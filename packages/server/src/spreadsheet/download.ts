@@ -9,8 +9,8 @@ import { requireTemplate } from '../modules/submission/submission.resolver.js';
 import type { DownloadRequest } from './download-token.js';
 import { openTable, writeTable } from './table.export.js';
 import { buildTemplateWorkbook } from './template.export.js';
+import { XLSX_TYPE } from './workbook.format.js';
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_TYPE = 'text/csv; charset=utf-8';
 
 /** A file ready to be written: checked and its first rows read, so errors come before bytes. */

@@ -10,11 +10,19 @@ import { NORMALIZATIONS } from '../lib/typed-number.js';
 import type { Logger } from '../logger.js';
 import { createContext } from '../context.js';
 import { requireTemplate } from '../modules/submission/submission.resolver.js';
-import { prepareDownload, XLSX_TYPE } from './download.js';
 import { DOWNLOAD_PATH, verifyDownload } from './download-token.js';
-import { commitImport } from './workbook.commit.js';
-import { planImport, type ImportPlan } from './workbook.import.js';
-import { MAX_WORKBOOK_BYTES } from './workbook.open.js';
+import { XLSX_TYPE } from './workbook.format.js';
+import type { ImportPlan } from './workbook.import.js';
+
+// The spreadsheet code (exceljs above all, about a second to load) is imported when a
+// spreadsheet is first asked for, so the server does not pay for it at start-up.
+const spreadsheet = () =>
+  Promise.all([
+    import('./download.js'),
+    import('./workbook.import.js'),
+    import('./workbook.commit.js'),
+    import('./workbook.open.js'),
+  ]).then(([download, plan, commit, open]) => ({ ...download, ...plan, ...commit, ...open }));
 
 export const SPREADSHEET_PREFIX = '/spreadsheets/';
 export const IMPORT_PATH = '/spreadsheets/import';
@@ -56,6 +64,7 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
         const { viewer, request: wanted } = verifyDownload(
           url.pathname.slice(DOWNLOAD_PATH.length),
         );
+        const { prepareDownload } = await spreadsheet();
         const download = await prepareDownload(schema, db, viewer, wanted);
         response.statusCode = 200;
         response.setHeader('content-type', download.contentType);
@@ -100,6 +109,7 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
   async function importRoute(request: IncomingMessage, response: ServerResponse, url: URL) {
     const headers = { get: (name: string) => headerOf(request, name) };
     const viewer = await authenticate(headers);
+    const { MAX_WORKBOOK_BYTES, commitImport, planImport } = await spreadsheet();
     const type = (headerOf(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!UPLOAD_TYPES.includes(type)) {
       throw new UserError('BAD_USER_INPUT', `Send the workbook as ${XLSX_TYPE}`, {

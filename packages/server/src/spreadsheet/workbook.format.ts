@@ -6,6 +6,8 @@ import type { MetricUnit } from '../db/tables.js';
  * row with the labels below, one row per metric, and a hidden sheet saying what the workbook
  * is. The import finds rows by these labels and the metric codes, never by position alone.
  */
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export const FORMAT_MARK = 'fulian-graph reporting workbook';
 export const FORMAT_VERSION = 1;
 export const META_SHEET = '_fulian';
