@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { Authenticator } from '../auth/authenticate.js';
+import { RETRY_AFTER_SECONDS } from '../availability.js';
 import type { Database } from '../db/tables.js';
+import { DatabaseUnavailableError } from '../db/unavailable.js';
 import { UserError, type ErrorCode } from '../errors.js';
 import { toGlobalId } from '../graph/global-id.js';
 import { NORMALIZATIONS } from '../lib/typed-number.js';
@@ -40,6 +42,7 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409,
   LOCKED: 423,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -94,6 +97,19 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
         const status = tooLarge ? 413 : STATUS[code];
         return sendJson(response, status, {
           errors: [{ message: error.message, extensions: error.extensions }],
+        });
+      }
+      if (error instanceof DatabaseUnavailableError) {
+        // The database's failure, not the request's: the same request may succeed again.
+        logger.warn({ err: error.cause, reason: error.reason }, error.message);
+        response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+        return sendJson(response, 503, {
+          errors: [
+            {
+              message: `${error.message}; try again shortly`,
+              extensions: { code: 'UNAVAILABLE', reason: error.reason },
+            },
+          ],
         });
       }
       const correlationId = randomUUID();
