@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { TokenConfig, TokenKeySource } from './auth/token.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
@@ -18,6 +19,8 @@ export interface Config {
   /** Whether the schema can be introspected: on in development, off in production. */
   introspection: boolean;
   limits: Limits;
+  /** Reverse proxies whose X-Forwarded-For names an anonymous caller (limits/client-address.ts). */
+  trustedProxies: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'FULIAN_INTROSPECTION',
     ),
     limits: limitsConfig(env),
+    trustedProxies: addressList(env.FULIAN_TRUSTED_PROXIES, 'FULIAN_TRUSTED_PROXIES'),
   };
 }
 
@@ -79,6 +83,8 @@ function limitsConfig(env: NodeJS.ProcessEnv): Limits {
     maxTokens: int('FULIAN_MAX_TOKENS', d.maxTokens),
     maxBodyBytes: int('FULIAN_MAX_BODY_BYTES', d.maxBodyBytes),
     requestTimeoutMs: int('FULIAN_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
+    statementCostPerMs: int('FULIAN_STATEMENT_COST_PER_MS', d.statementCostPerMs),
+    expensiveConcurrency: int('FULIAN_EXPENSIVE_CONCURRENCY', d.expensiveConcurrency),
     rateLimit: rateLimited
       ? {
           capacity: int('FULIAN_RATE_LIMIT_CAPACITY', d.rateLimit?.capacity ?? 0),
@@ -98,6 +104,18 @@ function limitsConfig(env: NodeJS.ProcessEnv): Limits {
     );
   }
   return limits;
+}
+
+/** A comma-separated list of IP addresses; a host name or range is a start-up error. */
+function addressList(raw: string | undefined, name: string): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (isIP(entry) === 0) throw new Error(`${name} takes IP addresses, got "${entry}"`);
+  }
+  return entries;
 }
 
 function flag(raw: string | undefined, fallback: boolean, name: string): boolean {

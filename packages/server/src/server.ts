@@ -36,6 +36,8 @@ import {
   noSubscriptionOverHttpRule,
   nulInVariables,
 } from './graph/input-rules.js';
+import { DemandControl } from './limits/admission.js';
+import { clientAddressResolver } from './limits/client-address.js';
 import { demandControlPlugin } from './limits/demand-control.plugin.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
 import { documentLimitRules } from './limits/validation-rules.js';
@@ -57,6 +59,11 @@ export interface ServerOptions {
   introspection?: boolean;
   /** Limits that differ from DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For is believed when naming an anonymous
+   * caller's bucket (FULIAN_TRUSTED_PROXIES); none by default.
+   */
+  trustedProxies?: readonly string[];
 }
 
 export interface FulianServer {
@@ -79,6 +86,11 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   const httpServer = createHttpServer();
   const schema = await createSchema();
   const introspection = options.introspection ?? !production;
+  const clientAddressOf = clientAddressResolver(options.trustedProxies ?? []);
+  const demand = new DemandControl(db, limits, (error) =>
+    logger.error({ err: error }, 'demand control: a background statement failed'),
+  );
+  await demand.start();
 
   // A request past its deadline, or whose database is out of reach, is not the caller's fault
   // and may succeed if sent again: UNAVAILABLE (HTTP 503 with Retry-After), told apart by its
@@ -125,6 +137,8 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     production,
     introspection,
     limits,
+    demand,
+    clientAddressOf,
     authenticate,
     formatError: formatClientError,
   });
@@ -173,7 +187,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
           },
         }),
       },
-      demandControlPlugin(limits),
+      demandControlPlugin(demand),
       auditPlugin(logger),
     ],
   });
@@ -228,7 +242,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       body: parsed,
     };
     const requestId = headers.get('x-request-id') ?? randomUUID();
-    const clientAddress = request.socket.remoteAddress;
+    const clientAddress = clientAddressOf(request);
     const context = async () => {
       try {
         return createContext(db, requestId, await authenticate(headers), clientAddress);
@@ -283,7 +297,10 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
           resolve(`http://${host ?? 'localhost'}:${actual}/graphql`);
         });
       }),
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await demand.stop();
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import {
   getOperationAST,
@@ -24,7 +24,7 @@ import { createContext } from './context.js';
 import type { Database } from './db/tables.js';
 import { UserError } from './errors.js';
 import { noNulCharacterRule, nulInVariables } from './graph/input-rules.js';
-import { admitOperation } from './limits/demand-control.plugin.js';
+import type { DemandControl } from './limits/admission.js';
 import type { Limits } from './limits/limits.js';
 import { documentLimitRules } from './limits/validation-rules.js';
 
@@ -35,6 +35,9 @@ export interface SubscriptionOptions {
   /** Whether the schema may be introspected; as over HTTP. */
   introspection: boolean;
   limits: Limits;
+  demand: DemandControl;
+  /** Whose address an anonymous caller's bucket is named after (limits/client-address.ts). */
+  clientAddressOf: (request: IncomingMessage) => string | undefined;
   authenticate: Authenticator;
   /** The HTTP path's formatter: closed-set codes, internal errors masked and logged. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -50,7 +53,7 @@ export function attachSubscriptions(
   httpServer: Server,
   options: SubscriptionOptions,
 ): { dispose: () => Promise<void> } {
-  const { schema, db, limits, authenticate, formatError } = options;
+  const { schema, db, limits, demand, authenticate, formatError, clientAddressOf } = options;
   // A message larger than an HTTP body may be closes its socket (1009) before it is read.
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -113,18 +116,19 @@ export function attachSubscriptions(
       db,
       randomUUID(),
       viewers.get(extra),
-      extra.request.socket.remoteAddress,
+      clientAddressOf(extra.request),
     );
     const variableValues = payload.variables ?? {};
     const refused = nulInVariables(variableValues);
     if (refused) return [refused];
     // A subscription is charged once, when it starts, what one of its events may cost.
-    const admission = await admitOperation(
+    const admission = await demand.admit(
       { schema, document, operationName: operation.name?.value, variables: variableValues },
       contextValue,
-      limits,
     );
     if (!admission.admitted) return [admission.error];
+    // Nothing is refunded and no place is held: between events a subscription runs nothing.
+    admission.ticket.release();
     return { schema, document, operationName, variableValues, contextValue };
   }
 

@@ -2,7 +2,7 @@ import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { openEmbedded, type EmbeddedSharing } from './embedded.js';
 import { resilientPool } from './postgres-pool.js';
-import { StatementScopePlugin } from './statement-scope.js';
+import { recordStatement, StatementScopePlugin } from './statement-scope.js';
 import type { Database } from './tables.js';
 
 export interface DatabaseConfig {
@@ -45,13 +45,15 @@ const PARSERS: Record<number, (value: string) => unknown> = {
  * await migrateToLatest(db);
  */
 export function createDatabase(config: DatabaseConfig): Kysely<Database> {
-  const log = config.onQuery
-    ? (event: LogEvent) =>
-        config.onQuery?.(event.query.sql, {
-          parameters: event.query.parameters,
-          durationMs: event.queryDurationMillis,
-        })
-    : undefined;
+  // kysely times each statement from the moment it has a connection and calls this in the
+  // statement's own async context, so the duration lands on the request that sent it.
+  const log = (event: LogEvent) => {
+    recordStatement(event.queryDurationMillis);
+    config.onQuery?.(event.query.sql, {
+      parameters: event.query.parameters,
+      durationMs: event.queryDurationMillis,
+    });
+  };
   const plugins = [new StatementScopePlugin()];
   if (config.databaseUrl) {
     return new Kysely<Database>({ dialect: postgresDialect(config), log, plugins });

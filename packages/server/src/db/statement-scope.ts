@@ -21,12 +21,20 @@ export interface StatementScope {
    * connection outside a transaction may then be sent once more, on a new connection.
    */
   retryReads: boolean;
+  /** The database time the request's statements took, as the database layer measured it. */
+  readonly usage: StatementUsage;
+}
+
+/** Statements sent and the milliseconds they took. */
+export interface StatementUsage {
+  statements: number;
+  milliseconds: number;
 }
 
 const scope = new AsyncLocalStorage<StatementScope>();
 
 export function createStatementScope(signal: AbortSignal): StatementScope {
-  return { signal, retryReads: false };
+  return { signal, retryReads: false, usage: { statements: 0, milliseconds: 0 } };
 }
 
 /** Runs `fn` with its SQL tied to `statementScope`. */
@@ -42,9 +50,30 @@ export function currentStatementScope(): StatementScope | undefined {
   return scope.getStore();
 }
 
+/**
+ * Runs `fn` outside any request's scope: work a request starts for the whole process (a
+ * background refresh) must neither be cancelled with it nor charged to it.
+ */
+export function outsideStatementScope<T>(fn: () => T): T {
+  return scope.exit(fn);
+}
+
 /** The signal of the current request, if any. */
 export function currentStatementSignal(): AbortSignal | undefined {
   return scope.getStore()?.signal;
+}
+
+/** What the current request's statements have taken so far, if it runs in a scope. */
+export function currentStatementUsage(): StatementUsage | undefined {
+  return scope.getStore()?.usage;
+}
+
+/** Adds one statement's duration to the request it ran for, if any. */
+export function recordStatement(durationMs: number): void {
+  const usage = scope.getStore()?.usage;
+  if (!usage) return;
+  usage.statements += 1;
+  usage.milliseconds += durationMs;
 }
 
 /** A statement refused because its request was already cancelled. */

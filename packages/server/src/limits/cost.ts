@@ -1,7 +1,10 @@
 import { createRequire } from 'node:module';
 import type { DocumentNode, GraphQLField, GraphQLOutputType, GraphQLSchema } from 'graphql';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
+import type { OrganizationLevel } from '../db/tables.js';
+import type { SubtreeCost } from '../graph/complexity.js';
 import { DEFAULT_PAGE_SIZE } from '../graph/pagination.js';
+import type { TreeSizes } from './tree-size.js';
 
 // graphql-query-complexity's ES build imports graphql's .mjs files, a second copy of graphql
 // beside the CommonJS one Node loads for `import 'graphql'`; its CommonJS build shares ours.
@@ -63,28 +66,51 @@ const introspectionEstimator: ComplexityEstimator = ({ type, field }) =>
 const ownCostEstimator: ComplexityEstimator = ({ field, childComplexity }) =>
   ownCost(field) + childComplexity;
 
-const estimators = [
-  introspectionEstimator,
-  queryComplexity.fieldExtensionsEstimator(),
-  listEstimator,
-  ownCostEstimator,
-];
+const fieldExtensionsEstimator = queryComplexity.fieldExtensionsEstimator();
+
+/** What a request asks for before it runs. */
+export interface RequestedCost {
+  /** The most it can cost, in points, when every list returns a full page. */
+  points: number;
+  /** The units its subtree fields read, by the tree's counts (see TreeSizes). */
+  units: number;
+}
 
 /**
- * The cost a request asks for, computed from the document alone before anything runs: the
- * most it can cost when every list returns a full page.
+ * The cost a request asks for, computed from the document and the tree's counts before
+ * anything runs. A field declared with `subtreeCost` (graph/complexity.ts) adds one point per
+ * `unitsPerPoint` units it reads to what it costs as a field or a list; every subtree field
+ * counts where it is selected, once per item of the lists above it, as every field does.
  */
 export function requestedCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | undefined,
   variables: Record<string, unknown>,
-): number {
-  return queryComplexity.getComplexity({
+  tree: TreeSizes,
+): RequestedCost {
+  let units = 0;
+  const subtreeEstimator: ComplexityEstimator = (options) => {
+    const declared = options.field.extensions.subtreeCost as SubtreeCost | undefined;
+    const read = declared?.reads(options.args);
+    if (!declared || !read) return undefined;
+    const readUnits = tree.units(read.within, read.level as OrganizationLevel | null);
+    units += readUnits;
+    const base = listEstimator(options) ?? ownCostEstimator(options) ?? 0;
+    return base + Math.ceil(readUnits / declared.unitsPerPoint);
+  };
+  const points = queryComplexity.getComplexity({
     schema,
     query: document,
     operationName,
     variables,
-    estimators,
+    estimators: [
+      introspectionEstimator,
+      subtreeEstimator,
+      fieldExtensionsEstimator,
+      listEstimator,
+      ownCostEstimator,
+    ],
   });
+  return { points, units };
 }

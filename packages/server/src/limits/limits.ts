@@ -24,7 +24,14 @@ export interface Limits {
   requestTimeoutMs: number;
   /** Per-caller rate limiting by cost; null turns it off. */
   rateLimit: RateLimit | null;
+  /** Points charged per millisecond of a request's measured statement time. */
+  statementCostPerMs: number;
+  /** Most expensive operations (EXPENSIVE_UNITS) one caller runs at once on an instance. */
+  expensiveConcurrency: number;
 }
+
+/** An operation whose subtree fields read at least this many units is expensive. */
+export const EXPENSIVE_UNITS = 1_000;
 
 export const DEFAULT_LIMITS: Limits = {
   costBudget: 50_000,
@@ -35,4 +42,6 @@ export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 1024 * 1024,
   requestTimeoutMs: 10_000,
   rateLimit: { capacity: 100_000, restorePerSecond: 5_000 },
+  statementCostPerMs: 20,
+  expensiveConcurrency: 2,
 };

@@ -1,84 +1,78 @@
 import { sql, type Kysely } from 'kysely';
-import type { Viewer } from '../auth/viewer.js';
 import type { Database } from '../db/tables.js';
-import { UnreachableCaseError } from '../unreachable.js';
 import type { RateLimit } from './limits.js';
 
-export type Charge =
-  | { granted: true; remaining: number }
-  | { granted: false; available: number; retryAfterSeconds: number };
-
-/**
- * Whose bucket a request draws from: one per API key, one per staff member, one per address
- * for anonymous callers; the system (CLI, seed) is not limited.
- */
-export function bucketKey(viewer: Viewer, clientAddress: string | undefined): string | null {
-  switch (viewer.kind) {
-    case 'staff':
-      return `staff:${viewer.subject}`;
-    case 'api-key':
-      return `api-key:${viewer.keyId}`;
-    case 'anonymous':
-      return `anonymous:${clientAddress ?? 'unknown'}`;
-    case 'system':
-      return null;
-    default:
-      throw new UnreachableCaseError(viewer);
-  }
+/** What the shared bucket gave: `taken` points if `granted`, and its level after. */
+export interface Take {
+  granted: boolean;
+  taken: number;
+  /** The bucket's level after the take (refilled up to now). */
+  level: number;
 }
 
 /**
- * Takes `cost` points from a bucket if it holds them, in one atomic statement shared by every
- * server instance: the bucket is refilled for the time since its last update (by the
- * database's clock), then charged, and only if the refilled level covers the cost. A new
- * bucket starts full.
+ * Takes points from a caller's bucket, shared by every server instance, in one atomic
+ * statement: the bucket is refilled for the time since its last change (by the database's
+ * clock); if the refilled level covers `needed`, up to `wanted` (at least `needed`) is taken.
+ * Otherwise nothing is, and the level tells how far the bucket has refilled. A bucket the
+ * database has never seen is created full, then taken from (a second statement, once).
  */
-export async function charge(
+export async function takeFromBucket(
   db: Kysely<Database>,
   key: string,
-  cost: number,
+  needed: number,
+  wanted: number,
   limit: RateLimit,
-): Promise<Charge> {
-  const refilled = refilledLevel(limit);
-  const result = await sql<{ tokens: number }>`
-    INSERT INTO rate_limit_bucket AS b (key, tokens, updated_at)
-    VALUES (${key}, ${limit.capacity - cost}::float8, now())
-    ON CONFLICT (key) DO UPDATE
-      SET tokens = ${refilled} - ${cost}::float8, updated_at = now()
-      WHERE ${refilled} >= ${cost}::float8
-    RETURNING tokens`.execute(db);
-  const granted = result.rows[0];
-  if (granted) return { granted: true, remaining: granted.tokens };
+): Promise<Take> {
+  const want = Math.max(needed, wanted);
+  // The row is locked as it is read (FOR UPDATE), so the level the take is computed from is
+  // the one it is written over, whatever other instances do at the same moment.
+  const taken = await sql<Take>`
+    WITH current AS (
+      SELECT key, least(${limit.capacity}::float8,
+               tokens + ${limit.restorePerSecond}::float8
+                 * extract(epoch FROM now() - updated_at)::float8) AS level
+      FROM rate_limit_bucket WHERE key = ${key}
+      FOR UPDATE
+    ), take AS (
+      SELECT key, level, level >= ${needed}::float8 AS granted,
+             CASE WHEN level >= ${needed}::float8 THEN least(level, ${want}::float8) ELSE 0 END
+               AS taken
+      FROM current
+    )
+    UPDATE rate_limit_bucket b
+    SET tokens = take.level - take.taken, updated_at = now()
+    FROM take
+    WHERE b.key = take.key
+    RETURNING take.granted, take.taken, b.tokens AS level`.execute(db);
+  const row = taken.rows[0];
+  if (row) return row;
 
-  // Refused: read how far the bucket has refilled to say when the cost will be covered.
-  const level = await sql<{ available: number }>`
-    SELECT ${refilled} AS available FROM rate_limit_bucket b WHERE b.key = ${key}`.execute(db);
-  const available = level.rows[0]?.available ?? limit.capacity;
-  return {
-    granted: false,
-    available,
-    retryAfterSeconds: Math.max(1, Math.ceil((cost - available) / limit.restorePerSecond)),
-  };
+  const granted = limit.capacity >= needed;
+  const take = granted ? Math.min(limit.capacity, want) : 0;
+  const created = await db
+    .insertInto('rate_limit_bucket')
+    .values({ key, tokens: limit.capacity - take })
+    .onConflict((conflict) => conflict.column('key').doNothing())
+    .returning('tokens')
+    .executeTakeFirst();
+  if (created) return { granted, taken: take, level: created.tokens };
+  // Another instance created the bucket between the two statements: take from it as it is.
+  return takeFromBucket(db, key, needed, wanted, limit);
 }
 
-/**
- * Gives back what a request was charged but did not use (its requested cost less its actual
- * cost) and returns the bucket's level.
- */
-export async function refund(
+/** Gives unused points back to a caller's bucket, up to its capacity. */
+export async function giveBackToBucket(
   db: Kysely<Database>,
   key: string,
   points: number,
   limit: RateLimit,
-): Promise<number | null> {
-  const result = await sql<{ tokens: number }>`
+): Promise<void> {
+  await sql`
     UPDATE rate_limit_bucket
-    SET tokens = least(${limit.capacity}::float8, tokens + ${points}::float8)
-    WHERE key = ${key}
-    RETURNING tokens`.execute(db);
-  return result.rows[0]?.tokens ?? null;
-}
-
-function refilledLevel(limit: RateLimit) {
-  return sql<number>`least(${limit.capacity}::float8, b.tokens + ${limit.restorePerSecond}::float8 * extract(epoch FROM now() - b.updated_at)::float8)`;
+    SET tokens = least(${limit.capacity}::float8,
+                   tokens + ${limit.restorePerSecond}::float8
+                     * extract(epoch FROM now() - updated_at)::float8 + ${points}::float8),
+        updated_at = now()
+    WHERE key = ${key}`.execute(db);
 }

@@ -1,6 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Extensions, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
-import { boundedList } from '../../graph/complexity.js';
+import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { MetricValue } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
@@ -16,6 +16,14 @@ export class ActivityResolver {
   @Query(() => ActivityConnection, {
     description: 'Every activity, in load order, filtered; `within` narrows to a subtree.',
   })
+  // A search reads the activities of the whole subtree through the gram index; a plain page
+  // reads one page.
+  @Extensions(
+    subtreeCost(100, ({ filter }) => {
+      const given = (filter ?? {}) as { search?: unknown; within?: unknown };
+      return stringArg(given.search) ? { within: stringArg(given.within), level: null } : null;
+    }),
+  )
   async activities(
     @Ctx() { db, loaders }: Context,
     @Args(() => PageArgs) page: PageArgs,

@@ -1,8 +1,19 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  Extensions,
+  FieldResolver,
+  Info,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { OrganizationLevel } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
+import { stringArg, subtreeCost } from '../../graph/complexity.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { selectsField } from '../../graph/selection.js';
 import { MetricDefinition } from '../metric/metric.type.js';
@@ -58,6 +69,7 @@ export class AggregationResolver {
     description:
       'A metric aggregated by its tree rule over the subtree of each federation at `groupBy` level inside `within` (the whole tree when absent), one row per unit, in tree order. One SQL statement per page whatever the number of units.',
   })
+  @Extensions(subtreeCost(100, (args) => ({ within: stringArg(args.within), level: null })))
   async rollup(
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
@@ -113,6 +125,9 @@ export class AggregationResolver {
     description:
       'The federations at `level` inside `within` ranked by a metric’s aggregate: ties share a rank, ratios rank by their recomputed value, shares of the total for SUM metrics.',
   })
+  @Extensions(
+    subtreeCost(100, (args) => ({ within: stringArg(args.within), level: stringArg(args.level) })),
+  )
   async ranking(
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
@@ -163,6 +178,7 @@ export class AggregationResolver {
     description:
       'One unit’s aggregate (its whole subtree) for each period from `from` to `to` (same kind, at most 120), with the change from the previous period and the growth rate.',
   })
+  @Extensions(subtreeCost(100, (args) => ({ within: stringArg(args.organization), level: null })))
   async series(
     @Ctx() context: Context,
     @Info() info: GraphQLResolveInfo,
@@ -208,6 +224,7 @@ export class AggregationResolver {
     description:
       'Who has reported for a template and period inside `within` (the whole tree when absent): totals by status and, per expected federation, its status, submission time and days late.',
   })
+  @Extensions(subtreeCost(100, (args) => ({ within: stringArg(args.within), level: null })))
   async completeness(
     @Ctx() context: Context,
     @Arg('template', () => String, { description: 'A template code or id.' }) templateRef: string,

@@ -1,8 +1,19 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  Extensions,
+  FieldResolver,
+  ID,
+  Int,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import type { Context } from '../../context.js';
 import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
-import { boundedList } from '../../graph/complexity.js';
+import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
 import { fromGlobalIdOf } from '../../graph/global-id.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { OrganizationFilter, RelatedOrganizationFilter } from './organization.input.js';
@@ -119,6 +130,9 @@ export class OrganizationResolver {
   @FieldResolver(() => Int, {
     description: 'How many units are below, at one level or at all levels.',
   })
+  // An index-only count, about ten times cheaper per unit than reading figures; its parent is
+  // not known before it runs, so it is costed as the whole tree at its level.
+  @Extensions(subtreeCost(1_000, (args) => ({ within: null, level: stringArg(args.level) })))
   descendantCount(
     @Root() organization: Organization,
     @Ctx() { loaders }: Context,

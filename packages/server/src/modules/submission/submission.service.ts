@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { actorOf } from '../../auth/actor.js';
 import { authorize } from '../../auth/permissions.js';
 import type { Viewer } from '../../auth/viewer.js';
 import {
@@ -44,22 +45,6 @@ import {
   permissionFor,
   type WorkflowStep,
 } from './submission.workflow.js';
-
-/** Who did it, as the audit table and the submission's who-columns record it. */
-export function actorOf(viewer: Viewer): string {
-  switch (viewer.kind) {
-    case 'staff':
-      return `staff:${viewer.subject}`;
-    case 'api-key':
-      return `api-key:${viewer.keyId}`;
-    case 'system':
-      return 'system';
-    case 'anonymous':
-      return 'anonymous';
-    default:
-      throw new UnreachableCaseError(viewer);
-  }
-}
 
 export interface CreateSubmissionRequest {
   template: ReportingTemplateRow;

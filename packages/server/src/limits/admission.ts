@@ -1,0 +1,209 @@
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Kysely } from 'kysely';
+import { bucketKey } from '../auth/actor.js';
+import type { Context } from '../context.js';
+import type { Database } from '../db/tables.js';
+import { UserError } from '../errors.js';
+import { AllowanceBook } from './allowance.js';
+import { requestedCost, type RequestedCost } from './cost.js';
+import { EXPENSIVE_UNITS, type Limits } from './limits.js';
+import { TreeSizes } from './tree-size.js';
+
+/** An operation as it is about to run. */
+export interface Operation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName: string | undefined;
+  variables: Record<string, unknown>;
+}
+
+/** What an admitted operation holds until it has run. */
+export interface Ticket {
+  /** The bucket it was charged to and the points, to settle; null when not rate limited. */
+  charged: { key: string; points: number } | null;
+  /** Gives back its place among its caller's expensive operations, if it took one. */
+  release(): void;
+}
+
+/** Whether an operation may run, with what it asked for and what its caller has left. */
+export type Admission =
+  | { admitted: true; requested: number; remaining: number | null; ticket: Ticket }
+  | { admitted: false; requested: number; remaining: number | null; error: UserError };
+
+/**
+ * Demand control's state in one server instance: the tree's counts that cost subtree fields,
+ * the allowances taken from the shared buckets, and each caller's expensive operations in
+ * flight. Both transports admit through it (the Apollo plugin and the WebSocket server).
+ */
+export class DemandControl {
+  private readonly tree: TreeSizes;
+  private readonly book: AllowanceBook | null;
+  private readonly expensiveInFlight = new Map<string, number>();
+
+  constructor(
+    db: Kysely<Database>,
+    readonly limits: Limits,
+    onError: (error: unknown) => void,
+  ) {
+    this.tree = TreeSizes.of(db, onError);
+    this.book = limits.rateLimit ? new AllowanceBook(db, limits.rateLimit, onError) : null;
+  }
+
+  /** Reads the tree's counts; the server awaits it before it serves. */
+  start(): Promise<void> {
+    return this.tree.ready();
+  }
+
+  /** Gives every allowance back to the shared buckets. */
+  async stop(): Promise<void> {
+    await this.book?.close();
+  }
+
+  /**
+   * The checks before an operation runs: its requested cost against the budget, its place
+   * among its caller's expensive operations, then its cost from the caller's allowance.
+   * Refusals are returned, not thrown, so the caller can still report the cost and the level;
+   * variables that do not coerce are thrown as BAD_USER_INPUT.
+   */
+  async admit(
+    operation: Operation,
+    context: Pick<Context, 'viewer' | 'clientAddress'>,
+  ): Promise<Admission> {
+    const { limits } = this;
+    const cost = this.cost(operation);
+    const requested = cost.points;
+    if (requested > limits.costBudget) {
+      return refused(
+        requested,
+        null,
+        new UserError(
+          'BAD_USER_INPUT',
+          `The query costs ${requested} points; the budget is ${limits.costBudget}`,
+          {
+            reason: 'COST_LIMIT',
+            cost: { requested, budget: limits.costBudget },
+            http: { status: 400 },
+          },
+        ),
+      );
+    }
+    const key = bucketKey(context.viewer, context.clientAddress);
+    if (key === null) {
+      return {
+        admitted: true,
+        requested,
+        remaining: null,
+        ticket: { charged: null, release: nothing },
+      };
+    }
+    const release = this.enter(key, cost);
+    if (!release) {
+      return refused(
+        requested,
+        null,
+        rateLimited(
+          `Too many expensive operations at once: at most ${limits.expensiveConcurrency} per caller; retry in 1 s`,
+          1,
+          { reason: 'CONCURRENCY_LIMIT', concurrency: limits.expensiveConcurrency },
+        ),
+      );
+    }
+    if (!this.book) {
+      return { admitted: true, requested, remaining: null, ticket: { charged: null, release } };
+    }
+    let answer;
+    try {
+      answer = await this.book.admit(key, requested);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (!answer.granted) {
+      release();
+      const available = Math.floor(answer.available);
+      return refused(
+        requested,
+        available,
+        rateLimited(
+          `Rate limited: the query costs ${requested} points and ${available} are available; retry in ${answer.retryAfterSeconds} s`,
+          answer.retryAfterSeconds,
+          { cost: { requested, available: answer.available } },
+        ),
+      );
+    }
+    return {
+      admitted: true,
+      requested,
+      remaining: answer.remaining,
+      ticket: { charged: { key, points: requested }, release },
+    };
+  }
+
+  /**
+   * Settles an admitted operation after it ran: the points it asked for and did not use come
+   * back, its statement time is charged; returns the caller's remaining points.
+   */
+  settle(
+    ticket: Ticket,
+    used: { actual: number; statementMs: number; refund: boolean },
+  ): number | null {
+    ticket.release();
+    if (!ticket.charged || !this.book) return null;
+    const unused = used.refund ? Math.max(0, ticket.charged.points - used.actual) : 0;
+    const time = used.statementMs * this.limits.statementCostPerMs;
+    return this.book.settle(ticket.charged.key, unused - time);
+  }
+
+  private cost(operation: Operation): RequestedCost {
+    try {
+      return requestedCost(
+        operation.schema,
+        operation.document,
+        operation.operationName,
+        operation.variables,
+        this.tree,
+      );
+    } catch (error) {
+      // Variables that do not coerce make costing fail; that is the caller's error, not ours.
+      if (error instanceof GraphQLError) {
+        throw new UserError('BAD_USER_INPUT', error.message, { http: { status: 400 } });
+      }
+      throw error;
+    }
+  }
+
+  /** Counts an expensive operation in; null when its caller already runs as many as allowed. */
+  private enter(key: string, cost: RequestedCost): (() => void) | null {
+    if (cost.units < EXPENSIVE_UNITS) return nothing;
+    const running = this.expensiveInFlight.get(key) ?? 0;
+    if (running >= this.limits.expensiveConcurrency) return null;
+    this.expensiveInFlight.set(key, running + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.expensiveInFlight.get(key) ?? 1) - 1;
+      if (left > 0) this.expensiveInFlight.set(key, left);
+      else this.expensiveInFlight.delete(key);
+    };
+  }
+}
+
+/** Nothing to give back: the operation took no place among expensive ones. */
+function nothing(): void {}
+
+function refused(requested: number, remaining: number | null, error: UserError): Admission {
+  return { admitted: false, requested, remaining, error };
+}
+
+function rateLimited(
+  message: string,
+  retryAfter: number,
+  extensions: Record<string, unknown>,
+): UserError {
+  return new UserError('RATE_LIMITED', message, {
+    retryAfter,
+    ...extensions,
+    http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) },
+  });
+}
