@@ -1,0 +1,258 @@
+import type { IncomingMessage } from 'node:http';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Viewer } from '../src/auth/viewer.js';
+import { createDatabase } from '../src/db/database.js';
+import { clientAddressResolver } from '../src/limits/client-address.js';
+import type { Limits } from '../src/limits/limits.js';
+import { takeFromBucket } from '../src/limits/rate-limit.js';
+import { createLogger } from '../src/logger.js';
+import { createServer, type FulianServer } from '../src/server.js';
+import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
+import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
+
+// The admission contract of docs/security.md, tested as it is stated: the bound across
+// instances, no statement in the common case, statement time and concurrency of expensive
+// operations, subtree costs against a count of the tree, and the trusted proxy.
+let database: TestDatabase;
+const servers: FulianServer[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedHunan(database.db);
+});
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  await database.close();
+});
+
+const staff = (subject: string): Viewer => ({
+  kind: 'staff',
+  subject,
+  role: 'VIEWER',
+  organization: { id: 2, path: '0000000001/0000000002/' },
+});
+
+/**
+ * A server instance on the test's database. Its requests come from 127.0.0.1, trusted as a
+ * proxy, so each test names its anonymous caller in X-Forwarded-For and has a bucket of its own.
+ */
+async function serve(limits: Partial<Limits>): Promise<string> {
+  const server = await createServer({
+    db: database.db,
+    logger: createLogger('silent'),
+    production: false,
+    limits,
+    trustedProxies: ['127.0.0.1'],
+  });
+  servers.push(server);
+  return server.listen(0, '127.0.0.1');
+}
+
+const post = (url: string, query: string, caller: string) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': caller },
+    body: JSON.stringify({ query }),
+  });
+
+/** The statements that touched a rate-limit bucket. */
+const bucketStatements = (statements: string[]) =>
+  statements.filter((text) => text.includes('rate_limit_bucket'));
+
+describe('the bound across instances', () => {
+  it('two instances flooded by one caller admit no more than the bucket gives', async () => {
+    const rateLimit = { capacity: 100, restorePerSecond: 20 };
+    const limits = { rateLimit, statementCostPerMs: 0 };
+    const urls = [await serve(limits), await serve(limits)];
+    // 1 + 10 × 2 = 21 points requested, 12 actual (the rest refunded): the bound is on what
+    // the admitted requests are charged in the end.
+    const query = '{ organizations(first: 10) { edges { node { name } } } }';
+    let chargedPoints = 0;
+    let admitted = 0;
+    let refused = 0;
+    const started = Date.now();
+    const { statements } = await database.counting(async () => {
+      const deadline = started + 1_500;
+      // Eight callers' worth of connections on each instance, all the same anonymous caller.
+      const flood = async (url: string) => {
+        while (Date.now() < deadline) {
+          const response = await post(url, query, '198.51.100.1');
+          const body = (await response.json()) as any;
+          if (response.status === 200) {
+            admitted += 1;
+            chargedPoints += body.extensions.cost.actual;
+          } else {
+            expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+            expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+            refused += 1;
+          }
+        }
+      };
+      await Promise.all(urls.flatMap((url) => Array.from({ length: 8 }, () => flood(url))));
+    });
+    const seconds = (Date.now() - started) / 1_000;
+    expect(refused).toBeGreaterThan(0);
+    expect(chargedPoints).toBeLessThanOrEqual(
+      rateLimit.capacity + rateLimit.restorePerSecond * seconds,
+    );
+    // And the bucket was spent, not hoarded: at least the capacity less one request's cost.
+    expect(chargedPoints).toBeGreaterThanOrEqual(rateLimit.capacity - 21);
+    // Admission is not a statement per request: far fewer bucket statements than requests.
+    expect(bucketStatements(statements).length).toBeLessThan((admitted + refused) / 4);
+  });
+});
+
+describe('statements per request', () => {
+  it('admits a known caller with no statement of its own', async () => {
+    const client = await createGraphQLClient(database, {
+      limits: { rateLimit: { capacity: 100_000, restorePerSecond: 5_000 } },
+    });
+    const viewer = staff('steady.caller');
+    const query = '{ organization(code: "4301") { name } }';
+    const first = await client.execute(query, {}, viewer);
+    expect(bucketStatements(first.statements).length).toBeGreaterThan(0);
+    const second = await client.execute(query, {}, viewer);
+    expect(second.errors).toBeUndefined();
+    expect(second.statements).toHaveLength(1);
+    expect(bucketStatements(second.statements)).toEqual([]);
+    await client.server.stop();
+  });
+});
+
+describe('what costs points', () => {
+  it('charges measured statement time, so a caller that used the database is refused after', async () => {
+    const url = await serve({
+      rateLimit: { capacity: 100, restorePerSecond: 1 },
+      // Any statement at all costs more than the bucket holds.
+      statementCostPerMs: 1_000_000,
+    });
+    const query = '{ organization(code: "4301") { name } }';
+    const first = await post(url, query, '198.51.100.2');
+    expect(first.status).toBe(200);
+    const cost = ((await first.json()) as any).extensions.cost;
+    expect(cost.actual).toBeLessThan(100);
+    // The statement time drove the allowance into debt: nothing more until it is repaid.
+    expect(cost.remaining).toBeLessThan(0);
+    const second = await post(url, query, '198.51.100.2');
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(1);
+  });
+
+  it('costs a subtree field by the units it reads, counted independently in SQL', async () => {
+    const client = await createGraphQLClient(database);
+    const units = async (level: string) =>
+      Number(
+        (
+          await sql<{ count: number }>`
+            SELECT count(*)::int AS count FROM organization o, organization w
+            WHERE w.code = '43' AND o.path LIKE w.path || '%' AND o.level = ${level}`.execute(
+            database.db,
+          )
+        ).rows[0]?.count,
+      );
+    const ranking = (level: string) =>
+      `{ ranking(metric: "x", period: "2020", level: ${level}, within: "43", first: 1) { ranked } }`;
+    const cost = async (level: string) =>
+      (await client.execute(ranking(level))).extensions?.cost as { requested: number };
+    const villages = await units('VILLAGE');
+    const counties = await units('COUNTY');
+    expect(villages).toBeGreaterThan(20_000);
+    expect((await cost('VILLAGE')).requested - (await cost('COUNTY')).requested).toBe(
+      Math.ceil(villages / 100) - Math.ceil(counties / 100),
+    );
+  });
+
+  it('runs at most the configured expensive operations of one caller at once', async () => {
+    const client = await createGraphQLClient(database, { limits: { expensiveConcurrency: 1 } });
+    // Every village of the tree: far over the 1,000 units that make an operation expensive.
+    const query = '{ organization(code: "43") { descendantCount(level: VILLAGE) } }';
+    const viewer = staff('impatient');
+    const [one, two] = await Promise.all([
+      client.execute(query, {}, viewer),
+      client.execute(query, {}, viewer),
+    ]);
+    const codes = [...errorCodes(one), ...errorCodes(two)];
+    expect(codes).toEqual(['RATE_LIMITED']);
+    const refusal = [one, two].find((result) => result.errors)!;
+    expect(refusal.errors![0]!.extensions).toMatchObject({
+      reason: 'CONCURRENCY_LIMIT',
+      retryAfter: 1,
+    });
+    expect(refusal.statements).toEqual([]);
+    // Another caller is not held back, and the place is free once the first has answered.
+    const [mine, theirs] = await Promise.all([
+      client.execute(query, {}, viewer),
+      client.execute(query, {}, staff('someone.else')),
+    ]);
+    expect(mine.errors).toBeUndefined();
+    expect(theirs.errors).toBeUndefined();
+  });
+});
+
+describe('the shared bucket', () => {
+  // On PostgreSQL the takes run on separate connections and race for the row; PGlite runs one
+  // statement at a time, so there the test shows the arithmetic only.
+  it('takes atomically: concurrent takes never overdraw a bucket', async () => {
+    const limit = { capacity: 100, restorePerSecond: 0.001 };
+    const key = 'staff:concurrent';
+    await takeFromBucket(database.db, key, 0, 0, limit);
+    const connections = database.url
+      ? Array.from({ length: 5 }, () => createDatabase({ databaseUrl: database.url }))
+      : [database.db];
+    try {
+      const takes = await Promise.all(
+        Array.from({ length: 25 }, (_, index) =>
+          takeFromBucket(connections[index % connections.length]!, key, 10, 10, limit),
+        ),
+      );
+      const granted = takes.filter((take) => take.granted);
+      expect(granted).toHaveLength(10);
+      expect(granted.reduce((sum, take) => sum + take.taken, 0)).toBe(100);
+      const { tokens } = await database.db
+        .selectFrom('rate_limit_bucket')
+        .select('tokens')
+        .where('key', '=', key)
+        .executeTakeFirstOrThrow();
+      expect(tokens).toBeGreaterThanOrEqual(0);
+      expect(tokens).toBeLessThan(1);
+    } finally {
+      if (database.url) for (const connection of connections) await connection.destroy();
+    }
+  });
+});
+
+describe('the client address of an anonymous caller', () => {
+  const request = (remoteAddress: string, forwarded?: string) =>
+    ({
+      socket: { remoteAddress },
+      headers: forwarded ? { 'x-forwarded-for': forwarded } : {},
+    }) as unknown as IncomingMessage;
+
+  it('believes X-Forwarded-For only from a trusted proxy, rightmost untrusted first', () => {
+    const resolve = clientAddressResolver(['10.0.0.1', '10.0.0.2']);
+    expect(resolve(request('::ffff:10.0.0.1', '203.0.113.5'))).toBe('203.0.113.5');
+    expect(resolve(request('10.0.0.1', '198.51.100.7, 203.0.113.5, 10.0.0.2'))).toBe('203.0.113.5');
+    expect(resolve(request('192.0.2.9', '203.0.113.5'))).toBe('192.0.2.9');
+    expect(resolve(request('10.0.0.1', 'not an address'))).toBe('10.0.0.1');
+    expect(clientAddressResolver([])(request('10.0.0.1', '203.0.113.5'))).toBe('10.0.0.1');
+  });
+
+  it('gives callers behind a trusted proxy buckets of their own', async () => {
+    const url = await serve({
+      rateLimit: { capacity: 10_000, restorePerSecond: 1 },
+      statementCostPerMs: 0,
+    });
+    const query = '{ organization(code: "43") { name } }';
+    for (const client of ['203.0.113.5', '203.0.113.6']) {
+      expect((await post(url, query, client)).status).toBe(200);
+    }
+    const keys = await database.db
+      .selectFrom('rate_limit_bucket')
+      .select('key')
+      .where('key', 'like', 'anonymous:203.0.113.%')
+      .orderBy('key')
+      .execute();
+    expect(keys.map((row) => row.key)).toEqual(['anonymous:203.0.113.5', 'anonymous:203.0.113.6']);
+  });
+});
