@@ -123,9 +123,10 @@ describe('rate limiting', () => {
     });
     cost = ((await response.json()) as { extensions: { cost: { requested: number } } }).extensions
       .cost.requested;
-    // A bucket that holds exactly one such request and refills it in one second.
+    // A bucket that holds exactly one such request and refills it in one second; statement
+    // time is not charged, so the wait is the points' alone.
     limited = await startServer(live.database, {
-      limits: { rateLimit: { capacity: cost, restorePerSecond: cost } },
+      limits: { rateLimit: { capacity: cost, restorePerSecond: cost }, statementCostPerMs: 0 },
     });
   });
   afterAll(() => limited?.close());
