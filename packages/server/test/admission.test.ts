@@ -190,6 +190,20 @@ describe('what costs points', () => {
   });
 });
 
+describe('graphql-query-complexity on the one graphql', () => {
+  // Its errors are told apart from ours by graphql's own GraphQLError class: a second copy of
+  // graphql would make a caller's bad variable an INTERNAL error.
+  it('answers a variable that does not coerce BAD_USER_INPUT', async () => {
+    const client = await createGraphQLClient(database);
+    const result = await client.execute(
+      'query Page($first: Int) { organizations(first: $first) { totalCount } }',
+      { first: 'many' },
+    );
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.statements).toEqual([]);
+  });
+});
+
 describe('the shared bucket', () => {
   // On PostgreSQL the takes run on separate connections and race for the row; PGlite runs one
   // statement at a time, so there the test shows the arithmetic only.

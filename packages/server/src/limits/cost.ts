@@ -1,16 +1,13 @@
-import { createRequire } from 'node:module';
 import type { DocumentNode, GraphQLField, GraphQLOutputType, GraphQLSchema } from 'graphql';
-import type { ComplexityEstimator } from 'graphql-query-complexity';
+import {
+  fieldExtensionsEstimator as extensionsEstimator,
+  getComplexity,
+  type ComplexityEstimator,
+} from 'graphql-query-complexity';
 import type { OrganizationLevel } from '../db/tables.js';
 import type { SubtreeCost } from '../graph/complexity.js';
 import { DEFAULT_PAGE_SIZE } from '../graph/pagination.js';
 import type { TreeSizes } from './tree-size.js';
-
-// graphql-query-complexity's ES build imports graphql's .mjs files, a second copy of graphql
-// beside the CommonJS one Node loads for `import 'graphql'`; its CommonJS build shares ours.
-const queryComplexity = createRequire(import.meta.url)(
-  'graphql-query-complexity',
-) as typeof import('graphql-query-complexity');
 
 /**
  * What a field costs by itself, before its children: a number set with type-graphql's
@@ -66,7 +63,7 @@ const introspectionEstimator: ComplexityEstimator = ({ type, field }) =>
 const ownCostEstimator: ComplexityEstimator = ({ field, childComplexity }) =>
   ownCost(field) + childComplexity;
 
-const fieldExtensionsEstimator = queryComplexity.fieldExtensionsEstimator();
+const fieldExtensionsEstimator = extensionsEstimator();
 
 /** What a request asks for before it runs. */
 export interface RequestedCost {
@@ -99,7 +96,7 @@ export function requestedCost(
     const base = listEstimator(options) ?? ownCostEstimator(options) ?? 0;
     return base + Math.ceil(readUnits / declared.unitsPerPoint);
   };
-  const points = queryComplexity.getComplexity({
+  const points = getComplexity({
     schema,
     query: document,
     operationName,
