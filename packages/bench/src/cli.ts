@@ -23,7 +23,8 @@ under .fulian/bench/. A data set already there with the same fingerprint is kept
 const runHelp = `Usage: fulian-bench run [--db pglite|postgres] [--scale hunan|national|hunan,national]
                         [--years 5] [--seed 42] [--activities N]
                         [--warmup 20] [--iterations 300] [--budget 8] [--http-seconds 5]
-                        [--connections 1,16] [--only tree,rollup,…] [--quick]
+                        [--connections 1,16] [--noisy-seconds 10] [--only tree,rollup,…]
+                        [--quick]
 
 Runs the benchmark suite: makes sure the data set is there (as \`fulian-bench data\`), then
 measures every operation as a GraphQL request through the server in process (SQL statements,
@@ -33,6 +34,9 @@ bench/results/<date>-<db>.json (a day's runs at both scales share a file, to sho
 
   --budget SECONDS      stop sampling an operation after this long (at least 30 runs)
   --http-seconds N      load per autocannon run; 0 skips HTTP
+  --noisy-seconds N     each half of the noisy-neighbour scenario (node alone, then beside one
+                        caller flooding village rankings on 16 connections, default limits);
+                        0 skips it
   --quick               a short run: 3 warm-up, 30 runs, 1 s budget, 1 s of HTTP load`;
 
 const commands: Record<string, { help: string; run: (args: string[]) => Promise<void> }> = {
@@ -75,6 +79,7 @@ async function runCommand(args: string[]): Promise<void> {
       iterations: { type: 'string' },
       budget: { type: 'string' },
       'http-seconds': { type: 'string' },
+      'noisy-seconds': { type: 'string' },
       connections: { type: 'string' },
       only: { type: 'string' },
       quick: { type: 'boolean' },
@@ -90,6 +95,7 @@ async function runCommand(args: string[]): Promise<void> {
     minIterations: quick ? 10 : 30,
   };
   const httpSeconds = integer(values['http-seconds'], quick ? 1 : 5, '--http-seconds', 0, 600);
+  const noisySeconds = integer(values['noisy-seconds'], quick ? 2 : 10, '--noisy-seconds', 0, 600);
   const connections = (values.connections ?? '1,16')
     .split(',')
     .map((count) => integer(count.trim(), 1, '--connections', 1, 1_000));
@@ -100,7 +106,14 @@ async function runCommand(args: string[]): Promise<void> {
     const target = createTarget(kind, scale);
     const run = await runSuite(
       target,
-      { dataset: datasetOptions(values, scale), plan, httpSeconds, connections, only },
+      {
+        dataset: datasetOptions(values, scale),
+        plan,
+        httpSeconds,
+        connections,
+        noisySeconds,
+        only,
+      },
       progress,
     );
     const saved = await saveResults(kind, run, scale);

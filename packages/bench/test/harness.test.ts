@@ -40,6 +40,7 @@ describe('the benchmark harness', () => {
         // One connection: the sample scale has a single county draft for the current year, and
         // two connections saving into one draft race for its version (CONFLICT) by design.
         connections: [1],
+        noisySeconds: 1,
         only: [],
       },
       new Progress(() => {}, false),
@@ -76,6 +77,13 @@ describe('the benchmark harness', () => {
     );
     expect(answered).toBeGreaterThan(0);
     expect(sample.explain?.plan).toMatch(/actual time/);
+    // The noisy neighbour ran: the flood was answered or refused, node answered beside it.
+    const noisy = sample.noisyNeighbour!;
+    expect(noisy.flood.answered + noisy.flood.refused).toBeGreaterThan(0);
+    expect(noisy.flood.other).toBe(0);
+    expect(noisy.idle.requests).toBeGreaterThan(0);
+    expect(noisy.loaded).toMatchObject({ failures: 0, requests: expect.any(Number) });
+    expect(noisy.loaded.requests).toBeGreaterThan(0);
     expect(sample.machine.loadAverageStart).toHaveLength(3);
   });
 });

@@ -103,6 +103,23 @@ function checkTargets(runs: ResultsFile['runs']): TargetCheck[] {
       });
     }
   }
+  const noisy = hunan?.noisyNeighbour;
+  if (noisy) {
+    checks.push(
+      {
+        target: 'noisy neighbour: node p50 beside the flood ÷ alone',
+        measured: noisy.p50Ratio,
+        limit: 2,
+        met: noisy.p50Ratio <= 2,
+      },
+      {
+        target: 'noisy neighbour: node p99 beside the flood ÷ alone',
+        measured: noisy.p99Ratio,
+        limit: 5,
+        met: noisy.p99Ratio <= 5,
+      },
+    );
+  }
   for (const entry of growth(runs)) {
     if (!GROWTH_LIMITED.includes(entry.operation)) continue;
     checks.push({
@@ -166,6 +183,28 @@ export function formatResults(file: ResultsFile): string {
         `load average ${run.machine.loadAverageStart.join(' ')} → ${run.machine.loadAverageEnd.join(' ')}, ` +
         `${run.machine.cpus} CPUs, commit ${run.commit ?? 'unknown'}\n\n` +
         table(header, rows),
+    );
+  }
+  for (const [scale, run] of Object.entries(file.runs)) {
+    const noisy = run?.noisyNeighbour;
+    if (!noisy) continue;
+    sections.push(
+      `noisy neighbour, ${scale}: ${noisy.flood.description} on ${noisy.flood.connections} connections ` +
+        `(${noisy.flood.answered} answered, ${noisy.flood.refused} refused RATE_LIMITED, ${noisy.flood.other} other), ` +
+        `node on 1 connection for ${noisy.seconds} s\n\n` +
+        table(
+          ['node', 'p50 ms', 'p99 ms', 'requests'],
+          [
+            ['alone', fixed(noisy.idle.p50), fixed(noisy.idle.p99), String(noisy.idle.requests)],
+            [
+              'beside the flood',
+              fixed(noisy.loaded.p50),
+              fixed(noisy.loaded.p99),
+              String(noisy.loaded.requests),
+            ],
+            ['ratio', `${noisy.p50Ratio.toFixed(2)}×`, `${noisy.p99Ratio.toFixed(2)}×`, ''],
+          ],
+        ),
     );
   }
   if (file.growth.length > 0) {

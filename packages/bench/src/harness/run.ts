@@ -15,10 +15,13 @@ import {
 import { ensureDataset, type DatasetSummary } from '../generate/dataset.js';
 import { benchmarkYear, LAST_YEAR, type DatasetOptions } from '../generate/scale.js';
 import { OPERATIONS } from '../operations/index.js';
+import { villageRankingQuery } from '../operations/ranking.js';
+import { HUNAN_CODE } from '../operations/lookups.js';
 import type { Progress } from '../progress.js';
 import type { Target } from '../target.js';
 import { measureThroughput, serveGraph, type ThroughputResult } from './http-load.js';
 import { loopbackClient } from './loopback.js';
+import { measureNoisyNeighbour, type NoisyNeighbourResult } from './noisy-neighbour.js';
 import { sample, type LatencySummary, type SamplingPlan } from './measure.js';
 import type { Execute, PreparedOperation } from './operation.js';
 import { StatementRecorder, type Statement } from './statements.js';
@@ -29,6 +32,8 @@ export interface SuiteOptions {
   /** Seconds of load per autocannon run; 0 skips the HTTP measurements. */
   httpSeconds: number;
   connections: number[];
+  /** Seconds per half of the noisy-neighbour scenario; 0 skips it (it needs `node`). */
+  noisySeconds: number;
   /** Only these operations (all when empty). */
   only: string[];
 }
@@ -64,6 +69,7 @@ export interface ScaleRun {
   settings: Omit<SuiteOptions, 'dataset'>;
   operations: OperationResult[];
   explain: Explained | null;
+  noisyNeighbour: NoisyNeighbourResult | null;
 }
 
 export interface Machine {
@@ -227,6 +233,33 @@ export async function runSuite(
     }
   }
 
+  // Last, on a server of its own with the default limits: what a flood by one caller costs
+  // another caller's `node`.
+  let noisyNeighbour: NoisyNeighbourResult | null = null;
+  const victim = prepared.get('node');
+  if (options.noisySeconds > 0 && victim) {
+    progress.update('noisy neighbour: a flood of village rankings beside node');
+    const measured = await measureNoisyNeighbour(target, {
+      victim: victim.operation,
+      first: victim.next,
+      flood: {
+        description: 'ranking of every village of Hunan (another caller)',
+        request: {
+          body: villageRankingQuery(benchmarkYear(options.dataset)),
+          headers: await credentials('PROVINCE_ADMIN', HUNAN_CODE),
+        },
+      },
+      floodConnections: 16,
+      seconds: options.noisySeconds,
+      env: { FULIAN_JWT_SECRET: secret },
+    });
+    victim.next = measured.next;
+    noisyNeighbour = measured.result;
+    progress.done(
+      `noisy neighbour: node p50 ${noisyNeighbour.idle.p50} → ${noisyNeighbour.loaded.p50} ms, p99 ${noisyNeighbour.idle.p99} → ${noisyNeighbour.loaded.p99} ms`,
+    );
+  }
+
   return {
     startedAt,
     commit: gitCommit(),
@@ -244,10 +277,12 @@ export async function runSuite(
       plan: options.plan,
       httpSeconds: options.httpSeconds,
       connections: options.connections,
+      noisySeconds: options.noisySeconds,
       only: options.only,
     },
     operations: results,
     explain,
+    noisyNeighbour,
   };
 }
 

@@ -118,3 +118,22 @@ export const ranking: OperationDefinition = {
     };
   },
 };
+
+/**
+ * The most expensive request a reader may send (the noisy neighbour's flood): every village of
+ * Hunan ranked, which reads every figure of the province for the metric and year.
+ */
+export function villageRankingQuery(year: number): {
+  query: string;
+  variables: { period: string };
+} {
+  return {
+    query: `query VillageRanking($period: String!) {
+  ranking(metric: "${RANKING_METRIC}", period: $period, level: VILLAGE, within: "${HUNAN_CODE}", first: 20) {
+    ranked total
+    entries { edges { node { rank value organization { code } } } }
+  }
+}`,
+    variables: { period: String(year) },
+  };
+}
