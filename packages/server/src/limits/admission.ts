@@ -150,7 +150,8 @@ export class DemandControl {
     ticket.release();
     if (!ticket.charged || !this.book) return null;
     const unused = used.refund ? Math.max(0, ticket.charged.points - used.actual) : 0;
-    const time = used.statementMs * this.limits.statementCostPerMs;
+    // The points a request paid cover as many milliseconds; only the time beyond is charged.
+    const time = Math.max(0, used.statementMs * this.limits.statementCostPerMs - used.actual);
     return this.book.settle(ticket.charged.key, unused - time);
   }
 

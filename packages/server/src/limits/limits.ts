@@ -24,7 +24,7 @@ export interface Limits {
   requestTimeoutMs: number;
   /** Per-caller rate limiting by cost; null turns it off. */
   rateLimit: RateLimit | null;
-  /** Points charged per millisecond of a request's measured statement time. */
+  /** Points per millisecond of a request's measured statement time, beyond its actual cost. */
   statementCostPerMs: number;
   /** Most expensive operations (EXPENSIVE_UNITS) one caller runs at once on an instance. */
   expensiveConcurrency: number;
@@ -42,6 +42,6 @@ export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 1024 * 1024,
   requestTimeoutMs: 10_000,
   rateLimit: { capacity: 100_000, restorePerSecond: 5_000 },
-  statementCostPerMs: 20,
+  statementCostPerMs: 10,
   expensiveConcurrency: 2,
 };
