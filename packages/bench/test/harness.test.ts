@@ -30,6 +30,8 @@ describe('the benchmark harness', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  // Two served graphs start in this test (the HTTP runs, then the noisy neighbour with the
+  // default limits), each taking a few seconds on a busy machine: a longer timeout.
   it('generates the sample data set, measures every operation and writes the results', async () => {
     const run = await runSuite(
       target,
@@ -85,5 +87,5 @@ describe('the benchmark harness', () => {
     expect(noisy.loaded).toMatchObject({ failures: 0, requests: expect.any(Number) });
     expect(noisy.loaded.requests).toBeGreaterThan(0);
     expect(sample.machine.loadAverageStart).toHaveLength(3);
-  });
+  }, 240_000);
 });
