@@ -43,5 +43,5 @@ export const DEFAULT_LIMITS: Limits = {
   requestTimeoutMs: 10_000,
   rateLimit: { capacity: 100_000, restorePerSecond: 5_000 },
   statementCostPerMs: 10,
-  expensiveConcurrency: 2,
+  expensiveConcurrency: 1,
 };
