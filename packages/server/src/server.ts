@@ -36,7 +36,7 @@ import {
   noSubscriptionOverHttpRule,
   nulInVariables,
 } from './graph/input-rules.js';
-import { DemandControl } from './limits/admission.js';
+import { credentialOf, DemandControl } from './limits/admission.js';
 import { clientAddressResolver } from './limits/client-address.js';
 import { demandControlPlugin } from './limits/demand-control.plugin.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
@@ -243,6 +243,18 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     };
     const requestId = headers.get('x-request-id') ?? randomUUID();
     const clientAddress = clientAddressOf(request);
+    const refusedFor = demand.earlyRefusal(credentialOf(headers, clientAddress));
+    if (refusedFor !== null) {
+      response.setHeader('retry-after', String(refusedFor));
+      return sendJson(response, 429, {
+        errors: [
+          {
+            message: `Rate limited; retry in ${refusedFor} s`,
+            extensions: { code: 'RATE_LIMITED', retryAfter: refusedFor },
+          },
+        ],
+      });
+    }
     const context = async () => {
       try {
         return createContext(db, requestId, await authenticate(headers), clientAddress);

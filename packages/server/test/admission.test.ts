@@ -137,6 +137,13 @@ describe('what costs points', () => {
     const second = await post(url, query, '198.51.100.2');
     expect(second.status).toBe(429);
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(1);
+    // Known refused, the caller's next request is answered before it is authenticated or
+    // parsed: no statement at all.
+    const third = await database.counting(() => post(url, query, '198.51.100.2'));
+    expect(third.result.status).toBe(429);
+    expect(Number(third.result.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await third.result.json()) as any).errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(third.statements).toEqual([]);
   });
 
   it('costs a subtree field by the units it reads, counted independently in SQL', async () => {

@@ -39,6 +39,8 @@ export class DemandControl {
   private readonly tree: TreeSizes;
   private readonly book: AllowanceBook | null;
   private readonly expensiveInFlight = new Map<string, number>();
+  /** The bucket of each credential refused lately, to refuse its next requests early. */
+  private readonly refusedCredentials = new Map<string, string>();
 
   constructor(
     db: Kysely<Database>,
@@ -140,6 +142,34 @@ export class DemandControl {
   }
 
   /**
+   * Remembers that a request with this credential was refused for its caller's bucket, so the
+   * caller's next requests are refused before they are authenticated or parsed (earlyRefusal).
+   */
+  rememberRefusal(credential: string, context: Pick<Context, 'viewer' | 'clientAddress'>): void {
+    const key = bucketKey(context.viewer, context.clientAddress);
+    if (key === null) return;
+    // A bound on memory: a flood of distinct credentials forgets the oldest first.
+    if (this.refusedCredentials.size >= 10_000) {
+      const oldest = this.refusedCredentials.keys().next();
+      if (!oldest.done) this.refusedCredentials.delete(oldest.value);
+    }
+    this.refusedCredentials.set(credential, key);
+  }
+
+  /**
+   * Seconds until the refusal of this credential's caller runs out, when this instance knows
+   * one: the request is answered RATE_LIMITED without being authenticated, parsed or costed,
+   * so a caller flooding a refused instance costs it a map lookup per request.
+   */
+  earlyRefusal(credential: string): number | null {
+    const key = this.refusedCredentials.get(credential);
+    if (key === undefined || !this.book) return null;
+    const seconds = this.book.refusedFor(key);
+    if (seconds === null) this.refusedCredentials.delete(credential);
+    return seconds;
+  }
+
+  /**
    * Settles an admitted operation after it ran: the points it asked for and did not use come
    * back, its statement time is charged; returns the caller's remaining points.
    */
@@ -188,6 +218,21 @@ export class DemandControl {
       else this.expensiveInFlight.delete(key);
     };
   }
+}
+
+/**
+ * What names a caller before it is authenticated: its credential as sent, or its address when
+ * it sends none.
+ */
+export function credentialOf(
+  headers: { get(name: string): string | null | undefined },
+  clientAddress: string | undefined,
+): string {
+  return (
+    headers.get('authorization') ??
+    (headers.get('x-api-key') && `api-key ${headers.get('x-api-key')}`) ??
+    `address ${clientAddress ?? 'unknown'}`
+  );
 }
 
 /** Nothing to give back: the operation took no place among expensive ones. */

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context.js';
 import { currentStatementSignal, currentStatementUsage } from '../db/statement-scope.js';
-import type { DemandControl, Ticket } from './admission.js';
+import { credentialOf, type DemandControl, type Ticket } from './admission.js';
 import { ownCost } from './cost.js';
 
 /** What every response reports in `extensions.cost`. */
@@ -52,7 +52,15 @@ export function demandControlPlugin(demand: DemandControl): ApolloServerPlugin<C
           );
           report.requested = admission.requested;
           report.remaining = admission.remaining;
-          if (!admission.admitted) throw admission.error;
+          if (!admission.admitted) {
+            if (admission.error.extensions.retryAfter && request.http) {
+              demand.rememberRefusal(
+                credentialOf(request.http.headers, contextValue.clientAddress),
+                contextValue,
+              );
+            }
+            throw admission.error;
+          }
           ticket = admission.ticket;
         },
 
