@@ -39,8 +39,8 @@ export class DemandControl {
   private readonly tree: TreeSizes;
   private readonly book: AllowanceBook | null;
   private readonly expensiveInFlight = new Map<string, number>();
-  /** The bucket of each credential refused lately, to refuse its next requests early. */
-  private readonly refusedCredentials = new Map<string, string>();
+  /** Until when each credential refused lately is refused without looking further. */
+  private readonly refusedCredentials = new Map<string, number>();
 
   constructor(
     db: Kysely<Database>,
@@ -142,31 +142,31 @@ export class DemandControl {
   }
 
   /**
-   * Remembers that a request with this credential was refused for its caller's bucket, so the
-   * caller's next requests are refused before they are authenticated or parsed (earlyRefusal).
+   * Remembers that a request with this credential was refused RATE_LIMITED for `retryAfter`
+   * seconds, so the caller's next requests until then are refused before they are
+   * authenticated or parsed (earlyRefusal).
    */
-  rememberRefusal(credential: string, context: Pick<Context, 'viewer' | 'clientAddress'>): void {
-    const key = bucketKey(context.viewer, context.clientAddress);
-    if (key === null) return;
+  rememberRefusal(credential: string, retryAfter: number): void {
     // A bound on memory: a flood of distinct credentials forgets the oldest first.
     if (this.refusedCredentials.size >= 10_000) {
       const oldest = this.refusedCredentials.keys().next();
       if (!oldest.done) this.refusedCredentials.delete(oldest.value);
     }
-    this.refusedCredentials.set(credential, key);
+    this.refusedCredentials.set(credential, Date.now() + retryAfter * 1_000);
   }
 
   /**
    * Seconds until the refusal of this credential's caller runs out, when this instance knows
    * one: the request is answered RATE_LIMITED without being authenticated, parsed or costed,
-   * so a caller flooding a refused instance costs it a map lookup per request.
+   * so a caller flooding an instance that refuses it costs a map lookup per request.
    */
   earlyRefusal(credential: string): number | null {
-    const key = this.refusedCredentials.get(credential);
-    if (key === undefined || !this.book) return null;
-    const seconds = this.book.refusedFor(key);
-    if (seconds === null) this.refusedCredentials.delete(credential);
-    return seconds;
+    const until = this.refusedCredentials.get(credential);
+    if (until === undefined) return null;
+    const left = until - Date.now();
+    if (left > 0) return Math.ceil(left / 1_000);
+    this.refusedCredentials.delete(credential);
+    return null;
   }
 
   /**

@@ -91,13 +91,6 @@ export class AllowanceBook {
     return this.remaining(account);
   }
 
-  /** Seconds until a refusal the database gave `key` runs out, if it is still running. */
-  refusedFor(key: string): number | null {
-    const account = this.accounts.get(key);
-    const left = account ? account.refusedUntil - Date.now() : 0;
-    return left > 0 ? Math.ceil(left / 1_000) : null;
-  }
-
   /** Gives every allowance back to the shared buckets; the server calls it when it stops. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);

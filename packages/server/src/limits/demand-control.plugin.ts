@@ -53,10 +53,11 @@ export function demandControlPlugin(demand: DemandControl): ApolloServerPlugin<C
           report.requested = admission.requested;
           report.remaining = admission.remaining;
           if (!admission.admitted) {
-            if (admission.error.extensions.retryAfter && request.http) {
+            const { retryAfter } = admission.error.extensions;
+            if (typeof retryAfter === 'number' && request.http) {
               demand.rememberRefusal(
                 credentialOf(request.http.headers, contextValue.clientAddress),
-                contextValue,
+                retryAfter,
               );
             }
             throw admission.error;
