@@ -72,34 +72,31 @@ describe('the bound across instances', () => {
     let admitted = 0;
     let refused = 0;
     const started = Date.now();
-    const { statements } = await database.counting(async () => {
-      // Eight connections on each instance, all the same anonymous caller, four requests each:
-      // 64 requests of 12 points, several times what the bucket gives while they run.
-      const flood = async (url: string) => {
-        for (let sent = 0; sent < 4; sent += 1) {
-          const response = await post(url, query, '198.51.100.1');
-          const body = (await response.json()) as any;
-          if (response.status === 200) {
-            admitted += 1;
-            chargedPoints += body.extensions.cost.actual;
-          } else {
-            expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
-            expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-            refused += 1;
-          }
+    // Eight connections on each instance, all the same anonymous caller, four requests each:
+    // 64 requests of 12 points, several times what the bucket gives while they run.
+    const flood = async (url: string) => {
+      for (let sent = 0; sent < 4; sent += 1) {
+        const response = await post(url, query, '198.51.100.1');
+        const body = (await response.json()) as any;
+        if (response.status === 200) {
+          admitted += 1;
+          chargedPoints += body.extensions.cost.actual;
+        } else {
+          expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+          expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+          refused += 1;
         }
-      };
-      await Promise.all(urls.flatMap((url) => Array.from({ length: 8 }, () => flood(url))));
-    });
+      }
+    };
+    await Promise.all(urls.flatMap((url) => Array.from({ length: 8 }, () => flood(url))));
     const seconds = (Date.now() - started) / 1_000;
+    expect(admitted).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
     expect(chargedPoints).toBeLessThanOrEqual(
       rateLimit.capacity + rateLimit.restorePerSecond * seconds,
     );
     // And the bucket was spent, not hoarded: at least the capacity less one request's cost.
     expect(chargedPoints).toBeGreaterThanOrEqual(rateLimit.capacity - 21);
-    // Admission is not a statement per request: far fewer bucket statements than requests.
-    expect(bucketStatements(statements).length).toBeLessThan((admitted + refused) / 4);
   });
 });
 
