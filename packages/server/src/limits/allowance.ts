@@ -94,8 +94,11 @@ export class AllowanceBook {
   /** Gives every allowance back to the shared buckets; the server calls it when it stops. */
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    // A database that is gone keeps what it was not given back: stopping must not fail on it.
     await Promise.all(
-      [...this.accounts.entries()].map(([key, account]) => this.giveBack(key, account)),
+      [...this.accounts.entries()].map(([key, account]) =>
+        this.giveBack(key, account).catch(this.onError),
+      ),
     );
   }
 
