@@ -95,8 +95,11 @@ describe('the bound across instances', () => {
     expect(chargedPoints).toBeLessThanOrEqual(
       rateLimit.capacity + rateLimit.restorePerSecond * seconds,
     );
-    // And the bucket was spent, not hoarded: at least the capacity less one request's cost.
-    expect(chargedPoints).toBeGreaterThanOrEqual(rateLimit.capacity - 21);
+    // And the bucket was spent, not hoarded: at most what the two instances' allowances (one
+    // request's cost and one second of refill each) hold back, the stated undershoot.
+    expect(chargedPoints).toBeGreaterThanOrEqual(
+      rateLimit.capacity - 2 * (21 + rateLimit.restorePerSecond),
+    );
   });
 });
 
