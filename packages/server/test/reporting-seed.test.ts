@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Viewer } from '../src/auth/viewer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedData } from '../src/modules/seed-data/seed-data.js';
-import { seedReporting } from '../src/modules/submission/reporting.seed.js';
+import { seedData } from '../src/seed/seed-data.js';
+import { seedReporting } from '../src/seed/reporting.seed.js';
 import {
   saveSubmissionValues,
   transitionSubmission,

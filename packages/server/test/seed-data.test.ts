@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SeedDataError } from '../src/modules/seed-data/seed-data.files.js';
-import { SEEDS_DIRECTORY, seedData } from '../src/modules/seed-data/seed-data.js';
-import { seedReporting } from '../src/modules/submission/reporting.seed.js';
+import { SeedDataError } from '../src/seed/seed-data.files.js';
+import { SEEDS_DIRECTORY, seedData } from '../src/seed/seed-data.js';
+import { seedReporting } from '../src/seed/reporting.seed.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
 
 const TABLES = [

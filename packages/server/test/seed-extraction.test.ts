@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Qualifier } from '../src/db/tables.js';
-import { normalizeDecimal } from '../src/modules/metric/decimal.js';
-import { readSeedFiles, type SeedFiles } from '../src/modules/seed-data/seed-data.files.js';
-import { SEEDS_DIRECTORY } from '../src/modules/seed-data/seed-data.js';
+import { normalizeDecimal } from '../src/lib/decimal.js';
+import { readSeedFiles, type SeedFiles } from '../src/seed/seed-data.files.js';
+import { SEEDS_DIRECTORY } from '../src/seed/seed-data.js';
 import { collapse, statedNumber } from './helpers/wording.js';
 
 /** The source documents sit beside the repository (../shared/seeds); CI provides them. */

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '@fulian/server';
+import { subtreeUpperBound, type Database } from '@fulian/server';
 
 export const HUNAN_CODE = '43';
 
@@ -23,7 +23,7 @@ export async function requireUnit(db: Kysely<Database>, code: string | null): Pr
     WHERE ${code === null ? sql`depth = 0` : sql`code = ${code}`}`.execute(db);
   const row = result.rows[0];
   if (!row) throw new Error(`the data set has no unit with code ${code ?? '(root)'}`);
-  return { ...row, upperPath: `${row.path.slice(0, -1)}0` };
+  return { ...row, upperPath: subtreeUpperBound(row.path) };
 }
 
 /** The key inside a Relay global id ("Organization:42" → "42"). */

@@ -7,7 +7,7 @@ import {
 } from '../../../server/src/auth/token.js';
 import type { Limits } from '../../../server/src/limits/limits.js';
 import { createLogger } from '../../../server/src/logger.js';
-import { seedData } from '../../../server/src/modules/seed-data/seed-data.js';
+import { seedData } from '../../../server/src/seed/seed-data.js';
 import { createServer } from '../../../server/src/server.js';
 import {
   createTestDatabase,

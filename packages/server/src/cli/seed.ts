@@ -6,11 +6,11 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/tables.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { readDivisions, type RegionSelection } from '../modules/organization/division-source.js';
-import { seedDivisions } from '../modules/organization/organization.seed.js';
-import { describeProblem, SeedDataError } from '../modules/seed-data/seed-data.files.js';
-import { seedData } from '../modules/seed-data/seed-data.js';
-import { seedReporting } from '../modules/submission/reporting.seed.js';
+import { readDivisions, type RegionSelection } from '../seed/division-source.js';
+import { seedDivisions } from '../seed/organization.seed.js';
+import { describeProblem, SeedDataError } from '../seed/seed-data.files.js';
+import { seedData } from '../seed/seed-data.js';
+import { seedReporting } from '../seed/reporting.seed.js';
 import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const seedHelp = `Usage: fulian seed [--region CODES | --all]

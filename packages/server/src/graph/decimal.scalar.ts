@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { isDecimal, normalizeDecimal } from '../modules/metric/decimal.js';
+import { isDecimal, normalizeDecimal } from '../lib/decimal.js';
 
 /**
  * Exact decimals cross the API as strings ("3380000", "33.91"), so no figure is rounded by a

@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import { createDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/tables.js';
-import { readDivisions, type Division } from '../../src/modules/organization/division-source.js';
-import { seedDivisions } from '../../src/modules/organization/organization.seed.js';
+import { readDivisions, type Division } from '../../src/seed/division-source.js';
+import { seedDivisions } from '../../src/seed/organization.seed.js';
 
 export interface TestDatabase {
   db: Kysely<Database>;

@@ -1,6 +1,6 @@
 import { THEMES } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
-import { parsePeriod } from '../period/period.js';
+import { parsePeriod } from '../../period/period.js';
 import type { ActivityFilter } from './activity.input.js';
 import type { ActivityQuery } from './activity.repository.js';
 

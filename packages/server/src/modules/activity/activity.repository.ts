@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { pathInSubtree } from '../../db/path.js';
 import type { ActivityKind, ActivityRow, Database, OrganizationRow } from '../../db/tables.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import { idCursor } from '../document/document.repository.js';
-import { subtreeUpperBound } from '../organization/organization.repository.js';
 
 /** A validated activity filter: the period already parsed into its days. */
 export interface ActivityQuery {
@@ -132,7 +132,7 @@ function withinCondition(within: OrganizationRow | null): RawBuilder<unknown> {
   if (within === null) return sql``;
   return sql`AND a.organization_id IN (
     SELECT o.id FROM organization o
-    WHERE o.path >= ${within.path} AND o.path < ${subtreeUpperBound(within.path)})`;
+    WHERE ${pathInSubtree('o.path', within)})`;
 }
 
 function conditions(query: ActivityQuery): RawBuilder<unknown> {

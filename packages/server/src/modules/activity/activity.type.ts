@@ -5,7 +5,7 @@ import { codeEnum } from '../../graph/enum.js';
 import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
 import { Source } from '../document/document.type.js';
-import { Period } from '../period/period.type.js';
+import { Period } from '../../period/period.type.js';
 
 export const ActivityKindEnum = codeEnum(
   ACTIVITY_KINDS,

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { ancestorPath, pathDepth, pathInSubtree } from '../../db/path.js';
 import {
   QUALIFIERS,
   type Database,
@@ -10,7 +11,6 @@ import {
 } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
-import { PATH_SEGMENT_LENGTH } from '../organization/organization.seed.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 
 /**
@@ -19,10 +19,9 @@ import { UnreachableCaseError } from '../../unreachable.js';
  */
 export const DECIMAL_PLACES = 4;
 
-/** An organization's subtree as an index range of paths; null means the whole tree. */
+/** An organization's subtree, by its root's path; null means the whole tree. */
 export interface PathRange {
   path: string;
-  upper: string;
 }
 
 /** What to aggregate: one metric (and for a RATIO its two parts) over some periods. */
@@ -170,7 +169,7 @@ export function aggregateQuery(
           AND coalesce(f.partner_depth <= g.depth, false) AS in_children
       FROM fig f
       JOIN grp_depth d ON d.depth <= f.depth
-      JOIN grp g ON g.path = ${ancestorPath('f', 'd')}
+      JOIN grp g ON g.path = ${ancestorPath('f.path', 'd.depth')}
     ),
     agg AS (
       SELECT group_id, metric_code, period,
@@ -293,7 +292,7 @@ function coverageParts(
         count(*) FILTER (WHERE u.organization_id IS NULL) AS missing
       FROM organization e
       JOIN grp_depth d ON d.depth <= e.depth
-      JOIN grp g ON g.path = ${ancestorPath('e', 'd')}
+      JOIN grp g ON g.path = ${ancestorPath('e.path', 'd.depth')}
       CROSS JOIN periods p
       LEFT JOIN unit_state u ON u.organization_id = e.id AND u.period = p.period
       WHERE e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM levels)
@@ -323,20 +322,12 @@ export function ratioParts(metric: MetricDefinitionRow): RatioParts | null {
     : null;
 }
 
-/** The path of the ancestor of `unit` (with path and depth) at the depth `at.depth`. */
-function ancestorPath(unit: string, at: string): RawBuilder<unknown> {
-  return sql`left(${sql.ref(`${unit}.path`)}, ${sql.lit(PATH_SEGMENT_LENGTH)} * (${sql.ref(`${at}.depth`)} + 1))`;
-}
-
 /** The figures' unit's path and depth, from the path the figure carries. */
-const FIGURE_PLACE = sql`v.organization_path AS path,
-  length(v.organization_path) / ${sql.lit(PATH_SEGMENT_LENGTH)} - 1 AS depth`;
+const FIGURE_PLACE = sql`v.organization_path AS path, ${pathDepth('v.organization_path')} AS depth`;
 
 /** `AND` the path in `column` lies inside the subtree; nothing for the whole tree. */
 function inSubtree(column: string, within: PathRange | null): RawBuilder<unknown> {
-  return within === null
-    ? sql``
-    : sql`AND ${sql.ref(column)} >= ${within.path} AND ${sql.ref(column)} < ${within.upper}`;
+  return within === null ? sql`` : sql`AND ${pathInSubtree(column, within)}`;
 }
 
 /**
@@ -357,7 +348,7 @@ const coverCtes = sql`tops AS MATERIALIZED (
     cover AS MATERIALIZED (
       SELECT u.id AS organization_id, t.metric_code, t.period, max(t.depth) AS depth
       FROM tops t
-      JOIN organization u ON u.path > t.path AND u.path < left(t.path, -1) || '0'
+      JOIN organization u ON ${pathInSubtree('u.path', { column: 't.path' }, { below: true })}
       GROUP BY u.id, t.metric_code, t.period
     ),
     val AS MATERIALIZED (
@@ -605,7 +596,7 @@ export async function findContributionPages(
         (v.aggregatable AND v.cover_depth < k.depth
           AND coalesce(v.partner_depth < k.depth, false)) AS counted
       FROM fig v
-      WHERE v.path >= k.path AND v.path < left(k.path, -1) || '0'
+      WHERE ${pathInSubtree('v.path', { column: 'k.path' })}
         ${after === null ? sql`` : sql`AND (v.path, v.metric_code) > (${after[0]}, ${after[1]})`}
       ORDER BY v.path, v.metric_code
       LIMIT ${window.limit + 1}
@@ -629,7 +620,7 @@ export async function countContributions(
       WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
         AND v.metric_code = ANY(${args.metricCodes}::text[])
         AND v.period = ${args.period}
-        AND v.organization_path >= k.path AND v.organization_path < left(k.path, -1) || '0'
+        AND ${pathInSubtree('v.organization_path', { column: 'k.path' })}
     ) AS count
     FROM organization k WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
   return new Map(result.rows.map((row) => [row.scope_key, row.count]));

@@ -19,9 +19,9 @@ import { selectsField } from '../../graph/selection.js';
 import { MetricDefinition } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
 import { Organization, OrganizationLevelEnum } from '../organization/organization.type.js';
-import { Period } from '../period/period.type.js';
+import { Period } from '../../period/period.type.js';
 import { dueDate, lateDays } from '../submission/due-date.js';
-import { canSeeSubmission, requireTemplate } from '../submission/submission.resolver.js';
+import { canSeeSubmission, requireTemplate } from '../submission/submission.access.js';
 import { ReportingTemplate, Submission } from '../submission/submission.type.js';
 import {
   contributionSortKey,

@@ -1,10 +1,9 @@
 import type { Context } from '../../context.js';
 import type { MetricDefinitionRow, SubmissionStatus } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
-import { compareDecimal } from '../metric/decimal.js';
+import { compareDecimal } from '../../lib/decimal.js';
 import { requireByReference } from '../organization/organization.reference.js';
-import { subtreeUpperBound } from '../organization/organization.repository.js';
-import { parsePeriod, type Period } from '../period/period.js';
+import { parsePeriod, type Period } from '../../period/period.js';
 import type { AggregateRow, PathRange } from './aggregation.repository.js';
 import { combineQualifiers, ratioQualifier } from './aggregation.qualifier.js';
 import type { AggregateNullReason, Explained } from './aggregation.type.js';
@@ -27,7 +26,7 @@ export async function resolveWithin(
 ): Promise<PathRange | null> {
   if (!within) return null;
   const row = await requireByReference(loaders.organization, within, 'within');
-  return { path: row.path, upper: subtreeUpperBound(row.path) };
+  return { path: row.path };
 }
 
 /** Approved figures only, unless the caller asks for submitted ones too. */

@@ -6,7 +6,7 @@ import { DecimalScalar } from '../../graph/decimal.scalar.js';
 import { codeEnum } from '../../graph/enum.js';
 import { MetricDefinition, MetricScopeEnum, QualifierEnum } from '../metric/metric.type.js';
 import type { MetricScope, Qualifier, SubmissionStatus } from '../../db/tables.js';
-import { Period } from '../period/period.type.js';
+import { Period } from '../../period/period.type.js';
 import { ReportingTemplate, SubmissionStatusEnum } from '../submission/submission.type.js';
 import type {
   AggregateRow,

@@ -3,7 +3,7 @@ import type { HonorRow } from '../../db/tables.js';
 import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
 import { Source } from '../document/document.type.js';
-import { Period } from '../period/period.type.js';
+import { Period } from '../../period/period.type.js';
 
 @ObjectType({ implements: Node, description: 'An award a unit (or its people) received.' })
 export class Honor implements Node {

@@ -21,7 +21,7 @@ import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
 import { connectionType } from '../../graph/connection.type.js';
 import { Source } from '../document/document.type.js';
-import { Period } from '../period/period.type.js';
+import { Period } from '../../period/period.type.js';
 
 export const MetricUnitEnum = codeEnum(
   METRIC_UNITS,

@@ -1,7 +1,7 @@
 import type { MetricDefinitionRow, MetricUnit } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
-import { parseDate, parsePeriod, type Period } from '../period/period.js';
-import { compareDecimal, isDecimal, isWholeDecimal, normalizeDecimal } from './decimal.js';
+import { parseDate, parsePeriod, type Period } from '../../period/period.js';
+import { compareDecimal, isDecimal, isWholeDecimal, normalizeDecimal } from '../../lib/decimal.js';
 
 /** A figure as a client or a seed file states it, before it is checked. */
 export interface MetricValueInput {

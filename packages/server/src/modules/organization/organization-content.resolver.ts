@@ -11,7 +11,7 @@ import { Honor } from '../honor/honor.type.js';
 import { LiaisonAssignment } from '../liaison/liaison.type.js';
 import { valueSortKey, type MetricValueFilter } from '../metric/metric.repository.js';
 import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
-import { parsePeriod } from '../period/period.js';
+import { parsePeriod } from '../../period/period.js';
 import { Programme } from '../programme/programme.type.js';
 import { WorkPlan } from '../work-plan/work-plan.type.js';
 import { Organization } from './organization.type.js';

@@ -5,6 +5,7 @@ import type {
   OrganizationLevel,
   OrganizationRow,
 } from '../../db/tables.js';
+import { pathInSubtree } from '../../db/path.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
 
@@ -129,17 +130,12 @@ export async function countAll(
   return result.rows[0]?.count ?? 0;
 }
 
-/** The exclusive upper bound of a subtree's paths: the path's final '/' raised to '0'. */
-export function subtreeUpperBound(path: string): string {
-  return `${path.slice(0, -1)}0`;
-}
-
 function relationCondition(relation: Relation): RawBuilder<unknown> {
   switch (relation) {
     case 'children':
       return sql`o.parent_id = k.id`;
     case 'descendants':
-      return sql`o.path > k.path AND o.path < left(k.path, -1) || '0'`;
+      return pathInSubtree('o.path', { column: 'k.path' }, { below: true });
     default:
       throw new UnreachableCaseError(relation);
   }
@@ -147,7 +143,7 @@ function relationCondition(relation: Relation): RawBuilder<unknown> {
 
 function withinCondition(within: OrganizationRow | null): RawBuilder<unknown> {
   if (within === null) return sql``;
-  return sql`AND o.path >= ${within.path} AND o.path < ${subtreeUpperBound(within.path)}`;
+  return sql`AND ${pathInSubtree('o.path', within)}`;
 }
 
 function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {

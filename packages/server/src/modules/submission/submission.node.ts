@@ -1,5 +1,5 @@
 import { nodeFetcher } from '../../graph/node.resolver.js';
-import { canSeeSubmission } from './submission.resolver.js';
+import { canSeeSubmission } from './submission.access.js';
 import { ReportingTemplate, Submission } from './submission.type.js';
 
 export const submissionNode = nodeFetcher(Submission, async ({ loaders, viewer }, rowId) => {

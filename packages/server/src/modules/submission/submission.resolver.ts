@@ -15,17 +15,14 @@ import {
 } from 'type-graphql';
 import { filter } from '@graphql-yoga/subscription';
 import type { Requirement } from '../../auth/auth-checker.js';
-import { can } from '../../auth/permissions.js';
 import type { Context } from '../../context.js';
-import type { ReportingTemplateRow, SubmissionRow } from '../../db/tables.js';
-import { UserError } from '../../errors.js';
-import { fromGlobalId, fromGlobalIdOf, rowIdOf } from '../../graph/global-id.js';
+import type { SubmissionRow } from '../../db/tables.js';
+import { fromGlobalIdOf } from '../../graph/global-id.js';
+import { isInSubtree } from '../../db/path.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
-import { createLoaders } from '../../loaders.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { MetricDefinition, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
-import { subtreeUpperBound } from '../organization/organization.repository.js';
 import { Organization } from '../organization/organization.type.js';
 import { dueDate, lateDays } from './due-date.js';
 import {
@@ -39,7 +36,8 @@ import {
   SaveSubmissionValuesInput,
   SubmissionTransitionInput,
 } from './submission.input.js';
-import { findAllTemplates, type SubmissionWithOrganization } from './submission.repository.js';
+import { canSeeSubmission, findTemplate, requireTemplate } from './submission.access.js';
+import { findAllTemplates } from './submission.repository.js';
 import {
   createSubmission,
   saveSubmissionValues,
@@ -55,21 +53,7 @@ import {
   SubmissionHistoryEntry,
   SubmissionStatusChange,
   SubmissionValueChange,
-  submissionScope,
 } from './submission.type.js';
-
-/**
- * Submitted and approved reports are visible to whoever may see the report at all; drafts
- * and returned ones only to those the rule book lets read them (submission.read).
- */
-export function canSeeSubmission(
-  viewer: Context['viewer'],
-  row: SubmissionWithOrganization | SubmissionStatusEvent,
-): boolean {
-  const submission = 'submission' in row ? row.submission : row;
-  if (submission.status === 'SUBMITTED' || submission.status === 'APPROVED') return true;
-  return can(viewer, 'submission.read', submissionScope(row));
-}
 
 /**
  * A submission a write returned, scoped to its unit for its guarded fields: one batched read,
@@ -78,30 +62,6 @@ export function canSeeSubmission(
 async function written(loaders: Context['loaders'], row: SubmissionRow): Promise<Submission> {
   const organization = await loaders.organization.byId.load(row.organization_id);
   return new Submission(row, organization!);
-}
-
-/** Finds a template named by its code or its global id. */
-export async function requireTemplate(
-  loaders: Context['loaders'],
-  reference: string,
-  field: string,
-): Promise<ReportingTemplateRow> {
-  const id = templateId(reference);
-  const row =
-    id !== null
-      ? await loaders.submission.templateById.load(id)
-      : await loaders.submission.templateByCode.load(reference);
-  if (!row) throw new UserError('NOT_FOUND', `No reporting template "${reference}"`, { field });
-  return row;
-}
-
-function templateId(reference: string): number | null {
-  try {
-    const { type, key } = fromGlobalId(reference);
-    return type === 'ReportingTemplate' ? rowIdOf(key) : null;
-  } catch {
-    return null;
-  }
 }
 
 @Resolver(() => Submission)
@@ -228,9 +188,7 @@ export class SubmissionResolver {
         : null;
       return filter(
         (event: SubmissionStatusEvent) =>
-          (within === null ||
-            (event.organizationPath >= within.path &&
-              event.organizationPath < subtreeUpperBound(within.path))) &&
+          (within === null || isInSubtree(event.organizationPath, within.path)) &&
           canSeeSubmission(context.viewer, event),
       )(pubSub.subscribe(SUBMISSION_STATUS_CHANGED));
     },
@@ -239,12 +197,8 @@ export class SubmissionResolver {
   })
   submissionStatusChanged(
     @Root() event: SubmissionStatusEvent,
-    @Ctx() context: Context,
     @Arg('within', () => String, { nullable: true }) _within?: string | null,
   ): SubmissionStatusChange {
-    // The subscription's context lives as long as the socket operation: fresh loaders per
-    // event keep one event's reads from being answered from an earlier event's cache.
-    context.loaders = createLoaders(context.db);
     return new SubmissionStatusChange(event);
   }
 
@@ -378,11 +332,7 @@ export class ReportingTemplateResolver {
     @Ctx() { loaders }: Context,
     @Arg('code', () => String) code: string,
   ): Promise<ReportingTemplate | null> {
-    const id = templateId(code);
-    const row =
-      id !== null
-        ? await loaders.submission.templateById.load(id)
-        : await loaders.submission.templateByCode.load(code);
+    const row = await findTemplate(loaders, code);
     return row ? new ReportingTemplate(row) : null;
   }
 

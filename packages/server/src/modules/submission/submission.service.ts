@@ -16,9 +16,9 @@ import {
 } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
 import { UnreachableCaseError } from '../../unreachable.js';
-import { normalizeDecimal } from '../metric/decimal.js';
+import { normalizeDecimal } from '../../lib/decimal.js';
 import { validateMetricValue } from '../metric/metric.validation.js';
-import { parsePeriod } from '../period/period.js';
+import { parsePeriod } from '../../period/period.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { publishStatusChange, type SubmissionStatusEvent } from './submission.events.js';
 import {

@@ -12,7 +12,7 @@ import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
 import { Source } from '../document/document.type.js';
 import { MetricUnitEnum, QualifierEnum } from '../metric/metric.type.js';
-import { Period } from '../period/period.type.js';
+import { Period } from '../../period/period.type.js';
 
 @ObjectType({
   implements: Node,

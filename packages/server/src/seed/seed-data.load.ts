@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database } from '../../db/tables.js';
-import { nextIds, pathSegment } from '../organization/organization.seed.js';
+import type { Database } from '../db/tables.js';
+import { pathSegment } from '../db/path.js';
+import { nextIds } from './organization.seed.js';
 import { SeedDataError } from './seed-data.files.js';
 import type { OrgRef, PlannedOrganization, SeedPlan } from './seed-data.plan.js';
 

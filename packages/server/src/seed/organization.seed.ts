@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, OrganizationLevel } from '../../db/tables.js';
+import { pathSegment } from '../db/path.js';
+import type { Database, OrganizationLevel } from '../db/tables.js';
 import { federationName, type Division } from './division-source.js';
 
 export const NATIONAL_KEY = 'national';
@@ -144,15 +145,4 @@ export async function nextIds(db: Kysely<Database>, count: number): Promise<numb
     SELECT nextval(pg_get_serial_sequence('organization', 'id'))::int AS id
     FROM generate_series(1, ${count}::int)`.execute(db);
   return result.rows.map((row) => row.id);
-}
-
-/**
- * The length of one step of a materialized path, so the path of a unit's ancestor at depth d
- * is the path's first (d + 1) × PATH_SEGMENT_LENGTH characters.
- */
-export const PATH_SEGMENT_LENGTH = 11;
-
-/** One step of a materialized path: the id zero-padded so byte order is numeric order. */
-export function pathSegment(id: number): string {
-  return `${String(id).padStart(PATH_SEGMENT_LENGTH - 1, '0')}/`;
 }

@@ -1,5 +1,5 @@
-import { badInput } from '../../errors.js';
-import { UnreachableCaseError } from '../../unreachable.js';
+import { badInput } from '../errors.js';
+import { UnreachableCaseError } from '../unreachable.js';
 
 export const PERIOD_TYPES = ['YEAR', 'QUARTER', 'MONTH', 'DAY', 'SPAN'] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];

@@ -9,14 +9,14 @@ import {
   type OrganizationLevel,
   type SubmissionStatus,
   type TemplatePeriodType,
-} from '../../db/tables.js';
-import { badInput } from '../../errors.js';
+} from '../db/tables.js';
+import { badInput } from '../errors.js';
 import { parsePeriod } from '../period/period.js';
-import { insertAudit, type AuditEntry } from './submission.repository.js';
+import { insertAudit, type AuditEntry } from '../modules/submission/submission.repository.js';
 
 /** seeds/reporting.yaml, from the sources and from the compiled output alike. */
 export const REPORTING_SEED_FILE = fileURLToPath(
-  new URL('../../../../../seeds/reporting.yaml', import.meta.url),
+  new URL('../../../../seeds/reporting.yaml', import.meta.url),
 );
 
 const SEED_ACTOR = 'system:seed';

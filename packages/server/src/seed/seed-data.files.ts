@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { UserError } from '../../errors.js';
+import { UserError } from '../errors.js';
 
 /** One parsed seed file: its path relative to the seeds directory, and its content. */
 export interface SeedFile {
