@@ -25,6 +25,7 @@ export function isMutation(text: string): boolean {
 interface AstNode {
   readonly kind: string;
   // The printer reads each node kind's own fields; GraphQL's AST types are not imported here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
   readonly [field: string]: any;
 }
 
