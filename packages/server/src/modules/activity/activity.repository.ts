@@ -1,8 +1,15 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { pathInSubtree } from '../../db/path.js';
 import type { ActivityKind, ActivityRow, Database, OrganizationRow } from '../../db/tables.js';
-import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
-import { idCursor } from '../document/document.repository.js';
+import {
+  countsByKey,
+  integerCursor,
+  pagesByKey,
+  toPage,
+  type Keyed,
+  type Page,
+  type PageWindow,
+} from '../../graph/pagination.js';
 
 /** A validated activity filter: the period already parsed into its days. */
 export interface ActivityQuery {
@@ -11,8 +18,6 @@ export interface ActivityQuery {
   theme?: string | null;
   search?: string | null;
 }
-
-type KeyedRow = ActivityRow & { scope_key: number };
 
 export async function findActivitiesByIds(
   db: Kysely<Database>,
@@ -64,7 +69,7 @@ export async function findActivityPages(
   query: ActivityQuery,
   window: PageWindow,
 ): Promise<Map<number, Page<ActivityRow>>> {
-  const result = await sql<KeyedRow>`
+  const result = await sql<Keyed<ActivityRow>>`
     SELECT a.*, k.id AS scope_key
     FROM unnest(${[...organizationIds]}::int[]) AS k(id)
     CROSS JOIN LATERAL (
@@ -77,11 +82,7 @@ export async function findActivityPages(
       ORDER BY a.id
       LIMIT ${window.limit + 1}
     ) a`.execute(db);
-  const grouped = new Map<number, ActivityRow[]>();
-  for (const { scope_key, ...row } of result.rows) {
-    grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
-  }
-  return new Map(organizationIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+  return pagesByKey(organizationIds, result.rows, window.limit);
 }
 
 export async function countActivities(
@@ -89,7 +90,7 @@ export async function countActivities(
   organizationIds: readonly number[],
   query: ActivityQuery,
 ): Promise<Map<number, number>> {
-  const result = await sql<{ scope_key: number; count: number }>`
+  const result = await sql<Keyed<{ count: number }>>`
     SELECT k.id AS scope_key, (
       SELECT count(*) FROM activity a
       WHERE a.id IN (
@@ -99,7 +100,7 @@ export async function countActivities(
       ) ${conditions(query)}
     ) AS count
     FROM unnest(${[...organizationIds]}::int[]) AS k(id)`.execute(db);
-  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+  return countsByKey(result.rows);
 }
 
 /** The root list: activities organized inside one subtree (or anywhere), filtered. */
@@ -169,5 +170,5 @@ function termGrams(term: string): string[] {
 }
 
 function after(window: PageWindow): RawBuilder<unknown> {
-  return window.after === null ? sql`` : sql`AND a.id > ${idCursor(window.after)}`;
+  return window.after === null ? sql`` : sql`AND a.id > ${integerCursor(window.after)}`;
 }

@@ -10,7 +10,17 @@ import {
   type SubmissionStatus,
 } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
-import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import {
+  countsByKey,
+  integerCursor,
+  pagesByKey,
+  toPage,
+  tupleCursor,
+  tupleSortKey,
+  type Keyed,
+  type Page,
+  type PageWindow,
+} from '../../graph/pagination.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 
 /**
@@ -476,7 +486,7 @@ export async function findRankingPage(
   level: OrganizationLevel,
   window: PageWindow,
 ): Promise<Page<RankedRow>> {
-  const after = window.after === null ? 0 : positionCursor(window.after);
+  const after = window.after === null ? 0 : integerCursor(window.after);
   const summable = spec.metric.tree_aggregation === 'SUM';
   const result = await sql<RankedRow>`
     WITH base AS (${aggregateQuery(spec, { kind: 'level', level, window: null })}),
@@ -528,14 +538,6 @@ export async function findSeries(
   return result.rows;
 }
 
-function positionCursor(after: string): number {
-  const position = Number(after);
-  if (!Number.isSafeInteger(position) || position < 0) {
-    throw badInput('The cursor does not belong to this list', 'after');
-  }
-  return position;
-}
-
 /** One figure that entered (or, covered by a subtree figure above it, did not enter) a roll-up. */
 export interface ContributionRow {
   organization_id: number;
@@ -572,11 +574,11 @@ export async function findContributionPages(
   args: ContributionArgs,
   window: PageWindow,
 ): Promise<Map<number, Page<ContributionRow>>> {
-  const after = window.after === null ? null : contributionCursor(window.after);
+  const after = window.after === null ? null : tupleCursor(window.after, ['string', 'string']);
   const partner = partnerDepth(args.parts);
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
     AND v.period = ${args.period} ${inSubtree('v.organization_path', args.within)}`;
-  const result = await sql<ContributionRow & { scope_key: number }>`
+  const result = await sql<Keyed<ContributionRow>>`
     WITH figure AS MATERIALIZED (
       SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
         v.qualifier, v.scope, v.aggregatable, v.submission_status AS status, v.submission_id,
@@ -602,11 +604,7 @@ export async function findContributionPages(
       LIMIT ${window.limit + 1}
     ) c
     WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
-  const grouped = new Map<number, ContributionRow[]>();
-  for (const { scope_key, ...row } of result.rows) {
-    grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
-  }
-  return new Map(groupIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+  return pagesByKey(groupIds, result.rows, window.limit);
 }
 
 export async function countContributions(
@@ -614,7 +612,7 @@ export async function countContributions(
   groupIds: readonly number[],
   args: ContributionArgs,
 ): Promise<Map<number, number>> {
-  const result = await sql<{ scope_key: number; count: number }>`
+  const result = await sql<Keyed<{ count: number }>>`
     SELECT k.id AS scope_key, (
       SELECT count(*) FROM metric_value v
       WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
@@ -623,30 +621,12 @@ export async function countContributions(
         AND ${pathInSubtree('v.organization_path', { column: 'k.path' })}
     ) AS count
     FROM organization k WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
-  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+  return countsByKey(result.rows);
 }
 
 /** The cursor of a contribution: its unit's path and metric code. */
 export function contributionSortKey(row: ContributionRow): string {
-  return JSON.stringify([row.path, row.metric_code]);
-}
-
-function contributionCursor(after: string): [string, string] {
-  let key: unknown;
-  try {
-    key = JSON.parse(after);
-  } catch {
-    key = null;
-  }
-  if (
-    !Array.isArray(key) ||
-    key.length !== 2 ||
-    typeof key[0] !== 'string' ||
-    typeof key[1] !== 'string'
-  ) {
-    throw badInput('The cursor does not belong to this list', 'after');
-  }
-  return [key[0], key[1]];
+  return tupleSortKey([row.path, row.metric_code]);
 }
 
 export type CompletenessStatus = 'NOT_STARTED' | SubmissionStatus;

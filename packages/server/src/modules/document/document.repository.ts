@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, DocumentRow } from '../../db/tables.js';
-import { badInput } from '../../errors.js';
-import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import { integerCursor, toPage, type Page, type PageWindow } from '../../graph/pagination.js';
 
 export async function findDocumentsByIds(
   db: Kysely<Database>,
@@ -25,7 +24,7 @@ export async function findDocumentPage(
     .selectAll()
     .orderBy('id')
     .limit(window.limit + 1);
-  if (window.after !== null) query = query.where('id', '>', idCursor(window.after));
+  if (window.after !== null) query = query.where('id', '>', integerCursor(window.after));
   return toPage(await query.execute(), window.limit);
 }
 
@@ -35,13 +34,4 @@ export async function countDocuments(db: Kysely<Database>): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(row.count);
-}
-
-/** Reads a cursor whose sort key is a row id. */
-export function idCursor(after: string): number {
-  const id = Number(after);
-  if (!Number.isSafeInteger(id) || id < 0) {
-    throw badInput('The cursor does not belong to this list', 'after');
-  }
-  return id;
 }

@@ -5,8 +5,15 @@ import type {
   MetricScope,
   MetricValueRow,
 } from '../../db/tables.js';
-import { badInput } from '../../errors.js';
-import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import {
+  countsByKey,
+  pagesByKey,
+  tupleCursor,
+  tupleSortKey,
+  type Keyed,
+  type Page,
+  type PageWindow,
+} from '../../graph/pagination.js';
 
 export interface MetricValueFilter {
   metric?: string | null;
@@ -14,8 +21,6 @@ export interface MetricValueFilter {
   within?: { start: string; end: string } | null;
   scope?: MetricScope | null;
 }
-
-type KeyedRow = MetricValueRow & { scope_key: number };
 
 export async function findAllDefinitions(db: Kysely<Database>): Promise<MetricDefinitionRow[]> {
   return db.selectFrom('metric_definition').selectAll().orderBy('code').execute();
@@ -62,7 +67,7 @@ export async function findValuesByActivities(
 
 /** The sort key of a figure in an organization's list, and the cursor built from it. */
 export function valueSortKey(row: MetricValueRow): string {
-  return JSON.stringify([row.metric_code, row.period_start, row.id]);
+  return tupleSortKey([row.metric_code, row.period_start, row.id]);
 }
 
 /**
@@ -76,7 +81,7 @@ export async function findValuePages(
   window: PageWindow,
 ): Promise<Map<number, Page<MetricValueRow>>> {
   const after = afterCondition(window.after);
-  const result = await sql<KeyedRow>`
+  const result = await sql<Keyed<MetricValueRow>>`
     SELECT v.*, k.id AS scope_key
     FROM unnest(${[...organizationIds]}::int[]) AS k(id)
     CROSS JOIN LATERAL (
@@ -85,11 +90,7 @@ export async function findValuePages(
       ORDER BY v.metric_code, v.period_start, v.id
       LIMIT ${window.limit + 1}
     ) v`.execute(db);
-  const grouped = new Map<number, MetricValueRow[]>();
-  for (const { scope_key, ...row } of result.rows) {
-    grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
-  }
-  return new Map(organizationIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+  return pagesByKey(organizationIds, result.rows, window.limit);
 }
 
 export async function countValues(
@@ -97,13 +98,13 @@ export async function countValues(
   organizationIds: readonly number[],
   filter: MetricValueFilter,
 ): Promise<Map<number, number>> {
-  const result = await sql<{ scope_key: number; count: number }>`
+  const result = await sql<Keyed<{ count: number }>>`
     SELECT k.id AS scope_key, (
       SELECT count(*) FROM metric_value v
       WHERE v.organization_id = k.id ${filterConditions(filter)}
     ) AS count
     FROM unnest(${[...organizationIds]}::int[]) AS k(id)`.execute(db);
-  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+  return countsByKey(result.rows);
 }
 
 /**
@@ -127,20 +128,6 @@ function filterConditions(filter: MetricValueFilter): RawBuilder<unknown> {
 
 function afterCondition(after: string | null): RawBuilder<unknown> {
   if (after === null) return sql``;
-  let key: unknown;
-  try {
-    key = JSON.parse(after);
-  } catch {
-    key = null;
-  }
-  if (
-    !Array.isArray(key) ||
-    key.length !== 3 ||
-    typeof key[0] !== 'string' ||
-    typeof key[1] !== 'string' ||
-    !Number.isSafeInteger(key[2])
-  ) {
-    throw badInput('The cursor does not belong to this list', 'after');
-  }
-  return sql`AND (v.metric_code, v.period_start, v.id) > (${key[0]}, ${key[1]}::date, ${key[2]}::int)`;
+  const [metric, start, id] = tupleCursor(after, ['string', 'string', 'integer']);
+  return sql`AND (v.metric_code, v.period_start, v.id) > (${metric}, ${start}::date, ${id}::int)`;
 }

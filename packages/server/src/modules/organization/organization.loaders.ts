@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../../db/tables.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
-import type { Page, PageWindow } from '../../graph/pagination.js';
+import { groupByKey, type Page, type PageWindow } from '../../graph/pagination.js';
 import {
   countRelated,
   findAncestors,
@@ -41,11 +41,7 @@ export function createOrganizationLoaders(db: Kysely<Database>) {
   });
 
   const ancestors = new DataLoader<number, OrganizationRow[]>(async (ids) => {
-    const rows = await findAncestors(db, ids);
-    const grouped = new Map<number, OrganizationRow[]>();
-    for (const { scope_key, ...row } of rows) {
-      grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
-    }
+    const grouped = groupByKey(await findAncestors(db, ids));
     prime([...grouped.values()].flat());
     return ids.map((id) => grouped.get(id) ?? []);
   });

@@ -7,7 +7,14 @@ import type {
 } from '../../db/tables.js';
 import { pathInSubtree } from '../../db/path.js';
 import { UnreachableCaseError } from '../../unreachable.js';
-import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import {
+  countsByKey,
+  pagesByKey,
+  toPage,
+  type Keyed,
+  type Page,
+  type PageWindow,
+} from '../../graph/pagination.js';
 
 export interface OrganizationFilter {
   level?: OrganizationLevel | null;
@@ -18,8 +25,6 @@ export interface OrganizationFilter {
 
 /** Which organizations a batched page or count ranges over, relative to each key organization. */
 export type Relation = 'children' | 'descendants';
-
-type KeyedRow = OrganizationRow & { scope_key: number };
 
 export async function findByIds(
   db: Kysely<Database>,
@@ -49,8 +54,8 @@ export async function findByCodes(
 export async function findAncestors(
   db: Kysely<Database>,
   ids: readonly number[],
-): Promise<KeyedRow[]> {
-  const result = await sql<KeyedRow>`
+): Promise<Keyed<OrganizationRow>[]> {
+  const result = await sql<Keyed<OrganizationRow>>`
     SELECT a.*, o.id AS scope_key
     FROM organization o
     CROSS JOIN LATERAL unnest(string_to_array(rtrim(o.path, '/'), '/')::int[]) AS ancestor(id)
@@ -72,7 +77,7 @@ export async function findPages(
   window: PageWindow,
 ): Promise<Map<number, Page<OrganizationRow>>> {
   const after = window.after === null ? sql`` : sql`AND o.path > ${window.after}`;
-  const result = await sql<KeyedRow>`
+  const result = await sql<Keyed<OrganizationRow>>`
     SELECT o.*, k.id AS scope_key
     FROM organization k
     CROSS JOIN LATERAL (
@@ -82,8 +87,7 @@ export async function findPages(
       LIMIT ${window.limit + 1}
     ) o
     WHERE k.id = ANY(${[...keyIds]}::int[])`.execute(db);
-  const grouped = groupByKey(result.rows);
-  return new Map(keyIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+  return pagesByKey(keyIds, result.rows, window.limit);
 }
 
 /** How many children or descendants match, for each key organization, in one statement. */
@@ -93,14 +97,14 @@ export async function countRelated(
   keyIds: readonly number[],
   filter: OrganizationFilter,
 ): Promise<Map<number, number>> {
-  const result = await sql<{ scope_key: number; count: number }>`
+  const result = await sql<Keyed<{ count: number }>>`
     SELECT k.id AS scope_key, (
       SELECT count(*) FROM organization o
       WHERE ${relationCondition(relation)} ${filterConditions(filter)}
     ) AS count
     FROM organization k
     WHERE k.id = ANY(${[...keyIds]}::int[])`.execute(db);
-  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+  return countsByKey(result.rows);
 }
 
 /** The root list: every organization matching the filter, inside one subtree if given. */
@@ -156,14 +160,4 @@ function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
-function groupByKey(rows: KeyedRow[]): Map<number, OrganizationRow[]> {
-  const grouped = new Map<number, OrganizationRow[]>();
-  for (const { scope_key, ...row } of rows) {
-    const list = grouped.get(scope_key) ?? [];
-    list.push(row);
-    grouped.set(scope_key, list);
-  }
-  return grouped;
 }

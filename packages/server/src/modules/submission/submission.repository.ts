@@ -11,8 +11,14 @@ import type {
   SubmissionRow,
   SubmissionStatus,
 } from '../../db/tables.js';
-import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
-import { badInput } from '../../errors.js';
+import {
+  countsByKey,
+  integerCursor,
+  pagesByKey,
+  type Keyed,
+  type Page,
+  type PageWindow,
+} from '../../graph/pagination.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -331,16 +337,14 @@ export async function findAllTemplates(db: Db): Promise<ReportingTemplateRow[]> 
   return db.selectFrom('reporting_template').selectAll().orderBy('code').execute();
 }
 
-type KeyedAudit = SubmissionAuditRow & { scope_key: number };
-
 /** One page of each submission's history, oldest first, in one statement. */
 export async function findHistoryPages(
   db: Db,
   submissionIds: readonly number[],
   window: PageWindow,
 ): Promise<Map<number, Page<SubmissionAuditRow>>> {
-  const after = window.after === null ? sql`` : sql`AND a.id > ${auditCursor(window.after)}`;
-  const result = await sql<KeyedAudit>`
+  const after = window.after === null ? sql`` : sql`AND a.id > ${integerCursor(window.after)}`;
+  const result = await sql<Keyed<SubmissionAuditRow>>`
     SELECT a.*, k.id AS scope_key
     FROM unnest(${[...submissionIds]}::int[]) AS k(id)
     CROSS JOIN LATERAL (
@@ -349,33 +353,20 @@ export async function findHistoryPages(
       ORDER BY a.id
       LIMIT ${window.limit + 1}
     ) a`.execute(db);
-  const grouped = new Map<number, SubmissionAuditRow[]>();
-  for (const { scope_key, ...row } of result.rows) {
-    grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), { ...row, id: Number(row.id) }]);
-  }
-  return new Map(submissionIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+  const rows = result.rows.map((row) => ({ ...row, id: Number(row.id) }));
+  return pagesByKey(submissionIds, rows, window.limit);
 }
 
 export async function countHistory(
   db: Db,
   submissionIds: readonly number[],
 ): Promise<Map<number, number>> {
-  const result = await sql<{ scope_key: number; count: number }>`
+  const result = await sql<Keyed<{ count: number }>>`
     SELECT k.id AS scope_key,
       (SELECT count(*) FROM submission_audit a WHERE a.submission_id = k.id) AS count
     FROM unnest(${[...submissionIds]}::int[]) AS k(id)`.execute(db);
-  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+  return countsByKey(result.rows);
 }
-
-function auditCursor(after: string): number {
-  const id = Number(after);
-  if (!Number.isSafeInteger(id) || id < 0) {
-    throw badInput('The cursor does not belong to this list', 'after');
-  }
-  return id;
-}
-
-type KeyedValue = MetricValueRow & { scope_key: number };
 
 /** One page of each submission's figures, in metric order, in one statement. */
 export async function findSubmissionValuePages(
@@ -384,7 +375,7 @@ export async function findSubmissionValuePages(
   window: PageWindow,
 ): Promise<Map<number, Page<MetricValueRow>>> {
   const after = window.after === null ? sql`` : sql`AND v.metric_code > ${window.after}`;
-  const result = await sql<KeyedValue>`
+  const result = await sql<Keyed<MetricValueRow>>`
     SELECT v.*, k.id AS scope_key
     FROM unnest(${[...submissionIds]}::int[]) AS k(id)
     CROSS JOIN LATERAL (
@@ -393,20 +384,16 @@ export async function findSubmissionValuePages(
       ORDER BY v.metric_code
       LIMIT ${window.limit + 1}
     ) v`.execute(db);
-  const grouped = new Map<number, MetricValueRow[]>();
-  for (const { scope_key, ...row } of result.rows) {
-    grouped.set(scope_key, [...(grouped.get(scope_key) ?? []), row]);
-  }
-  return new Map(submissionIds.map((id) => [id, toPage(grouped.get(id) ?? [], window.limit)]));
+  return pagesByKey(submissionIds, result.rows, window.limit);
 }
 
 export async function countSubmissionValues(
   db: Db,
   submissionIds: readonly number[],
 ): Promise<Map<number, number>> {
-  const result = await sql<{ scope_key: number; count: number }>`
+  const result = await sql<Keyed<{ count: number }>>`
     SELECT k.id AS scope_key,
       (SELECT count(*) FROM metric_value v WHERE v.submission_id = k.id) AS count
     FROM unnest(${[...submissionIds]}::int[]) AS k(id)`.execute(db);
-  return new Map(result.rows.map((row) => [row.scope_key, row.count]));
+  return countsByKey(result.rows);
 }
