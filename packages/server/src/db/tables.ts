@@ -478,7 +478,6 @@ export interface Database {
 }
 
 export type OrganizationRow = Selectable<OrganizationTable>;
-export type NewOrganization = Insertable<OrganizationTable>;
 export type MetricDefinitionRow = Selectable<MetricDefinitionTable>;
 export type DocumentRow = Selectable<DocumentTable>;
 export type ProgrammeRow = Selectable<ProgrammeTable>;

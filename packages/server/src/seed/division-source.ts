@@ -57,12 +57,6 @@ export async function readDivisions(selection: RegionSelection): Promise<Divisio
   ];
 }
 
-export function listProvinceCodes(): Promise<string[]> {
-  return readFile(path.join(distDir, 'provinces.json'), 'utf8').then((text) =>
-    (JSON.parse(text) as PackageRow[]).map((row) => row.code),
-  );
-}
-
 function division(row: PackageRow, level: Division['level'], parentCode: string | null): Division {
   return { code: row.code, regionName: row.name, level, parentCode };
 }

@@ -12,8 +12,6 @@ import {
   type ActivityQuery,
 } from './activity.repository.js';
 
-export type ActivityLoaders = ReturnType<typeof createActivityLoaders>;
-
 export function createActivityLoaders(db: Kysely<Database>) {
   const byId = byIdLoader((ids) => findActivitiesByIds(db, ids));
   const prime = (rows: Iterable<ActivityRow>) => {

@@ -9,8 +9,6 @@ import {
   type ContributionRow,
 } from './aggregation.repository.js';
 
-export type AggregationLoaders = ReturnType<typeof createAggregationLoaders>;
-
 export function createAggregationLoaders(db: Kysely<Database>) {
   // Every roll-up row asking for its contributions with the same arguments shares a statement.
   const contributionPages = groupedLoader<

@@ -13,8 +13,6 @@ import {
   type MetricValueFilter,
 } from './metric.repository.js';
 
-export type MetricLoaders = ReturnType<typeof createMetricLoaders>;
-
 export function createMetricLoaders(db: Kysely<Database>) {
   const definitionByCode = new DataLoader<string, MetricDefinitionRow | null>(async (codes) => {
     const rows = await findDefinitions(db, codes);

@@ -21,8 +21,6 @@ import {
   findTemplatesByIds,
 } from './submission.repository.js';
 
-export type SubmissionLoaders = ReturnType<typeof createSubmissionLoaders>;
-
 export function createSubmissionLoaders(db: Kysely<Database>) {
   const byId = byIdLoader((ids) => findSubmissionsByIds(db, ids));
 
