@@ -3,10 +3,8 @@ import type { Viewer } from '../src/auth/viewer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedData } from '../src/seed/seed-data.js';
 import { seedReporting } from '../src/seed/reporting.seed.js';
-import {
-  saveSubmissionValues,
-  transitionSubmission,
-} from '../src/modules/submission/submission.service.js';
+import { saveSubmissionValues } from '../src/modules/submission/submission.save.js';
+import { transitionSubmission } from '../src/modules/submission/submission.transition.js';
 import { createGraphQLClient } from './helpers/graphql-client.js';
 import { staff } from './helpers/reporting.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';

@@ -11,14 +11,16 @@ import { groupedLoader } from '../../graph/grouped-loader.js';
 import type { Page, PageWindow } from '../../graph/pagination.js';
 import { byIdLoader, byParentLoader } from '../../graph/row-loaders.js';
 import {
+  findTemplateDefinitions,
+  findTemplatesByCodes,
+  findTemplatesByIds,
+} from './reporting-template.repository.js';
+import {
   countHistory,
   countSubmissionValues,
   findHistoryPages,
   findSubmissionValuePages,
   findSubmissionsByIds,
-  findTemplateDefinitions,
-  findTemplatesByCodes,
-  findTemplatesByIds,
 } from './submission.repository.js';
 
 export function createSubmissionLoaders(db: Kysely<Database>) {

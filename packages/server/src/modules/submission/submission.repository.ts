@@ -1,11 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type {
   Database,
-  MetricDefinitionRow,
   MetricValueRow,
   NewMetricValue,
   OrganizationLevel,
-  ReportingTemplateRow,
   SubmissionAuditAction,
   SubmissionAuditRow,
   SubmissionRow,
@@ -40,6 +38,11 @@ export async function findSubmissionsByIds(
     FROM submission s JOIN organization o ON o.id = s.organization_id
     WHERE s.id = ANY(${[...ids]}::int[])`.execute(db);
   return result.rows;
+}
+
+/** One submission's row by id, or undefined. */
+export async function findSubmissionRow(db: Db, id: number): Promise<SubmissionRow | undefined> {
+  return db.selectFrom('submission').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /**
@@ -225,20 +228,6 @@ export async function insertAudit(
     .execute();
 }
 
-/** The metric definitions of a template, in the template's order. */
-export async function findTemplateDefinitions(
-  db: Db,
-  templateIds: readonly number[],
-): Promise<(MetricDefinitionRow & { template_id: number; position: number })[]> {
-  if (templateIds.length === 0) return [];
-  const result = await sql<MetricDefinitionRow & { template_id: number; position: number }>`
-    SELECT d.*, tm.template_id, tm.position
-    FROM reporting_template_metric tm JOIN metric_definition d ON d.code = tm.metric_code
-    WHERE tm.template_id = ANY(${[...templateIds]}::int[])
-    ORDER BY tm.template_id, tm.position`.execute(db);
-  return result.rows;
-}
-
 /**
  * The submitted figures of one unit for one period, in every submission: those of the
  * submission being edited, and those another template already holds for the same metric.
@@ -307,34 +296,6 @@ export async function deleteValues(
     .where('submission_id', '=', submissionId)
     .where('metric_code', 'in', [...metricCodes])
     .execute();
-}
-
-export async function findTemplatesByIds(
-  db: Db,
-  ids: readonly number[],
-): Promise<ReportingTemplateRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('reporting_template')
-    .selectAll()
-    .where('id', 'in', [...ids])
-    .execute();
-}
-
-export async function findTemplatesByCodes(
-  db: Db,
-  codes: readonly string[],
-): Promise<ReportingTemplateRow[]> {
-  if (codes.length === 0) return [];
-  return db
-    .selectFrom('reporting_template')
-    .selectAll()
-    .where('code', 'in', [...codes])
-    .execute();
-}
-
-export async function findAllTemplates(db: Db): Promise<ReportingTemplateRow[]> {
-  return db.selectFrom('reporting_template').selectAll().orderBy('code').execute();
 }
 
 /** One page of each submission's history, oldest first, in one statement. */

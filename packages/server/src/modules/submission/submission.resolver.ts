@@ -37,22 +37,22 @@ import {
   SubmissionTransitionInput,
 } from './submission.input.js';
 import { canSeeSubmission, findTemplate, requireTemplate } from './submission.access.js';
-import { findAllTemplates } from './submission.repository.js';
-import {
-  createSubmission,
-  saveSubmissionValues,
-  transitionSubmission,
-} from './submission.service.js';
+import { findAllTemplates } from './reporting-template.repository.js';
+import { createSubmission } from './submission.create.js';
+import { saveSubmissionValues } from './submission.save.js';
 import {
   CreateSubmissionPayload,
   InputProblem,
-  ReportingTemplate,
   SaveSubmissionValuesPayload,
+  SubmissionValueChange,
+} from './submission.payload.js';
+import { transitionSubmission } from './submission.transition.js';
+import {
+  ReportingTemplate,
   Submission,
   SubmissionHistoryConnection,
   SubmissionHistoryEntry,
   SubmissionStatusChange,
-  SubmissionValueChange,
 } from './submission.type.js';
 
 /**

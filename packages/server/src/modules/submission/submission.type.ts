@@ -6,8 +6,6 @@ import {
   SUBMISSION_AUDIT_ACTIONS,
   SUBMISSION_STATUSES,
   type OrganizationLevel,
-  type MetricScope,
-  type Qualifier,
   type ReportingTemplateRow,
   type SubmissionAuditAction,
   type SubmissionAuditRow,
@@ -15,17 +13,14 @@ import {
   type SubmissionStatus,
 } from '../../db/tables.js';
 import { connectionType } from '../../graph/connection.type.js';
-import { DecimalScalar } from '../../graph/decimal.scalar.js';
 import { codeEnum } from '../../graph/enum.js';
 import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
-import { MetricScopeEnum, QualifierEnum } from '../metric/metric.type.js';
 import { OrganizationLevelEnum } from '../organization/organization.type.js';
 import { Period, PeriodTypeEnum } from '../../period/period.type.js';
 import type { PeriodType } from '../../period/period.js';
 import type { SubmissionStatusEvent } from './submission.events.js';
 import type { SubmissionWithOrganization } from './submission.repository.js';
-import type { Problem, ValueChange, ValueState } from './submission.service.js';
 
 export const SubmissionStatusEnum = codeEnum(
   SUBMISSION_STATUSES,
@@ -37,12 +32,6 @@ export const SubmissionAuditActionEnum = codeEnum(
   SUBMISSION_AUDIT_ACTIONS,
   'SubmissionAuditAction',
   'What an entry of a submission’s history records: a transition (CREATE, SUBMIT, RETURN, APPROVE, UNAPPROVE, REOPEN: a returned report edited back into a draft) or a change (SET_VALUE, REMOVE_VALUE, SET_NARRATIVE).',
-);
-
-export const ValueChangeKindEnum = codeEnum(
-  ['ADDED', 'CHANGED', 'REMOVED'] as const,
-  'ValueChangeKind',
-  'How a figure of a submission changes.',
 );
 
 @ObjectType({
@@ -279,103 +268,6 @@ export const SubmissionHistoryConnection = connectionType(
   SubmissionHistoryEntry,
   'SubmissionHistory',
 );
-
-@ObjectType({ description: 'A figure of a submission as it was or will be.' })
-export class SubmissionValueState {
-  @Field(() => DecimalScalar)
-  value!: string;
-
-  @Field(() => QualifierEnum)
-  qualifier!: Qualifier;
-
-  @Field(() => MetricScopeEnum)
-  scope!: MetricScope;
-
-  @Field(() => String, { nullable: true })
-  wording!: string | null;
-
-  @Field(() => String, { nullable: true })
-  asOf!: string | null;
-
-  static of(state: ValueState | null): SubmissionValueState | null {
-    return state === null ? null : Object.assign(new SubmissionValueState(), state);
-  }
-}
-
-@ObjectType({ description: 'One figure added, changed or removed by saveSubmissionValues.' })
-export class SubmissionValueChange {
-  @Field(() => String)
-  metric: string;
-
-  @Field(() => ValueChangeKindEnum)
-  kind: ValueChange['kind'];
-
-  @Field(() => SubmissionValueState, { nullable: true })
-  before: SubmissionValueState | null;
-
-  @Field(() => SubmissionValueState, { nullable: true })
-  after: SubmissionValueState | null;
-
-  constructor(change: ValueChange) {
-    this.metric = change.metric;
-    this.kind = change.kind;
-    this.before = SubmissionValueState.of(change.before);
-    this.after = SubmissionValueState.of(change.after);
-  }
-}
-
-@ObjectType({ description: 'A problem with one part of the input, named by its path.' })
-export class InputProblem {
-  @Field(() => String, { description: 'Where in the input, e.g. values.3.value.' })
-  path!: string;
-
-  @Field(() => String)
-  message!: string;
-
-  static of(problem: Problem): InputProblem {
-    return Object.assign(new InputProblem(), problem);
-  }
-}
-
-@ObjectType()
-export class CreateSubmissionPayload {
-  @Field(() => Submission)
-  submission!: Submission;
-
-  @Field(() => Boolean, {
-    description: 'True when this answers a retry with a used idempotency key: nothing was written.',
-  })
-  replayed!: boolean;
-}
-
-@ObjectType()
-export class SaveSubmissionValuesPayload {
-  @Field(() => Submission, {
-    description: 'The submission after the save (as it is, for a dry run or a replay).',
-  })
-  submission!: Submission;
-
-  @Field(() => [SubmissionValueChange], {
-    description:
-      'What changed, or for a dry run what would change; a replay repeats the first answer.',
-  })
-  changes!: SubmissionValueChange[];
-
-  @Field(() => Boolean)
-  narrativeChanged!: boolean;
-
-  @Field(() => [InputProblem], {
-    description:
-      'Every problem found, by input path. Only a dry run returns problems; a real save with problems fails with BAD_USER_INPUT carrying the same list in extensions.problems.',
-  })
-  problems!: InputProblem[];
-
-  @Field(() => Boolean)
-  dryRun!: boolean;
-
-  @Field(() => Boolean)
-  replayed!: boolean;
-}
 
 @ObjectType({ description: 'A submission moved from one status to another.' })
 export class SubmissionStatusChange implements Scoped {

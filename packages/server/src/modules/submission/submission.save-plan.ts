@@ -1,0 +1,224 @@
+import type { Transaction } from 'kysely';
+import type {
+  Database,
+  MetricScope,
+  MetricValueRow,
+  NewMetricValue,
+  Qualifier,
+} from '../../db/tables.js';
+import { UserError } from '../../errors.js';
+import { normalizeDecimal } from '../../lib/decimal.js';
+import { validateMetricValue } from '../metric/metric.validation.js';
+import { findTemplateDefinitions } from './reporting-template.repository.js';
+import { findSubmittedValues, type SubmissionWithOrganization } from './submission.repository.js';
+import { MAX_NARRATIVE } from './submission.service.js';
+
+const MAX_WORDING = 200;
+
+/** One figure as a client sends it in saveSubmissionValues. */
+export interface SubmissionValueRequest {
+  metric: string;
+  value: string;
+  unit?: string | null;
+  qualifier?: Qualifier | null;
+  scope?: MetricScope | null;
+  wording?: string | null;
+  asOf?: string | null;
+}
+
+export interface SaveValuesRequest {
+  submissionId: number;
+  expectedVersion: number;
+  values?: readonly SubmissionValueRequest[] | null;
+  /** Metric codes whose figures to delete. */
+  remove?: readonly string[] | null;
+  /** Absent or null leaves the narrative as it is; an empty string clears it. */
+  narrative?: string | null;
+  idempotencyKey?: string | null;
+  dryRun?: boolean | null;
+}
+
+/** A figure's state before or after a change. */
+export interface ValueState {
+  value: string;
+  qualifier: Qualifier;
+  scope: MetricScope;
+  wording: string | null;
+  asOf: string | null;
+}
+
+export interface ValueChange {
+  metric: string;
+  kind: 'ADDED' | 'CHANGED' | 'REMOVED';
+  before: ValueState | null;
+  after: ValueState | null;
+}
+
+export interface Problem {
+  /** Where in the input, e.g. values.3.value. */
+  path: string;
+  message: string;
+}
+
+export interface SavePlan {
+  upserts: NewMetricValue[];
+  changes: ValueChange[];
+  problems: Problem[];
+  narrative: string | null;
+  narrativeChanged: boolean;
+}
+
+/** Validates every input figure and works out what would change, without writing. */
+export async function planSave(
+  trx: Transaction<Database>,
+  submission: SubmissionWithOrganization,
+  request: SaveValuesRequest,
+): Promise<SavePlan> {
+  const definitions = new Map(
+    (await findTemplateDefinitions(trx, [submission.template_id])).map((row) => [row.code, row]),
+  );
+  const stored = await findSubmittedValues(trx, submission.organization_id, submission.period);
+  const current = new Map(
+    stored
+      .filter((row) => row.submission_id === submission.id)
+      .map((row) => [row.metric_code, row]),
+  );
+  const elsewhere = new Map(
+    stored
+      .filter((row) => row.submission_id !== submission.id)
+      .map((row) => [row.metric_code, row]),
+  );
+
+  const problems: Problem[] = [];
+  const changes: ValueChange[] = [];
+  const upserts: NewMetricValue[] = [];
+  const seen = new Set<string>();
+  const removals = new Set(request.remove ?? []);
+
+  (request.values ?? []).forEach((input, index) => {
+    const at = `values.${index}`;
+    const definition = definitions.get(input.metric);
+    if (!definition) {
+      problems.push({
+        path: `${at}.metric`,
+        message: `"${input.metric}" is not a metric of this submission's template`,
+      });
+      return;
+    }
+    if (seen.has(input.metric) || removals.has(input.metric)) {
+      problems.push({
+        path: `${at}.metric`,
+        message: `${input.metric} appears more than once in this request`,
+      });
+      return;
+    }
+    seen.add(input.metric);
+    const other = elsewhere.get(input.metric);
+    if (other) {
+      problems.push({
+        path: `${at}.metric`,
+        message: `${input.metric} for ${submission.period} is already reported in another submission of this unit (${other.submission_id})`,
+      });
+      return;
+    }
+    if (input.wording != null && input.wording.length > MAX_WORDING) {
+      problems.push({
+        path: `${at}.wording`,
+        message: `wording is over ${MAX_WORDING} characters`,
+      });
+      return;
+    }
+    let valid;
+    try {
+      valid = validateMetricValue(
+        definition,
+        {
+          metric: input.metric,
+          period: submission.period,
+          value: input.value,
+          unit: input.unit,
+          asOf: input.asOf,
+        },
+        at,
+      );
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      problems.push({ path: String(error.extensions.field ?? at), message: error.message });
+      return;
+    }
+    const after: ValueState = {
+      value: valid.value,
+      qualifier: input.qualifier ?? 'EXACT',
+      scope: input.scope ?? 'SELF',
+      wording: input.wording ?? null,
+      asOf: valid.asOf,
+    };
+    const existing = current.get(input.metric);
+    const before = existing ? stateOf(existing) : null;
+    if (before && sameState(before, after)) return;
+    changes.push({ metric: input.metric, kind: before ? 'CHANGED' : 'ADDED', before, after });
+    upserts.push({
+      organization_id: submission.organization_id,
+      metric_code: input.metric,
+      period: submission.period,
+      period_type: submission.period_type,
+      period_start: submission.period_start,
+      period_end: submission.period_end,
+      as_of: valid.asOf,
+      value: valid.value,
+      unit: valid.unit,
+      wording: after.wording,
+      qualifier: after.qualifier,
+      scope: after.scope,
+      aggregatable: valid.aggregatable,
+      submission_id: submission.id,
+    });
+  });
+
+  [...removals].forEach((metric, index) => {
+    if (!definitions.has(metric)) {
+      problems.push({
+        path: `remove.${index}`,
+        message: `"${metric}" is not a metric of this submission's template`,
+      });
+      return;
+    }
+    const existing = current.get(metric);
+    if (existing) changes.push({ metric, kind: 'REMOVED', before: stateOf(existing), after: null });
+  });
+
+  let narrative = submission.narrative;
+  let narrativeChanged = false;
+  if (request.narrative != null) {
+    if (request.narrative.length > MAX_NARRATIVE) {
+      problems.push({
+        path: 'narrative',
+        message: `The narrative is over ${MAX_NARRATIVE} characters`,
+      });
+    } else {
+      narrative = request.narrative === '' ? null : request.narrative;
+      narrativeChanged = narrative !== submission.narrative;
+    }
+  }
+  return { upserts, changes, problems, narrative, narrativeChanged };
+}
+
+function stateOf(row: MetricValueRow): ValueState {
+  return {
+    value: normalizeDecimal(row.value),
+    qualifier: row.qualifier,
+    scope: row.scope,
+    wording: row.wording,
+    asOf: row.as_of,
+  };
+}
+
+function sameState(a: ValueState, b: ValueState): boolean {
+  return (
+    a.value === b.value &&
+    a.qualifier === b.qualifier &&
+    a.scope === b.scope &&
+    a.wording === b.wording &&
+    a.asOf === b.asOf
+  );
+}
