@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricScope, Qualifier, SubmissionStatus } from '../src/db/tables.js';
+import { isAggregatable } from '../src/modules/metric/metric.validation.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
 import {
   organizationByCode,
@@ -41,6 +42,12 @@ async function report(code: string, period: string, status: SubmissionStatus, fi
     .returning('id')
     .executeTakeFirstOrThrow();
   if (figures.length === 0) return;
+  const definitions = new Map(
+    (await database.db.selectFrom('metric_definition').selectAll().execute()).map((row) => [
+      row.code,
+      row,
+    ]),
+  );
   await database.db
     .insertInto('metric_value')
     .values(
@@ -55,11 +62,15 @@ async function report(code: string, period: string, status: SubmissionStatus, fi
         unit: metric.endsWith('share') ? ('PERCENT' as const) : ('PERSON' as const),
         qualifier: options?.qualifier ?? 'EXACT',
         scope: options?.scope ?? 'SELF',
-        aggregatable: !metric.endsWith('share'),
+        aggregatable: isAggregatable(definitions.get(metric) ?? missingMetric(metric)),
         submission_id: submission.id,
       })),
     )
     .execute();
+}
+
+function missingMetric(code: string): never {
+  throw new Error(`seedTestMetrics defines no metric ${code}`);
 }
 
 beforeAll(async () => {
