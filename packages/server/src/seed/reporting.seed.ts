@@ -3,12 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { parse } from 'yaml';
 import {
+  ORGANIZATION_LEVELS,
   SUBMISSION_STATUSES,
   TEMPLATE_PERIOD_TYPES,
   type Database,
-  type OrganizationLevel,
+  type ReportingTemplateRow,
   type SubmissionStatus,
-  type TemplatePeriodType,
 } from '../db/tables.js';
 import { badInput } from '../errors.js';
 import { parsePeriod } from '../period/period.js';
@@ -20,18 +20,11 @@ export const REPORTING_SEED_FILE = fileURLToPath(
 );
 
 const SEED_ACTOR = 'system:seed';
-const LEVELS: readonly OrganizationLevel[] = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE'];
+// Reports come from the province down: the national federation submits none.
+const LEVELS = ORGANIZATION_LEVELS.filter((level) => level !== 'NATIONAL');
 
-interface TemplateRecord {
-  code: string;
-  name_zh: string;
-  name_en: string;
-  description: string | null;
-  period_type: TemplatePeriodType;
-  submitting_levels: OrganizationLevel[];
-  due_days: number;
-  metrics: string[];
-}
+/** A template as reporting.yaml gives it: the table's columns, and its metrics in order. */
+type TemplateRecord = Omit<ReportingTemplateRow, 'id' | 'created_at'> & { metrics: string[] };
 
 interface SubmissionRecord {
   template: string;
