@@ -16,12 +16,8 @@ import { REPOSITORY_ROOT, type Target } from '../target.js';
 import { ACTIVITY_COLUMNS, activityRates, activityRows } from './activities.js';
 import { postgresLoader, unnestLoader, type BulkLoader, type Value } from './bulk-load.js';
 import { divisionsOf, reportingUnits, reportingYears, type DatasetOptions } from './scale.js';
-import {
-  generateReports,
-  METRIC_VALUE_COLUMNS,
-  prepareReportingPlan,
-  SUBMISSION_COLUMNS,
-} from './submissions.js';
+import { METRIC_VALUE_COLUMNS, SUBMISSION_COLUMNS } from './report-columns.js';
+import { generateReports, prepareReportingPlan } from './submissions.js';
 import { readUnits } from './units.js';
 
 export interface DatasetSummary {
