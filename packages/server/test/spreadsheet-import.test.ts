@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../src/auth/viewer.js';
 import type { ReportingTemplateRow } from '../src/db/tables.js';
 import { UserError } from '../src/errors.js';
-import { transitionSubmission } from '../src/modules/submission/submission.service.js';
+import { transitionSubmission } from '../src/modules/submission/submission.transition.js';
 import { buildTemplateWorkbook } from '../src/spreadsheet/template.export.js';
 import { commitImport } from '../src/spreadsheet/workbook.commit.js';
 import { planImport } from '../src/spreadsheet/workbook.import.js';

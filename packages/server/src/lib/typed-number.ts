@@ -1,4 +1,4 @@
-import { fromScaled, normalizeDecimal, toScaled } from '../modules/metric/decimal.js';
+import { fromScaled, normalizeDecimal, toScaled } from './decimal.js';
 import { readChineseNumeral } from './chinese-numeral.js';
 
 /**

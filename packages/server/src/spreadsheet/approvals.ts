@@ -3,7 +3,7 @@ import { createContext } from '../context.js';
 import type { Database } from '../db/tables.js';
 import { enumeratePeriods } from '../modules/aggregation/aggregation.service.js';
 import { requireByReference } from '../modules/organization/organization.reference.js';
-import { subtreeUpperBound } from '../modules/organization/organization.repository.js';
+import { subtreeUpperBound } from '../db/path.js';
 import type { TableArgs, TableKind } from './table.queries.js';
 
 /**

@@ -5,7 +5,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { createContext } from '../context.js';
 import type { Database } from '../db/tables.js';
 import { requireByReference } from '../modules/organization/organization.reference.js';
-import { requireTemplate } from '../modules/submission/submission.resolver.js';
+import { requireTemplate } from '../modules/submission/submission.access.js';
 import type { DownloadRequest } from './download-token.js';
 import { openTable, writeTable } from './table.export.js';
 import { buildTemplateWorkbook } from './template.export.js';

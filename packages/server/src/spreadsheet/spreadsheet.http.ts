@@ -11,7 +11,7 @@ import { toGlobalId } from '../graph/global-id.js';
 import { NORMALIZATIONS } from '../lib/typed-number.js';
 import type { Logger } from '../logger.js';
 import { createContext } from '../context.js';
-import { requireTemplate } from '../modules/submission/submission.resolver.js';
+import { requireTemplate } from '../modules/submission/submission.access.js';
 import { DOWNLOAD_PATH, verifyDownload } from './download-token.js';
 import { XLSX_TYPE } from './workbook.format.js';
 import type { ImportPlan } from './workbook.import.js';

@@ -6,8 +6,8 @@ import type {
   OrganizationRow,
   ReportingTemplateRow,
 } from '../db/tables.js';
-import { normalizeDecimal } from '../modules/metric/decimal.js';
-import { subtreeUpperBound } from '../modules/organization/organization.repository.js';
+import { normalizeDecimal } from '../lib/decimal.js';
+import { subtreeUpperBound } from '../db/path.js';
 
 /** The federations under (and at) `unit` that submit the template, in tree order. */
 export async function submittingUnits(

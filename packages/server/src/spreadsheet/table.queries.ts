@@ -27,6 +27,8 @@ export interface TableArgs {
   includeSubmitted?: boolean | null;
 }
 
+// A table's rows are the GraphQL answer as its query shapes it, read field by field below.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 type Node = Record<string, any>;
 
 /** The arguments a table needs that `args` lacks. */

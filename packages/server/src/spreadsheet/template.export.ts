@@ -9,10 +9,10 @@ import type {
   ReportingTemplateRow,
 } from '../db/tables.js';
 import { badInput } from '../errors.js';
-import { parsePeriod, type Period } from '../modules/period/period.js';
-import { findTemplateDefinitions } from '../modules/submission/submission.repository.js';
+import { parsePeriod, type Period } from '../period/period.js';
+import { findTemplateDefinitions } from '../modules/submission/reporting-template.repository.js';
 import { findFigures, findReports, submittingUnits } from './spreadsheet.repository.js';
-import { normalizeDecimal } from '../modules/metric/decimal.js';
+import { normalizeDecimal } from '../lib/decimal.js';
 import {
   COLUMNS,
   HEADERS,

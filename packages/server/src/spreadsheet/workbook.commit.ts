@@ -2,11 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Viewer } from '../auth/viewer.js';
 import type { Database, SubmissionRow } from '../db/tables.js';
 import { UserError } from '../errors.js';
-import {
-  createSubmission,
-  saveSubmissionValues,
-  type SubmissionValueRequest,
-} from '../modules/submission/submission.service.js';
+import { createSubmission } from '../modules/submission/submission.create.js';
+import { saveSubmissionValues } from '../modules/submission/submission.save.js';
+import type { SubmissionValueRequest } from '../modules/submission/submission.save-plan.js';
 import {
   planImport,
   type ImportPlan,

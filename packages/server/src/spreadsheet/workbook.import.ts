@@ -9,10 +9,10 @@ import type {
   ReportingTemplateRow,
 } from '../db/tables.js';
 import { UserError } from '../errors.js';
-import { normalizeDecimal } from '../modules/metric/decimal.js';
+import { normalizeDecimal } from '../lib/decimal.js';
 import { findByIds } from '../modules/organization/organization.repository.js';
-import { parsePeriod } from '../modules/period/period.js';
-import { findTemplateDefinitions } from '../modules/submission/submission.repository.js';
+import { parsePeriod } from '../period/period.js';
+import { findTemplateDefinitions } from '../modules/submission/reporting-template.repository.js';
 import type { Wording } from '../lib/typed-number.js';
 import { findReports, findReportValues, type ReportState } from './spreadsheet.repository.js';
 import { readMeta, type SheetEntry } from './workbook.format.js';
