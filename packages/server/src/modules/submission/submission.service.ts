@@ -16,6 +16,7 @@ import {
 } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
 import { UnreachableCaseError } from '../../unreachable.js';
+import { applyTotalsChange } from '../aggregation/aggregation.totals.js';
 import { normalizeDecimal } from '../metric/decimal.js';
 import { validateMetricValue } from '../metric/metric.validation.js';
 import { parsePeriod } from '../period/period.js';
@@ -299,6 +300,13 @@ export async function saveSubmissionValues(
       actor,
       plan.narrativeChanged ? { narrative: plan.narrative } : {},
     );
+    // Saves reach drafts and returned reports only, which count in no total, so this is a
+    // no-op unless the workflow lets a counted report be edited.
+    await applyTotalsChange(trx, {
+      submission,
+      statuses: [submission.status, status],
+      removedMetrics: plan.changes.filter((c) => c.kind === 'REMOVED').map((c) => c.metric),
+    });
     const audit: AuditEntry[] = [];
     const base = {
       submission_id: submission.id,
@@ -584,6 +592,7 @@ export async function transitionSubmission(
       actor,
       stepColumns(step, actor, comment),
     );
+    await applyTotalsChange(trx, { submission, statuses: [submission.status, status] });
     await insertAudit(trx, [
       {
         submission_id: submission.id,
