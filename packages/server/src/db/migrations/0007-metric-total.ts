@@ -1,13 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Maintained subtree totals. `metric_total` holds, per unit (below the roots), metric, period
+ * Maintained subtree totals. `metric_total` holds, per unit (from the cities down), metric, period
  * and counting basis (APPROVED: approved figures only; SUBMITTED: approved or submitted), what
  * the unit's subtree adds up to under the roll-up rules. `metric_total_step(units, …)`
  * computes a unit's total from its own figures and its children's stored totals: the write
  * paths store its rows (children first, so a unit's total builds on fresh ones below), and the
- * reads compute a group's total with it from the group's children, so no unit's total is read
- * by every writer below it (a root's is never stored at all).
+ * reads compute a group's total with it from the group's children, so no unit's total is
+ * written by every writer in a province (see metric_total_min_depth).
  *
  * The rules live in this one function and in the database with the totals they produced, so
  * a change of rule is a migration that replaces the function and rebuilds the table:
@@ -48,6 +48,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       units integer[] NOT NULL,
       PRIMARY KEY (organization_id, metric_code, period, basis)
     )`.execute(db);
+  // The national root's and the provinces' totals are not stored: every approval in a
+  // province would queue on its province's row. A province's total is computed from its
+  // cities' when read (14 rows for Hunan); the root's is left to the figures' statement.
+  await sql`
+    CREATE FUNCTION metric_total_min_depth() RETURNS integer
+    LANGUAGE sql IMMUTABLE AS 'SELECT 2'`.execute(db);
   await sql.raw(stepFunction()).execute(db);
   await sql`
     CREATE FUNCTION metric_total_rebuild() RETURNS void
@@ -57,7 +63,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     BEGIN
       DELETE FROM metric_total;
       FOR unit_depth IN
-        SELECT DISTINCT depth FROM organization WHERE depth > 0 ORDER BY depth DESC
+        SELECT DISTINCT depth FROM organization WHERE depth >= metric_total_min_depth()
+        ORDER BY depth DESC
       LOOP
         INSERT INTO metric_total
         SELECT s.organization_id, s.metric_code, s.period, s.basis, s.value, s.figures,
@@ -76,6 +83,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP FUNCTION metric_total_rebuild()`.execute(db);
   await sql`DROP FUNCTION metric_total_step(integer[], text[], text[], text[])`.execute(db);
+  await sql`DROP FUNCTION metric_total_min_depth()`.execute(db);
   await sql`DROP TABLE metric_total`.execute(db);
 }
 

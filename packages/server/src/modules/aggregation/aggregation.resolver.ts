@@ -45,8 +45,8 @@ import {
   growthReason,
   requireMetric,
   resolveWithin,
+  statementFor,
 } from './aggregation.service.js';
-import { totalsQuery } from './aggregation.totals.js';
 import {
   Completeness,
   CompletenessStatusEnum,
@@ -97,7 +97,7 @@ export class AggregationResolver {
       within: range,
       coverage: selectsField(info, 'coverage'),
     };
-    const result = await findRollupPage(context.db, spec, groupBy, window, totalsQuery);
+    const result = await findRollupPage(context.db, spec, groupBy, window, statementFor(groupBy));
     const contributionArgs = {
       metricCodes: metricCodes(metric),
       parts: ratioParts(metric),
@@ -154,7 +154,7 @@ export class AggregationResolver {
       within: range,
       coverage: selectsField(info, 'coverage'),
     };
-    const result = await findRankingPage(context.db, spec, level, window, totalsQuery);
+    const result = await findRankingPage(context.db, spec, level, window, statementFor(level));
     const first = result.rows[0];
     const ranking = new Ranking();
     ranking.metric = new MetricDefinition(metric);
@@ -207,7 +207,7 @@ export class AggregationResolver {
         coverage: selectsField(info, 'coverage'),
       },
       unit.id,
-      totalsQuery,
+      statementFor(unit.level),
     );
     return rows.map((row, index) => {
       const explained = explain(metric, row, 'value');
@@ -278,7 +278,7 @@ async function countRanked(
     { ...spec, coverage: false },
     level,
     { limit: 1, after: null },
-    totalsQuery,
+    statementFor(level),
   );
   return first.rows[0]?.ranked ?? 0;
 }

@@ -40,8 +40,8 @@ export interface TotalsChange {
 }
 
 /**
- * Brings the stored totals of the unit and every unit above it (but the root, whose total is
- * computed when read) up to date with a change, inside the writer's transaction. Each unit's
+ * Brings the stored totals of the unit and every unit above it (down from the cities: the
+ * provinces' are computed when read) up to date with a change, inside the writer's transaction. Each unit's
  * total is recomputed from its own figures and its children's stored totals, deepest first.
  * Before reading its children, the writer takes the unit's lock, so the children it reads are
  * those committed by every writer that held it before: two approvals under one city queue on
@@ -66,7 +66,7 @@ export async function applyTotalsChange(
           JOIN organization a ON a.path = ANY(ARRAY(
             SELECT left(u.path, ${sql.lit(PATH_SEGMENT_LENGTH)} * k)
             FROM generate_series(2, u.depth + 1) AS k))
-          WHERE u.id = ${submission.organization_id}
+          WHERE u.id = ${submission.organization_id} AND a.depth >= metric_total_min_depth()
           ORDER BY a.depth DESC) AS units,
         ARRAY(
           SELECT code FROM metric_definition
