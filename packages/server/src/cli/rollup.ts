@@ -1,3 +1,6 @@
+// The aggregation module's types carry type-graphql decorators, which need the metadata
+// polyfill loaded before them.
+import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
