@@ -5,8 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
-import { verifyTotals } from '../modules/aggregation/aggregation.verify.js';
-import { findByCodes, subtreeUpperBound } from '../modules/organization/organization.repository.js';
+import { subtreeOf, verifyTotals } from '../modules/aggregation/aggregation.verify.js';
 import { parsePeriod } from '../modules/period/period.js';
 import { CliError, openDatabase } from './open-database.js';
 
@@ -32,12 +31,8 @@ export async function rollupCommand(args: string[], logger: Logger): Promise<voi
   const db = await openDatabase(loadConfig(), logger);
   try {
     await migrateToLatest(db);
-    let within = null;
-    if (values.within) {
-      const [unit] = await findByCodes(db, [values.within]);
-      if (!unit) throw new CliError(`no organization ${values.within}`);
-      within = { path: unit.path, upper: subtreeUpperBound(unit.path) };
-    }
+    const within = values.within ? await subtreeOf(db, values.within) : null;
+    if (values.within && !within) throw new CliError(`no organization ${values.within}`);
     const started = Date.now();
     const result = await verifyTotals(db, { within, period });
     for (const d of result.differences) {

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, MetricDefinitionRow } from '../../db/tables.js';
 import { compareDecimal } from '../metric/decimal.js';
+import { findByCodes, subtreeUpperBound } from '../organization/organization.repository.js';
 import {
   aggregateQuery,
   inSubtree,
@@ -27,6 +28,12 @@ export interface VerifyResult {
   /** Unit × metric × period × basis rows compared. */
   compared: number;
   differences: TotalsDifference[];
+}
+
+/** The subtree of the organization with this division code, or null when there is none. */
+export async function subtreeOf(db: Kysely<Database>, code: string): Promise<PathRange | null> {
+  const [unit] = await findByCodes(db, [code]);
+  return unit ? { path: unit.path, upper: subtreeUpperBound(unit.path) } : null;
 }
 
 const STATUSES: Record<Basis, AggregateSpec['statuses']> = {
