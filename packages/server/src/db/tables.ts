@@ -150,7 +150,7 @@ export interface MetricDefinitionTable {
 
 /**
  * A unit's subtree total of one metric, period and counting basis, kept by the write paths
- * (migration 0006, modules/aggregation/aggregation.totals.ts).
+ * (migration 0007, modules/aggregation/aggregation.totals.ts).
  */
 export interface MetricTotalTable {
   organization_id: number;

@@ -39,7 +39,7 @@ export async function resolveWithin(
 /**
  * The statement that answers aggregates of groups at `level`: the maintained totals, but for
  * the national root, whose total is not kept (nor are the provinces' it would read; see
- * migration 0006): it is computed from the figures.
+ * migration 0007): it is computed from the figures.
  */
 export function statementFor(level: OrganizationLevel): AggregateStatement {
   return level === 'NATIONAL' ? aggregateQuery : totalsQuery;
