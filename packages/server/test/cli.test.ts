@@ -86,6 +86,18 @@ describe('the fulian CLI', () => {
     expect(result.stdout).toContain('Usage: fulian seed [--region CODES | --all]');
   });
 
+  it('verifies the maintained totals against the figures, and names an unknown subtree', async () => {
+    const dataDir = await freshDataDir();
+    const verified = await run(['rollup', 'verify'], { FULIAN_DATA_DIR: dataDir });
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toMatch(/^0 totals compared in [0-9.]+ s, 0 difference\(s\)$/m);
+    const unknown = await run(['rollup', 'verify', '--within', '4399'], {
+      FULIAN_DATA_DIR: dataDir,
+    });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('fulian rollup: no organization 4399');
+  });
+
   it('says in one line that an unreachable DATABASE_URL cannot be reached, and exits non-zero', async () => {
     const result = await run(['serve'], {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Viewer } from '../src/auth/viewer.js';
+import { verifyTotals } from '../src/modules/aggregation/aggregation.verify.js';
 import { createGraphQLClient } from './helpers/graphql-client.js';
 import { seedTemplate, seedTestMetrics, staff } from './helpers/reporting.js';
-import { CREATE, SAVE, SUBMIT } from './helpers/submission-operations.js';
+import { APPROVE, CREATE, SAVE, SUBMIT } from './helpers/submission-operations.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -30,7 +31,7 @@ function sumCents(values: string[]): string {
 }
 
 it.skipIf(!onPostgres)(
-  'saves 134 county submissions at once without losing one, and sums them exactly (PostgreSQL only: PGlite has one connection, so nothing runs at once there)',
+  'saves and approves 134 county submissions at once without losing one, and sums them exactly (PostgreSQL only: PGlite has one connection, so nothing runs at once there)',
   async () => {
     await seedHunan(database.db);
     await seedTestMetrics(database.db);
@@ -103,5 +104,18 @@ it.skipIf(!onPostgres)(
     expect(cities.data.rollup.edges).toHaveLength(14);
     expect(sumCents(cities.data.rollup.edges.map((edge: any) => edge.node.value))).toBe(expected);
     expect(cities.statements.length).toBeLessThanOrEqual(3);
+
+    // The 134 approvals race for the 14 cities' totals: none deadlocks, none is lost, and the
+    // totals equal the figures' statement's recomputation.
+    const approved = await Promise.all(
+      drafts.map((id) => execute(APPROVE, { input: { id, expectedVersion: 3 } }, admin)),
+    );
+    expect(approved.filter((result) => result.errors)).toEqual([]);
+    expect(await verifyTotals(database.db, { within: null, period: '2020' })).toMatchObject({
+      differences: [],
+    });
+    const province = await execute(`{ rollup(metric: "test.sales", period: "2020",
+      groupBy: PROVINCE, within: "43") { edges { node { value } } } }`);
+    expect(province.data.rollup.edges[0].node.value).toBe(expected);
   },
 );

@@ -3,6 +3,7 @@ import { apikeyCommand, apikeyHelp } from './apikey.js';
 import { exportCommand, exportHelp } from './export.js';
 import { migrateCommand, migrateHelp } from './migrate.js';
 import { CliError } from './open-database.js';
+import { rollupCommand, rollupHelp } from './rollup.js';
 import { schemaCommand, schemaHelp } from './schema.js';
 import { seedCommand, seedHelp } from './seed.js';
 import { serveCommand, serveHelp } from './serve.js';
@@ -16,6 +17,7 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   token: { help: tokenHelp, run: (args) => tokenCommand(args, logger) },
   apikey: { help: apikeyHelp, run: (args) => apikeyCommand(args, logger) },
   export: { help: exportHelp, run: (args) => exportCommand(args, logger) },
+  rollup: { help: rollupHelp, run: (args) => rollupCommand(args, logger) },
 };
 
 const usage = `Usage: fulian <command> [options]

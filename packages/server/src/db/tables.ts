@@ -148,6 +148,33 @@ export interface MetricDefinitionTable {
   factor: string | null;
 }
 
+/**
+ * A unit's subtree total of one metric, period and counting basis, kept by the write paths
+ * (migration 0007, modules/aggregation/aggregation.totals.ts).
+ */
+export interface MetricTotalTable {
+  organization_id: number;
+  metric_code: string;
+  period: string;
+  /** APPROVED: approved figures only; SUBMITTED: approved or submitted ones. */
+  basis: 'APPROVED' | 'SUBMITTED';
+  /** SUM and AVERAGE: the sum; MAX and MIN: the extreme; null for a ratio. */
+  value: string | null;
+  /** How many figures the value holds (an average's divisor). */
+  figures: number;
+  qualifiers: Qualifier[] | null;
+  numerator: string | null;
+  numerator_qualifiers: Qualifier[] | null;
+  denominator: string | null;
+  denominator_qualifiers: Qualifier[] | null;
+  numerator_uncovered: number;
+  denominator_uncovered: number;
+  numerator_unpaired: number;
+  denominator_unpaired: number;
+  /** Units entered, covered and unpaired: 3 counts, or 4 × 3 for a ratio (per cut above). */
+  units: number[];
+}
+
 export interface DocumentTable {
   id: Generated<number>;
   seed_key: string | null;
@@ -460,6 +487,7 @@ export interface Database {
   activity: ActivityTable;
   activity_co_organizer: ActivityCoOrganizerTable;
   metric_value: MetricValueTable;
+  metric_total: MetricTotalTable;
   reporting_template: ReportingTemplateTable;
   reporting_template_metric: ReportingTemplateMetricTable;
   submission: SubmissionTable;

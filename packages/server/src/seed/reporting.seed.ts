@@ -13,6 +13,7 @@ import {
 import { badInput } from '../errors.js';
 import { parsePeriod } from '../period/period.js';
 import { insertAudit, type AuditEntry } from '../modules/submission/submission.repository.js';
+import { rebuildTotals } from '../modules/aggregation/aggregation.totals.js';
 
 /** seeds/reporting.yaml, from the sources and from the compiled output alike. */
 export const REPORTING_SEED_FILE = fileURLToPath(
@@ -75,6 +76,8 @@ export async function seedReporting(
       submissionsInserted += 1;
       valuesLinked += await linkValues(trx, id, submission, template!.metrics);
     }
+    // The reports were written directly, with their statuses: their totals are built anew.
+    if (submissionsInserted > 0) await rebuildTotals(trx);
     return { templates: templates.length, submissionsInserted, valuesLinked };
   });
 }

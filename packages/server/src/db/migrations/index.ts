@@ -5,6 +5,7 @@ import * as submission from './0003-submission.js';
 import * as access from './0004-access.js';
 import * as rollupReads from './0005-rollup-reads.js';
 import * as decimalLimits from './0006-decimal-limits.js';
+import * as metricTotal from './0007-metric-total.js';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder) works the same
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-access': access,
   '0005-rollup-reads': rollupReads,
   '0006-decimal-limits': decimalLimits,
+  '0007-metric-total': metricTotal,
 };

@@ -52,6 +52,15 @@ export type GroupSelection =
   | { kind: 'level'; level: OrganizationLevel; window: PageWindow | null }
   | { kind: 'ids'; ids: number[] };
 
+/**
+ * A statement answering an aggregate: `aggregateQuery` from the figures (the oracle) or
+ * `totalsQuery` from the maintained totals; both return the same rows.
+ */
+export type AggregateStatement = (
+  spec: AggregateSpec,
+  groups: GroupSelection,
+) => RawBuilder<AggregateRow>;
+
 /** One unit × period of an aggregate, as SQL computed it. */
 export interface AggregateRow {
   organization_id: number;
@@ -118,16 +127,6 @@ export function aggregateQuery(
 ): RawBuilder<AggregateRow> {
   const { metric } = spec;
   const codes = metricCodes(metric);
-  const range = (alias: string) => inSubtree(`${alias}.path`, spec.within);
-  const groupCondition =
-    groups.kind === 'ids'
-      ? sql`o.id = ANY(${groups.ids}::int[])`
-      : sql`o.level = ${groups.level} AND o.kind = 'FEDERATION' ${range('o')}
-          ${groups.window?.after ? sql`AND o.path > ${groups.window.after}` : sql``}`;
-  const groupLimit =
-    groups.kind === 'level' && groups.window
-      ? sql`ORDER BY o.path LIMIT ${groups.window.limit + 1}`
-      : sql``;
   const combine = treeFunction(metric);
   const ratio = metric.tree_aggregation === 'RATIO';
   const factor = metric.factor ?? '1';
@@ -147,16 +146,7 @@ export function aggregateQuery(
     AND v.period = ANY(${spec.periods}::text[]) ${inSubtree('v.organization_path', spec.within)}`;
 
   return sql<AggregateRow>`
-    WITH grp AS MATERIALIZED (
-      SELECT o.id, o.path, o.depth
-      FROM organization o
-      WHERE ${groupCondition}
-      ${groupLimit}
-    ),
-    grp_depth AS MATERIALIZED (SELECT DISTINCT depth FROM grp),
-    periods AS (
-      SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
-    ),
+    WITH ${groupCtes(spec, groups)},
     figure AS MATERIALIZED (
       SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
         v.qualifier, v.scope, v.aggregatable,
@@ -219,6 +209,32 @@ export function aggregateQuery(
       AND d.metric_code = ${metric.denominator_code ?? ''}
     ${coverage.joins}
     ORDER BY g.path, p.ord`;
+}
+
+/**
+ * `grp`: the selected group units (id, path, depth), `grp_depth` their depths, `periods` the
+ * spec's periods with their order: the CTEs both statements (figures and totals) start from.
+ */
+export function groupCtes(spec: AggregateSpec, groups: GroupSelection): RawBuilder<unknown> {
+  const groupCondition =
+    groups.kind === 'ids'
+      ? sql`o.id = ANY(${groups.ids}::int[])`
+      : sql`o.level = ${groups.level} AND o.kind = 'FEDERATION' ${inSubtree('o.path', spec.within)}
+          ${groups.window?.after ? sql`AND o.path > ${groups.window.after}` : sql``}`;
+  const groupLimit =
+    groups.kind === 'level' && groups.window
+      ? sql`ORDER BY o.path LIMIT ${groups.window.limit + 1}`
+      : sql``;
+  return sql`grp AS MATERIALIZED (
+      SELECT o.id, o.path, o.depth
+      FROM organization o
+      WHERE ${groupCondition}
+      ${groupLimit}
+    ),
+    grp_depth AS MATERIALIZED (SELECT DISTINCT depth FROM grp),
+    periods AS (
+      SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
+    )`;
 }
 
 /**
@@ -336,7 +352,7 @@ export function ratioParts(metric: MetricDefinitionRow): RatioParts | null {
 const FIGURE_PLACE = sql`v.organization_path AS path, ${pathDepth('v.organization_path')} AS depth`;
 
 /** `AND` the path in `column` lies inside the subtree; nothing for the whole tree. */
-function inSubtree(column: string, within: PathRange | null): RawBuilder<unknown> {
+export function inSubtree(column: string, within: PathRange | null): RawBuilder<unknown> {
   return within === null ? sql`` : sql`AND ${pathInSubtree(column, within)}`;
 }
 
@@ -419,7 +435,7 @@ function qualifierSet(condition: RawBuilder<unknown>): RawBuilder<unknown> {
 }
 
 /** The SQL aggregate a tree rule applies; RATIO parts are sums. */
-function treeFunction(metric: MetricDefinitionRow): RawBuilder<unknown> {
+export function treeFunction(metric: MetricDefinitionRow): RawBuilder<unknown> {
   const rule = metric.tree_aggregation;
   switch (rule) {
     case 'SUM':
@@ -448,8 +464,9 @@ export async function findRollupPage(
   spec: AggregateSpec,
   level: OrganizationLevel,
   window: PageWindow,
+  statement: AggregateStatement,
 ): Promise<Page<AggregateRow>> {
-  const result = await aggregateQuery(spec, { kind: 'level', level, window }).execute(db);
+  const result = await statement(spec, { kind: 'level', level, window }).execute(db);
   return toPage(result.rows, window.limit);
 }
 
@@ -485,11 +502,12 @@ export async function findRankingPage(
   spec: AggregateSpec,
   level: OrganizationLevel,
   window: PageWindow,
+  statement: AggregateStatement,
 ): Promise<Page<RankedRow>> {
   const after = window.after === null ? 0 : integerCursor(window.after);
   const summable = spec.metric.tree_aggregation === 'SUM';
   const result = await sql<RankedRow>`
-    WITH base AS (${aggregateQuery(spec, { kind: 'level', level, window: null })}),
+    WITH base AS (${statement(spec, { kind: 'level', level, window: null })}),
     ranked AS (
       SELECT base.*,
         row_number() OVER (ORDER BY value DESC NULLS LAST, path)::int AS position,
@@ -523,9 +541,10 @@ export async function findSeries(
   db: Kysely<Database>,
   spec: AggregateSpec,
   organizationId: number,
+  statement: AggregateStatement,
 ): Promise<SeriesRow[]> {
   const result = await sql<SeriesRow>`
-    WITH base AS (${aggregateQuery(spec, { kind: 'ids', ids: [organizationId] })}),
+    WITH base AS (${statement(spec, { kind: 'ids', ids: [organizationId] })}),
     ordered AS (
       SELECT base.*, lag(value) OVER (ORDER BY array_position(${spec.periods}::text[], period)) AS previous
       FROM base

@@ -45,6 +45,7 @@ import {
   growthReason,
   requireMetric,
   resolveWithin,
+  statementFor,
 } from './aggregation.service.js';
 import {
   Completeness,
@@ -96,7 +97,7 @@ export class AggregationResolver {
       within: range,
       coverage: selectsField(info, 'coverage'),
     };
-    const result = await findRollupPage(context.db, spec, groupBy, window);
+    const result = await findRollupPage(context.db, spec, groupBy, window, statementFor(groupBy));
     const contributionArgs = {
       metricCodes: metricCodes(metric),
       parts: ratioParts(metric),
@@ -153,7 +154,7 @@ export class AggregationResolver {
       within: range,
       coverage: selectsField(info, 'coverage'),
     };
-    const result = await findRankingPage(context.db, spec, level, window);
+    const result = await findRankingPage(context.db, spec, level, window, statementFor(level));
     const first = result.rows[0];
     const ranking = new Ranking();
     ranking.metric = new MetricDefinition(metric);
@@ -206,6 +207,7 @@ export class AggregationResolver {
         coverage: selectsField(info, 'coverage'),
       },
       unit.id,
+      statementFor(unit.level),
     );
     return rows.map((row, index) => {
       const explained = explain(metric, row, 'value');
@@ -271,10 +273,13 @@ async function countRanked(
   spec: Parameters<typeof findRankingPage>[1],
   level: OrganizationLevel,
 ): Promise<number> {
-  const first = await findRankingPage(context.db, { ...spec, coverage: false }, level, {
-    limit: 1,
-    after: null,
-  });
+  const first = await findRankingPage(
+    context.db,
+    { ...spec, coverage: false },
+    level,
+    { limit: 1, after: null },
+    statementFor(level),
+  );
   return first.rows[0]?.ranked ?? 0;
 }
 

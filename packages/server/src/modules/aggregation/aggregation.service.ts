@@ -1,10 +1,16 @@
 import type { Context } from '../../context.js';
-import type { MetricDefinitionRow, SubmissionStatus } from '../../db/tables.js';
+import type { MetricDefinitionRow, OrganizationLevel, SubmissionStatus } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
 import { compareDecimal } from '../../lib/decimal.js';
 import { requireByReference } from '../organization/organization.reference.js';
 import { parsePeriod, type Period } from '../../period/period.js';
-import type { AggregateRow, PathRange } from './aggregation.repository.js';
+import {
+  aggregateQuery,
+  type AggregateRow,
+  type AggregateStatement,
+  type PathRange,
+} from './aggregation.repository.js';
+import { totalsQuery } from './aggregation.totals.js';
 import { combineQualifiers, ratioQualifier } from './aggregation.qualifier.js';
 import type { AggregateNullReason, Explained } from './aggregation.type.js';
 
@@ -27,6 +33,15 @@ export async function resolveWithin(
   if (!within) return null;
   const row = await requireByReference(loaders.organization, within, 'within');
   return { path: row.path };
+}
+
+/**
+ * The statement that answers aggregates of groups at `level`: the maintained totals, but for
+ * the national root, whose total is not kept (nor are the provinces' it would read; see
+ * migration 0007): it is computed from the figures.
+ */
+export function statementFor(level: OrganizationLevel): AggregateStatement {
+  return level === 'NATIONAL' ? aggregateQuery : totalsQuery;
 }
 
 /** Approved figures only, unless the caller asks for submitted ones too. */

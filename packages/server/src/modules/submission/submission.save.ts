@@ -4,6 +4,7 @@ import { authorize } from '../../auth/permissions.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { Database, SubmissionRow } from '../../db/tables.js';
 import { UserError } from '../../errors.js';
+import { applyTotalsChange } from '../aggregation/aggregation.totals.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { publishStatusChange } from './submission.events.js';
 import {
@@ -122,6 +123,13 @@ export async function saveSubmissionValues(
       actor,
       plan.narrativeChanged ? { narrative: plan.narrative } : {},
     );
+    // Saves reach drafts and returned reports only, which count in no total, so this is a
+    // no-op unless the workflow lets a counted report be edited.
+    await applyTotalsChange(trx, {
+      submission,
+      statuses: [submission.status, status],
+      removedMetrics: plan.changes.filter((c) => c.kind === 'REMOVED').map((c) => c.metric),
+    });
     const audit: AuditEntry[] = [];
     const base = {
       submission_id: submission.id,

@@ -5,6 +5,7 @@ import type { Viewer } from '../../auth/viewer.js';
 import { ORGANIZATION_LEVELS, type Database, type SubmissionRow } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
 import { UnreachableCaseError } from '../../unreachable.js';
+import { applyTotalsChange } from '../aggregation/aggregation.totals.js';
 import { publishStatusChange } from './submission.events.js';
 import { findTemplatesByIds } from './reporting-template.repository.js';
 import {
@@ -86,6 +87,7 @@ export async function transitionSubmission(
       actor,
       stepColumns(step, actor, comment),
     );
+    await applyTotalsChange(trx, { submission, statuses: [submission.status, status] });
     await insertAudit(trx, [
       {
         submission_id: submission.id,

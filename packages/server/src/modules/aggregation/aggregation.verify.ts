@@ -1,0 +1,174 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, MetricDefinitionRow } from '../../db/tables.js';
+import { compareDecimal } from '../../lib/decimal.js';
+import { findByCodes } from '../organization/organization.repository.js';
+import {
+  aggregateQuery,
+  inSubtree,
+  metricCodes,
+  type AggregateRow,
+  type AggregateSpec,
+  type PathRange,
+} from './aggregation.repository.js';
+import { BASES, totalsQuery, type Basis } from './aggregation.totals.js';
+
+/** One value the stored totals give differently from the figures. */
+export interface TotalsDifference {
+  path: string;
+  organizationId: number;
+  metric: string;
+  period: string;
+  basis: Basis;
+  column: string;
+  figures: unknown;
+  totals: unknown;
+}
+
+export interface VerifyResult {
+  /** Unit × metric × period × basis rows compared. */
+  compared: number;
+  differences: TotalsDifference[];
+}
+
+/** The subtree of the organization with this division code, or null when there is none. */
+export async function subtreeOf(db: Kysely<Database>, code: string): Promise<PathRange | null> {
+  const [unit] = await findByCodes(db, [code]);
+  return unit ? { path: unit.path } : null;
+}
+
+const STATUSES: Record<Basis, AggregateSpec['statuses']> = {
+  APPROVED: ['APPROVED'],
+  SUBMITTED: ['APPROVED', 'SUBMITTED'],
+};
+
+/**
+ * Recomputes every aggregate the totals answer from the figures, with the set-based statement
+ * (aggregateQuery, the oracle), and lists every difference: for each metric with a tree rule,
+ * each period with figures, each basis, and each unit inside `within` that holds a total or
+ * a figure, and each province inside (whose total reads its cities', so a missing or stale
+ * total below shows there).
+ */
+export async function verifyTotals(
+  db: Kysely<Database>,
+  options: { within: PathRange | null; period: string | null },
+): Promise<VerifyResult> {
+  const metrics = await db
+    .selectFrom('metric_definition')
+    .selectAll()
+    .where('tree_aggregation', 'in', ['SUM', 'AVERAGE', 'MAX', 'MIN', 'RATIO'])
+    .orderBy('code')
+    .execute();
+  const result: VerifyResult = { compared: 0, differences: [] };
+  for (const metric of metrics) {
+    for (const { period, period_type } of await periodsOf(db, metric, options)) {
+      const ids = await unitsToCompare(db, metric, period, options.within);
+      for (const basis of BASES) {
+        const spec: AggregateSpec = {
+          metric,
+          periods: [period],
+          periodType: period_type,
+          statuses: STATUSES[basis],
+          within: options.within,
+          coverage: true,
+        };
+        const groups = { kind: 'ids', ids } as const;
+        const [figures, totals] = [
+          (await aggregateQuery(spec, groups).execute(db)).rows,
+          (await totalsQuery(spec, groups).execute(db)).rows,
+        ];
+        result.compared += figures.length;
+        result.differences.push(...compareRows(metric.code, basis, figures, totals));
+      }
+    }
+  }
+  return result;
+}
+
+async function periodsOf(
+  db: Kysely<Database>,
+  metric: MetricDefinitionRow,
+  options: { within: PathRange | null; period: string | null },
+): Promise<{ period: string; period_type: string }[]> {
+  const result = await sql<{ period: string; period_type: string }>`
+    SELECT DISTINCT v.period, v.period_type FROM metric_value v
+    WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${metricCodes(metric)}::text[])
+      ${options.period === null ? sql`` : sql`AND v.period = ${options.period}`}
+      ${inSubtree('v.organization_path', options.within)}
+    ORDER BY v.period`.execute(db);
+  return result.rows;
+}
+
+/**
+ * The units inside the subtree whose totals are read from their children's (the provinces
+ * and below), with a total or a figure, and the provinces inside, whose totals read their
+ * cities'.
+ */
+async function unitsToCompare(
+  db: Kysely<Database>,
+  metric: MetricDefinitionRow,
+  period: string,
+  within: PathRange | null,
+): Promise<number[]> {
+  const result = await sql<{ id: number }>`
+    SELECT u.id FROM organization u
+    WHERE u.depth >= metric_total_min_depth() - 1 AND u.id IN (
+      SELECT o.id FROM organization o
+      WHERE o.depth = metric_total_min_depth() - 1 ${inSubtree('o.path', within)}
+      UNION
+      SELECT t.organization_id FROM metric_total t
+      JOIN organization o ON o.id = t.organization_id
+      WHERE t.metric_code = ${metric.code} AND t.period = ${period} ${inSubtree('o.path', within)}
+      UNION
+      SELECT v.organization_id FROM metric_value v
+      WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${metricCodes(metric)}::text[])
+        AND v.period = ${period} ${inSubtree('v.organization_path', within)})`.execute(db);
+  return result.rows.map((row) => row.id);
+}
+
+const NUMERIC_COLUMNS = new Set<keyof AggregateRow>([
+  'value',
+  'children_value',
+  'reported',
+  'numerator',
+  'denominator',
+  'children_numerator',
+  'children_denominator',
+]);
+
+function compareRows(
+  metric: string,
+  basis: Basis,
+  figures: AggregateRow[],
+  totals: AggregateRow[],
+): TotalsDifference[] {
+  const differences: TotalsDifference[] = [];
+  const byKey = new Map(totals.map((row) => [`${row.organization_id} ${row.period}`, row]));
+  for (const expected of figures) {
+    const actual = byKey.get(`${expected.organization_id} ${expected.period}`);
+    for (const column of Object.keys(expected) as (keyof AggregateRow)[]) {
+      const want = expected[column];
+      const got = actual?.[column];
+      if (same(column, want, got)) continue;
+      differences.push({
+        path: expected.path,
+        organizationId: expected.organization_id,
+        metric,
+        period: expected.period,
+        basis,
+        column,
+        figures: want,
+        totals: got,
+      });
+    }
+  }
+  return differences;
+}
+
+function same(column: keyof AggregateRow, a: unknown, b: unknown): boolean {
+  if (a === null || b === null || a === undefined || b === undefined) return a === b;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+  }
+  if (NUMERIC_COLUMNS.has(column)) return compareDecimal(String(a), String(b)) === 0;
+  return String(a) === String(b);
+}
