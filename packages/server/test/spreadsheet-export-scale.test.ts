@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../src/auth/viewer.js';
 import { createSchema } from '../src/schema.js';
 import { openTable, writeTable } from '../src/spreadsheet/table.export.js';
-import { seedTestMetrics } from './helpers/reporting.js';
+import { seedTemplate, seedTestMetrics } from './helpers/reporting.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
 
 let database: TestDatabase;
@@ -46,3 +46,73 @@ describe('a province-wide export', () => {
     expect(sink.bytes).toBeGreaterThan(29_534 * 20);
   }, 600_000);
 });
+
+describe('a contributions table', () => {
+  it('pages a group past 100 contributions to the last one', async () => {
+    // 250 approved village reports under Changsha: three pages of one group's contributions.
+    const templateId = await seedTemplate(database.db, 'test-villages', ['VILLAGE']);
+    const villages = await database.db
+      .selectFrom('organization')
+      .select(['id'])
+      .where('level', '=', 'VILLAGE')
+      .where('kind', '=', 'FEDERATION')
+      .where('path', 'like', `${await cityPath('4301')}%`)
+      .orderBy('path')
+      .limit(250)
+      .execute();
+    expect(villages).toHaveLength(250);
+    for (const village of villages) {
+      const submission = await database.db
+        .insertInto('submission')
+        .values({
+          template_id: templateId,
+          organization_id: village.id,
+          period: '2021',
+          period_type: 'YEAR',
+          period_start: '2021-01-01',
+          period_end: '2021-12-31',
+          status: 'APPROVED',
+          created_by: 'test',
+          updated_by: 'test',
+          submitted_at: new Date('2021-12-20T00:00:00Z'),
+          approved_at: new Date('2021-12-21T00:00:00Z'),
+          approved_by: 'test',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await database.db
+        .insertInto('metric_value')
+        .values({
+          organization_id: village.id,
+          metric_code: 'test.sessions',
+          period: '2021',
+          period_type: 'YEAR',
+          period_start: '2021-01-01',
+          period_end: '2021-12-31',
+          value: '1',
+          unit: 'PERSON',
+          qualifier: 'EXACT',
+          scope: 'SELF',
+          aggregatable: true,
+          submission_id: submission.id,
+        })
+        .execute();
+    }
+    const source = await openTable(await createSchema(), database.db, SYSTEM, {
+      kind: 'CONTRIBUTIONS',
+      format: 'CSV',
+      args: { metric: 'test.sessions', period: '2021', level: 'CITY', within: '4301' },
+    });
+    const sink = discard();
+    expect(await writeTable(source, 'CSV', sink)).toBe(250);
+  }, 600_000);
+});
+
+async function cityPath(code: string): Promise<string> {
+  const row = await database.db
+    .selectFrom('organization')
+    .select('path')
+    .where('code', '=', code)
+    .executeTakeFirstOrThrow();
+  return row.path;
+}

@@ -7,7 +7,13 @@ import { createContext } from '../context.js';
 import type { Database } from '../db/tables.js';
 import { UserError, badInput } from '../errors.js';
 import { approvalsNote } from './approvals.js';
-import { missingArgs, TABLES, type TableArgs, type TableKind } from './table.queries.js';
+import {
+  missingArgs,
+  TABLES,
+  type Cursor,
+  type TableArgs,
+  type TableKind,
+} from './table.queries.js';
 
 export type TableFormat = 'XLSX' | 'CSV';
 
@@ -45,24 +51,24 @@ export async function openTable(
   }
   const document = documents.get(table.document) ?? parse(table.document);
   documents.set(table.document, document);
-  const run = async (after: string | null) => {
+  const run = async (cursor: Cursor) => {
     const result = await execute({
       schema,
       document,
-      variableValues: { ...request.args, after },
+      variableValues: { ...request.args, ...cursor },
       contextValue: createContext(db, `export-${request.kind.toLowerCase()}`, viewer),
     });
     const error = result.errors?.[0];
     if (error) throw error.originalError instanceof UserError ? error.originalError : error;
-    return table.page(result.data as Record<string, unknown>);
+    return table.page(result.data as Record<string, unknown>, cursor);
   };
-  const first = await run(null);
+  const first = await run({ after: null });
   async function* pages(): AsyncGenerator<unknown[][]> {
     let page = first;
     for (;;) {
       yield page.nodes.map((node) => table.row(node));
-      if (!page.hasNextPage) return;
-      page = await run(page.endCursor);
+      if (page.next === null) return;
+      page = await run(page.next);
     }
   }
   return {

@@ -1,5 +1,3 @@
-import { badInput } from '../errors.js';
-
 /**
  * The tables a spreadsheet export can hold, each as the GraphQL operation that answers it and
  * the columns it fills. The numbers are the graph's own answers (the same resolvers, loaders
@@ -42,8 +40,11 @@ export interface TableQuery {
   headers: string[];
   document: string;
   required: (keyof TableArgs)[];
-  /** The connection (or list) in the answer, and its rows. */
-  page: (data: Node) => { nodes: Node[]; endCursor: string | null; hasNextPage: boolean };
+  /**
+   * The rows of one answer, and the cursor variables of the next request (null: the last
+   * page). `cursor` holds the variables this answer was asked with.
+   */
+  page: (data: Node, cursor: Cursor) => { nodes: Node[]; next: Cursor | null };
   row: (node: Node) => unknown[];
 }
 
@@ -62,13 +63,16 @@ const coverage = (node: Node) => {
   return [c.expected, c.contributing, c.covered, c.unpaired, c.unapproved, c.missing];
 };
 const unit = (node: Node) => [node.organization.code ?? '', node.organization.name];
+/** The variables that page a table: `after`, and for contributions the group's own cursor. */
+export type Cursor = Record<string, string | null>;
+
+const edgesOf = (conn: Node) => (conn.edges as Node[]).map((edge) => edge.node as Node);
+const nextAfter = (conn: Node) =>
+  conn.pageInfo.hasNextPage ? (conn.pageInfo.endCursor as string) : null;
 const connection = (field: (data: Node) => Node) => (data: Node) => {
   const conn = field(data);
-  return {
-    nodes: (conn.edges as Node[]).map((edge) => edge.node as Node),
-    endCursor: conn.pageInfo.endCursor as string | null,
-    hasNextPage: conn.pageInfo.hasNextPage as boolean,
-  };
+  const after = nextAfter(conn);
+  return { nodes: edgesOf(conn), next: after === null ? null : { after } };
 };
 const decimal = (value: unknown) => (value == null ? '' : String(value));
 
@@ -169,7 +173,7 @@ export const TABLES: Record<TableKind, TableQuery> = {
         period { text } value qualifier reason change growthRate growthReason ${COVERAGE}
       }
     }`,
-    page: (data) => ({ nodes: data.series as Node[], endCursor: null, hasNextPage: false }),
+    page: (data) => ({ nodes: data.series as Node[], next: null }),
     row: (node) => [
       node.period.text,
       decimal(node.value),
@@ -197,27 +201,25 @@ export const TABLES: Record<TableKind, TableQuery> = {
       '是否计入 counted',
     ],
     required: ['metric', 'period', 'level'],
-    // One group per page, so a group's own contributions can be paged after it.
-    document: `query($metric: String!, $period: String!, $level: OrganizationLevel!, $within: String, $includeSubmitted: Boolean, $after: String) {
+    // One group per request, so a group's own contributions are paged before the next group.
+    document: `query($metric: String!, $period: String!, $level: OrganizationLevel!, $within: String, $includeSubmitted: Boolean, $after: String, $contributionsAfter: String) {
       rollup(metric: $metric, period: $period, groupBy: $level, within: $within, includeSubmitted: $includeSubmitted, first: 1, after: $after) {
-        edges { node { organization { id code name } contributions(first: 100) {
+        edges { node { organization { id code name } contributions(first: 100, after: $contributionsAfter) {
           edges { node { organization { code name } metric value qualifier scope status counted } } ${PAGE}
         } } } ${PAGE}
       }
     }`,
-    page: (data) => {
-      const groups = connection((d) => d.rollup)(data);
-      const nodes = groups.nodes.flatMap((group) => {
-        // Never a silently cut table: a group past one page of contributions is refused.
-        if (group.contributions.pageInfo.hasNextPage) {
-          throw badInput(
-            `${group.organization.name} has more than 100 contributions: export a smaller area (within) or a lower level`,
-            'within',
-          );
-        }
-        return (group.contributions.edges as Node[]).map((edge) => ({ ...edge.node, group }));
-      });
-      return { nodes, endCursor: groups.endCursor, hasNextPage: groups.hasNextPage };
+    page: (data, cursor) => {
+      const groups = data.rollup as Node;
+      const group = edgesOf(groups)[0];
+      if (!group) return { nodes: [], next: null };
+      const nodes = edgesOf(group.contributions).map((node) => ({ ...node, group }));
+      const more = nextAfter(group.contributions);
+      if (more !== null) {
+        return { nodes, next: { after: cursor.after ?? null, contributionsAfter: more } };
+      }
+      const after = nextAfter(groups);
+      return { nodes, next: after === null ? null : { after, contributionsAfter: null } };
     },
     row: (node) => [
       node.group.organization.code ?? '',
