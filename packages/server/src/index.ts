@@ -18,5 +18,6 @@ export { seedData } from './seed/seed-data.js';
 export { seedReporting } from './seed/reporting.seed.js';
 export { createServer, type FulianServer } from './server.js';
 export { createTokenVerifier, issueToken, type TokenConfig } from './auth/token.js';
-export type { Role } from './auth/viewer.js';
+export { SYSTEM, type Role } from './auth/viewer.js';
+export { createSchema } from './schema.js';
 export { UnreachableCaseError } from './unreachable.js';

@@ -207,6 +207,15 @@ export function formatResults(file: ResultsFile): string {
         ),
     );
   }
+  for (const [scale, run] of Object.entries(file.runs)) {
+    const exported = run?.villageExport;
+    if (!exported) continue;
+    sections.push(
+      `export, ${scale}: ${exported.description}: ${exported.rows} rows, ` +
+        `${(exported.bytes / 2 ** 20).toFixed(1)} MiB written in ${exported.seconds} s; ` +
+        `bench process RSS ${exported.rssBeforeMiB} MiB before, ${exported.rssPeakMiB} MiB at its peak`,
+    );
+  }
   if (file.growth.length > 0) {
     sections.push(
       'growth, Hunan → national (p50)\n\n' +

@@ -22,6 +22,7 @@ import type { Target } from '../target.js';
 import { measureThroughput, serveGraph, type ThroughputResult } from './http-load.js';
 import { loopbackClient } from './loopback.js';
 import { measureNoisyNeighbour, type NoisyNeighbourResult } from './noisy-neighbour.js';
+import { measureVillageExport, type VillageExportResult } from './village-export.js';
 import { sample, type LatencySummary, type SamplingPlan } from './measure.js';
 import type { Execute, PreparedOperation } from './operation.js';
 import { StatementRecorder, type Statement } from './statements.js';
@@ -70,6 +71,7 @@ export interface ScaleRun {
   operations: OperationResult[];
   explain: Explained | null;
   noisyNeighbour: NoisyNeighbourResult | null;
+  villageExport: VillageExportResult | null;
 }
 
 export interface Machine {
@@ -128,6 +130,7 @@ export async function runSuite(
   const results: OperationResult[] = [];
   let version = '';
   let explain: Explained | null = null;
+  let villageExport: VillageExportResult | null = null;
   try {
     version = (await sql<{ version: string }>`SELECT version()`.execute(db)).rows[0]!.version;
     const server = await createServer({
@@ -193,6 +196,8 @@ export async function runSuite(
         );
       }
       explain = await explainSlowest(db, results, prepared, traces);
+      if (options.only.length === 0)
+        villageExport = await measureVillageExport(db, benchmarkYear(options.dataset), progress);
     } finally {
       client.close();
       await server.stop();
@@ -289,6 +294,7 @@ export async function runSuite(
     operations: results,
     explain,
     noisyNeighbour,
+    villageExport,
   };
 }
 
