@@ -107,7 +107,7 @@ export async function measureThroughput(
   connections: number,
   seconds: number,
 ): Promise<{ result: ThroughputResult; next: number }> {
-  let next = first;
+  let next = await untilAdmitted(url, operation, first);
   let failures = 0;
   let firstFailure: string | null = null;
   // autocannon hands a request's context to both hooks, which ties an answer to the request
@@ -165,6 +165,37 @@ export async function measureThroughput(
       firstFailure,
     },
   };
+}
+
+/**
+ * Sends the operation's next request until it is answered, waiting out each RATE_LIMITED
+ * refusal's Retry-After as a well-behaved client would. A run ends with requests still in
+ * flight; the next run's caller would meet them (at most one expensive operation per caller at
+ * once) and its instance would refuse it until Retry-After: one admitted request first means
+ * the measurement starts on a caller the server is ready to serve.
+ */
+async function untilAdmitted(
+  url: string,
+  operation: PreparedOperation,
+  index: number,
+): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const { body, headers } = operation.request(index, 0);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status !== 429) {
+      const parsed = response.status === 200 ? parse(text) : null;
+      if (parsed && !parsed.errors) operation.onData?.(index, parsed.data, 0);
+      return index + 1;
+    }
+    const seconds = Number(response.headers.get('retry-after') ?? '1');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(seconds, 0.1) * 1_000));
+  }
+  throw new Error(`${url} refused the caller for 20 attempts before a load run`);
 }
 
 function parse(body: string): { data?: unknown; errors?: unknown } | null {
