@@ -196,7 +196,7 @@ export async function runSuite(
         );
       }
       explain = await explainSlowest(db, results, prepared, traces);
-      if (options.only.length === 0)
+      if (options.only.length === 0 && target.kind === 'postgres')
         villageExport = await measureVillageExport(db, benchmarkYear(options.dataset), progress);
     } finally {
       client.close();
