@@ -85,6 +85,7 @@ function limitsConfig(env: NodeJS.ProcessEnv): Limits {
     requestTimeoutMs: int('FULIAN_REQUEST_TIMEOUT_MS', d.requestTimeoutMs),
     statementCostPerMs: int('FULIAN_STATEMENT_COST_PER_MS', d.statementCostPerMs),
     expensiveConcurrency: int('FULIAN_EXPENSIVE_CONCURRENCY', d.expensiveConcurrency),
+    refusalHoldMs: int('FULIAN_REFUSAL_HOLD_MS', d.refusalHoldMs),
     rateLimit: rateLimited
       ? {
           capacity: int('FULIAN_RATE_LIMIT_CAPACITY', d.rateLimit?.capacity ?? 0),

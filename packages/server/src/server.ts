@@ -210,6 +210,24 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     if (url.pathname.startsWith(SPREADSHEET_PREFIX)) return spreadsheets(request, response, url);
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'not found' });
 
+    // A caller this instance refused lately is answered before its body is even parsed.
+    const clientAddress = clientAddressOf(request);
+    const refusedFor = await demand.earlyRefusal(
+      credentialOf({ get: (name) => headerText(request.headers[name]) }, clientAddress),
+    );
+    if (refusedFor !== null) {
+      // Read and dropped, so the keep-alive connection stays usable.
+      await readBody(request, 0);
+      response.setHeader('retry-after', String(refusedFor));
+      return sendJson(response, 429, {
+        errors: [
+          {
+            message: `Rate limited; retry in ${refusedFor} s`,
+            extensions: { code: 'RATE_LIMITED', retryAfter: refusedFor },
+          },
+        ],
+      });
+    }
     const body = await readBody(request, limits.maxBodyBytes);
     if (body.kind === 'too-large') {
       return sendJson(
@@ -220,7 +238,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     }
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+      if (value !== undefined) headers.set(name, headerText(value));
     }
     let parsed: unknown;
     try {
@@ -242,19 +260,6 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       body: parsed,
     };
     const requestId = headers.get('x-request-id') ?? randomUUID();
-    const clientAddress = clientAddressOf(request);
-    const refusedFor = demand.earlyRefusal(credentialOf(headers, clientAddress));
-    if (refusedFor !== null) {
-      response.setHeader('retry-after', String(refusedFor));
-      return sendJson(response, 429, {
-        errors: [
-          {
-            message: `Rate limited; retry in ${refusedFor} s`,
-            extensions: { code: 'RATE_LIMITED', retryAfter: refusedFor },
-          },
-        ],
-      });
-    }
     const context = async () => {
       try {
         return createContext(db, requestId, await authenticate(headers), clientAddress);
@@ -333,6 +338,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function headerText(value: string | string[]): string;
+function headerText(value: string | string[] | undefined): string | undefined;
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 type Body = { kind: 'ok'; text: string } | { kind: 'too-large' };

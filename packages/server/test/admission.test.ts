@@ -146,6 +146,35 @@ describe('what costs points', () => {
     expect(third.statements).toEqual([]);
   });
 
+  it('holds a refused caller that ignores Retry-After, at most 64 requests at once', async () => {
+    const url = await serve({
+      rateLimit: { capacity: 100, restorePerSecond: 1 },
+      statementCostPerMs: 1_000_000,
+      refusalHoldMs: 1_000,
+    });
+    const query = '{ organization(code: "4301") { name } }';
+    const caller = '198.51.100.3';
+    expect((await post(url, query, caller)).status).toBe(200);
+    // Refused once with a Retry-After of many seconds: remembered by the instance.
+    expect((await post(url, query, caller)).status).toBe(429);
+    // 66 more at once, all before the Retry-After: 64 are held, the last two refused at once.
+    const order: number[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: 66 }, async (_, index) => {
+        const started = performance.now();
+        const response = await post(url, query, caller);
+        order.push(index);
+        return { status: response.status, ms: performance.now() - started };
+      }),
+    );
+    expect(answers.every((answer) => answer.status === 429)).toBe(true);
+    const held = answers.filter((answer) => answer.ms >= 990);
+    expect(held).toHaveLength(64);
+    // The two answered at once came back before any held one.
+    expect(answers[order[0]!]!.ms).toBeLessThan(990);
+    expect(answers[order[1]!]!.ms).toBeLessThan(990);
+  });
+
   it('costs a subtree field by the units it reads, counted independently in SQL', async () => {
     const client = await createGraphQLClient(database);
     const units = async (level: string) =>

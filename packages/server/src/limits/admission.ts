@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Kysely } from 'kysely';
 import { bucketKey } from '../auth/actor.js';
@@ -41,6 +42,8 @@ export class DemandControl {
   private readonly expensiveInFlight = new Map<string, number>();
   /** Until when each credential refused lately is refused without looking further. */
   private readonly refusedCredentials = new Map<string, number>();
+  /** Requests of each refused credential held until its refusal runs out (earlyRefusal). */
+  private readonly held = new Map<string, number>();
 
   constructor(
     db: Kysely<Database>,
@@ -156,17 +159,33 @@ export class DemandControl {
   }
 
   /**
-   * Seconds until the refusal of this credential's caller runs out, when this instance knows
-   * one: the request is answered RATE_LIMITED without being authenticated, parsed or costed,
-   * so a caller flooding an instance that refuses it costs a map lookup per request.
+   * Whether this instance refused the credential's caller lately and its Retry-After has not run
+   * out; then the request is answered RATE_LIMITED without being authenticated, parsed or costed,
+   * and this gives the seconds left. A caller asking again before then ignored its Retry-After:
+   * its request is held until the refusal runs out (at most `refusalHoldMs`, at most
+   * HELD_PER_CALLER at once) and then goes on as any other, so a caller flooding many
+   * connections sends a few requests a second instead of taking the event loop with refusals.
    */
-  earlyRefusal(credential: string): number | null {
+  async earlyRefusal(credential: string): Promise<number | null> {
     const until = this.refusedCredentials.get(credential);
     if (until === undefined) return null;
-    const left = until - Date.now();
-    if (left > 0) return Math.ceil(left / 1_000);
-    this.refusedCredentials.delete(credential);
-    return null;
+    if (until <= Date.now()) {
+      this.refusedCredentials.delete(credential);
+      return null;
+    }
+    const held = this.held.get(credential) ?? 0;
+    if (held < HELD_PER_CALLER && this.limits.refusalHoldMs > 0) {
+      this.held.set(credential, held + 1);
+      try {
+        await wait(Math.min(until - Date.now(), this.limits.refusalHoldMs));
+      } finally {
+        const left = (this.held.get(credential) ?? 1) - 1;
+        if (left > 0) this.held.set(credential, left);
+        else this.held.delete(credential);
+      }
+    }
+    const left = (this.refusedCredentials.get(credential) ?? 0) - Date.now();
+    return left > 0 ? Math.ceil(left / 1_000) : null;
   }
 
   /**
@@ -234,6 +253,12 @@ export function credentialOf(
     `address ${clientAddress ?? 'unknown'}`
   );
 }
+
+/**
+ * Most requests of one refused caller held at once; beyond them its refusals are sent at once,
+ * so a caller opening ever more connections cannot make the instance keep ever more sockets.
+ */
+const HELD_PER_CALLER = 64;
 
 /** Nothing to give back: the operation took no place among expensive ones. */
 function nothing(): void {}

@@ -28,6 +28,11 @@ export interface Limits {
   statementCostPerMs: number;
   /** Most expensive operations (EXPENSIVE_UNITS) one caller runs at once on an instance. */
   expensiveConcurrency: number;
+  /**
+   * Longest a request is held before its refusal when its caller was refused and retried before
+   * its Retry-After ran out (0: refused at once). A caller that honours Retry-After never waits.
+   */
+  refusalHoldMs: number;
 }
 
 /** An operation whose subtree fields read at least this many units is expensive. */
@@ -44,4 +49,5 @@ export const DEFAULT_LIMITS: Limits = {
   rateLimit: { capacity: 100_000, restorePerSecond: 5_000 },
   statementCostPerMs: 10,
   expensiveConcurrency: 1,
+  refusalHoldMs: 1_000,
 };
