@@ -37,6 +37,7 @@ import {
   nulInVariables,
 } from './graph/input-rules.js';
 import { credentialOf, DemandControl } from './limits/admission.js';
+import { headerReader, requestHeader } from './lib/request-headers.js';
 import { clientAddressResolver } from './limits/client-address.js';
 import { demandControlPlugin } from './limits/demand-control.plugin.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
@@ -192,7 +193,13 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     ],
   });
   await apollo.start();
-  const spreadsheets = createSpreadsheetRoutes({ db, schema, authenticate, logger });
+  const spreadsheets = createSpreadsheetRoutes({
+    db,
+    schema,
+    authenticate,
+    logger,
+    admission: { demand, clientAddressOf, requestTimeoutMs: limits.requestTimeoutMs },
+  });
 
   httpServer.on('request', (request, response) => {
     route(request, response).catch((error: unknown) => {
@@ -207,13 +214,15 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return sendJson(response, ...(await readiness(db, logger)));
-    if (url.pathname.startsWith(SPREADSHEET_PREFIX)) return spreadsheets(request, response, url);
-    if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'not found' });
+    const spreadsheet = url.pathname.startsWith(SPREADSHEET_PREFIX);
+    if (!spreadsheet && url.pathname !== '/graphql') {
+      return sendJson(response, 404, { error: 'not found' });
+    }
 
     // A caller this instance refused lately is answered before its body is even parsed.
     const clientAddress = clientAddressOf(request);
     const refusedFor = await demand.earlyRefusal(
-      credentialOf({ get: (name) => headerText(request.headers[name]) }, clientAddress),
+      credentialOf(headerReader(request), clientAddress),
     );
     if (refusedFor !== null) {
       // Read and dropped, so the keep-alive connection stays usable.
@@ -228,6 +237,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
         ],
       });
     }
+    if (spreadsheet) return spreadsheets(request, response, url);
     const body = await readBody(request, limits.maxBodyBytes);
     if (body.kind === 'too-large') {
       return sendJson(
@@ -237,8 +247,9 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       );
     }
     const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, headerText(value));
+    for (const name of Object.keys(request.headers)) {
+      const value = requestHeader(request, name);
+      if (value !== undefined) headers.set(name, value);
     }
     let parsed: unknown;
     try {
@@ -338,12 +349,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function headerText(value: string | string[]): string;
-function headerText(value: string | string[] | undefined): string | undefined;
-function headerText(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 type Body = { kind: 'ok'; text: string } | { kind: 'too-large' };

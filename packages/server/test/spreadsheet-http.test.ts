@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, issueToken, type TokenConfig } from '../src/auth/token.js';
 import type { Role } from '../src/auth/viewer.js';
@@ -17,6 +18,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 let database: TestDatabase;
 let server: FulianServer;
 let base: string;
+const logLines: Record<string, any>[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -25,7 +27,7 @@ beforeAll(async () => {
   await seedTemplate(database.db, 'test-annual', ['CITY', 'COUNTY']);
   server = await createServer({
     db: database.db,
-    logger: createLogger('silent'),
+    logger: pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line)) }),
     production: false,
     auth: { verifyToken: await createTokenVerifier(TOKENS), allowAnonymous: false },
     limits: { rateLimit: null },
@@ -130,6 +132,18 @@ describe('a county’s 2020 report through spreadsheets, end to end', () => {
       { outcome: 'SAVED', changes: 2, submission: { status: 'DRAFT', version: 2 } },
     ]);
     const submission = committed.units[0].submission;
+    // Both uploads left an audit line, as a mutation does: who, which file, what became of it.
+    const audit = logLines.filter((line) => line.audit === 'spreadsheet-import');
+    expect(audit.map((line) => [line.dryRun, line.fileHash])).toEqual([
+      [true, plan.fileHash],
+      [false, plan.fileHash],
+    ]);
+    expect(audit[1]).toMatchObject({
+      viewer: expect.objectContaining({ subject: 'EDITOR@4301' }),
+      template: 'test-annual',
+      period: '2020',
+      units: [{ outcome: 'SAVED', changes: 2 }],
+    });
 
     // Submitted and approved through the graph.
     const submit = await graphql(
@@ -263,5 +277,78 @@ describe('the spreadsheet routes refuse', () => {
       input: { kind: 'TEMPLATE', template: 'test-annual', period: '2020', unit: '430101' },
     });
     expect(answer.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the spreadsheet routes are admitted like the graph', () => {
+  it('charges an upload by its size from the caller’s bucket and refuses it when empty, writing nothing', async () => {
+    // 2 points, 1 back a second: less than a workbook of more than 2 KiB asks for.
+    const limited = await createServer({
+      db: database.db,
+      logger: createLogger('silent'),
+      production: false,
+      auth: { verifyToken: await createTokenVerifier(TOKENS), allowAnonymous: false },
+      limits: { rateLimit: { capacity: 2, restorePerSecond: 1 } },
+    });
+    const url = (await limited.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+    try {
+      const editor = await bearer('EDITOR', '4301');
+      const template = await download(editor, {
+        kind: 'TEMPLATE',
+        template: 'test-annual',
+        period: '2021',
+        unit: '430101',
+      });
+      const filled = await fill(template.bytes, { 'test.sessions': '3' });
+      expect(filled.length).toBeGreaterThan(2 * 1024);
+      const before = await footprint(database.db);
+      const refused = await fetch(
+        `${url}/spreadsheets/import?template=test-annual&period=2021&commit=true`,
+        { method: 'POST', headers: { 'content-type': XLSX, ...editor }, body: filled },
+      );
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const error = ((await refused.json()) as any).errors[0];
+      expect(error.extensions.code).toBe('RATE_LIMITED');
+      expect(error.extensions.http).toBeUndefined();
+      expect(await footprint(database.db)).toEqual(before);
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('cancels an upload at the request deadline: UNAVAILABLE, nothing written', async () => {
+    const hasty = await createServer({
+      db: database.db,
+      logger: createLogger('silent'),
+      production: false,
+      auth: { verifyToken: await createTokenVerifier(TOKENS), allowAnonymous: false },
+      // Reading a workbook alone takes longer than this.
+      limits: { rateLimit: null, requestTimeoutMs: 1 },
+    });
+    const url = (await hasty.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+    try {
+      const editor = await bearer('EDITOR', '4301');
+      const template = await download(editor, {
+        kind: 'TEMPLATE',
+        template: 'test-annual',
+        period: '2021',
+        unit: '430101',
+      });
+      const filled = await fill(template.bytes, { 'test.sessions': '4' });
+      const before = await footprint(database.db);
+      const late = await fetch(
+        `${url}/spreadsheets/import?template=test-annual&period=2021&commit=true`,
+        { method: 'POST', headers: { 'content-type': XLSX, ...editor }, body: filled },
+      );
+      expect(late.status).toBe(503);
+      expect(((await late.json()) as any).errors[0].extensions).toEqual({
+        code: 'UNAVAILABLE',
+        reason: 'TIMEOUT',
+      });
+      expect(await footprint(database.db)).toEqual(before);
+    } finally {
+      await hasty.stop();
+    }
   });
 });

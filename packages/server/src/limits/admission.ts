@@ -92,6 +92,20 @@ export class DemandControl {
         ),
       );
     }
+    return this.admitCost(cost, context);
+  }
+
+  /**
+   * The checks after costing, for a GraphQL operation and for the routes beside it (a
+   * spreadsheet upload or download, costed by what it reads): its place among its caller's
+   * expensive operations, then its points from the caller's allowance.
+   */
+  async admitCost(
+    cost: RequestedCost,
+    context: Pick<Context, 'viewer' | 'clientAddress'>,
+  ): Promise<Admission> {
+    const { limits } = this;
+    const requested = cost.points;
     const key = bucketKey(context.viewer, context.clientAddress);
     if (key === null) {
       return {

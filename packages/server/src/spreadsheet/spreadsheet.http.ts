@@ -3,16 +3,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Kysely } from 'kysely';
 import type { Authenticator } from '../auth/authenticate.js';
-import { RETRY_AFTER_SECONDS } from '../availability.js';
+import { describeViewer } from '../auth/viewer.js';
+import { databaseUnavailable, isCancellation, RETRY_AFTER_SECONDS } from '../availability.js';
 import type { Database } from '../db/tables.js';
-import { DatabaseUnavailableError } from '../db/unavailable.js';
 import { UserError, type ErrorCode } from '../errors.js';
 import { toGlobalId } from '../graph/global-id.js';
+import { headerReader, requestHeader } from '../lib/request-headers.js';
 import { NORMALIZATIONS } from '../lib/typed-number.js';
 import type { Logger } from '../logger.js';
 import { createContext } from '../context.js';
 import { requireTemplate } from '../modules/submission/submission.access.js';
 import { DOWNLOAD_PATH, verifyDownload } from './download-token.js';
+import {
+  runAdmitted,
+  spreadsheetCost,
+  type SpreadsheetAdmission,
+} from './spreadsheet.admission.js';
 import { XLSX_TYPE } from './workbook.format.js';
 import type { ImportPlan } from './workbook.import.js';
 
@@ -51,6 +57,7 @@ export interface SpreadsheetRouteOptions {
   schema: GraphQLSchema;
   authenticate: Authenticator;
   logger: Logger;
+  admission: SpreadsheetAdmission;
 }
 
 /**
@@ -60,24 +67,33 @@ export interface SpreadsheetRouteOptions {
  * graph's: `{ errors: [{ message, extensions: { code, reason, zh, en } }] }`.
  */
 export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
-  const { db, schema, authenticate, logger } = options;
+  const { db, schema, authenticate, logger, admission } = options;
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     try {
       if (request.method === 'GET' && url.pathname.startsWith(DOWNLOAD_PATH)) {
         const { viewer, request: wanted } = verifyDownload(
           url.pathname.slice(DOWNLOAD_PATH.length),
         );
-        const { prepareDownload } = await spreadsheet();
-        const download = await prepareDownload(schema, db, viewer, wanted);
-        response.statusCode = 200;
-        response.setHeader('content-type', download.contentType);
-        response.setHeader('cache-control', 'no-store');
-        response.setHeader(
-          'content-disposition',
-          `attachment; filename*=UTF-8''${encodeURIComponent(download.fileName)}`,
+        const cost = spreadsheetCost('download', 0);
+        return await runAdmitted(
+          admission,
+          request,
+          viewer,
+          cost,
+          { deadline: false },
+          async () => {
+            const { prepareDownload } = await spreadsheet();
+            const download = await prepareDownload(schema, db, viewer, wanted);
+            response.statusCode = 200;
+            response.setHeader('content-type', download.contentType);
+            response.setHeader('cache-control', 'no-store');
+            response.setHeader(
+              'content-disposition',
+              `attachment; filename*=UTF-8''${encodeURIComponent(download.fileName)}`,
+            );
+            await download.write(response);
+          },
         );
-        await download.write(response);
-        return;
       }
       if (request.method === 'POST' && url.pathname === IMPORT_PATH) {
         return await importRoute(request, response, url);
@@ -90,24 +106,30 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
         return;
       }
       if (error instanceof UserError) {
-        const code = error.extensions.code as ErrorCode;
-        const tooLarge = error.extensions.reason === 'TOO_LARGE';
+        const { http, ...extensions } = error.extensions as typeof error.extensions & {
+          http?: { headers?: Map<string, string> };
+        };
+        for (const [name, value] of http?.headers ?? []) response.setHeader(name, value);
+        const code = extensions.code as ErrorCode;
+        const tooLarge = extensions.reason === 'TOO_LARGE';
         // The rest of an oversized body is never read: the connection cannot be reused.
         if (tooLarge) response.setHeader('connection', 'close');
         const status = tooLarge ? 413 : STATUS[code];
-        return sendJson(response, status, {
-          errors: [{ message: error.message, extensions: error.extensions }],
-        });
+        return sendJson(response, status, { errors: [{ message: error.message, extensions }] });
       }
-      if (error instanceof DatabaseUnavailableError) {
-        // The database's failure, not the request's: the same request may succeed again.
-        logger.warn({ err: error.cause, reason: error.reason }, error.message);
+      const unavailable = databaseUnavailable(error);
+      if (unavailable || isCancellation(error)) {
+        // The database's failure or the request's deadline, not the request's fault: the same
+        // request may succeed again.
+        const reason = unavailable?.reason ?? 'TIMEOUT';
+        const message = unavailable?.message ?? 'The upload ran out of time';
+        logger.warn({ err: unavailable?.cause ?? error, reason }, message);
         response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
         return sendJson(response, 503, {
           errors: [
             {
-              message: `${error.message}; try again shortly`,
-              extensions: { code: 'UNAVAILABLE', reason: error.reason },
+              message: `${message}; try again shortly`,
+              extensions: { code: 'UNAVAILABLE', reason },
             },
           ],
         });
@@ -123,10 +145,9 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
   };
 
   async function importRoute(request: IncomingMessage, response: ServerResponse, url: URL) {
-    const headers = { get: (name: string) => headerOf(request, name) };
-    const viewer = await authenticate(headers);
+    const viewer = await authenticate(headerReader(request));
     const { MAX_WORKBOOK_BYTES, commitImport, planImport } = await spreadsheet();
-    const type = (headerOf(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = (requestHeader(request, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (!UPLOAD_TYPES.includes(type)) {
       throw new UserError('BAD_USER_INPUT', `Send the workbook as ${XLSX_TYPE}`, {
         reason: 'CONTENT_TYPE',
@@ -145,31 +166,56 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
         },
       );
     }
-    const bytes = await readBody(request, MAX_WORKBOOK_BYTES);
-    const { loaders } = createContext(db, randomUUID(), viewer);
-    const importRequest = {
-      template: await requireTemplate(loaders, template, 'template'),
-      period,
-      bytes,
-    };
-    if (url.searchParams.get('commit') === 'true') {
-      const { plan, units } = await commitImport(db, viewer, importRequest);
-      return sendJson(response, 200, {
-        ...describePlan(plan, true),
-        units: units.map((unit) => ({
-          sheet: unit.sheet,
-          organization: toGlobalId('Organization', unit.organizationId),
-          outcome: unit.outcome,
-          changes: unit.changes,
-          submission: unit.submission && {
-            id: toGlobalId('Submission', unit.submission.id),
-            status: unit.submission.status,
-            version: unit.submission.version,
-          },
-        })),
-      });
-    }
-    sendJson(response, 200, describePlan(await planImport(db, viewer, importRequest), false));
+    const declared = Number(requestHeader(request, 'content-length') ?? MAX_WORKBOOK_BYTES);
+    const cost = spreadsheetCost('upload', Math.min(declared || 0, MAX_WORKBOOK_BYTES));
+    const commit = url.searchParams.get('commit') === 'true';
+    const answer = await runAdmitted(
+      admission,
+      request,
+      viewer,
+      cost,
+      { deadline: true },
+      async () => {
+        const bytes = await readBody(request, MAX_WORKBOOK_BYTES);
+        const { loaders } = createContext(db, randomUUID(), viewer);
+        const importRequest = {
+          template: await requireTemplate(loaders, template, 'template'),
+          period,
+          bytes,
+        };
+        if (!commit) return describePlan(await planImport(db, viewer, importRequest), false);
+        const { plan, units } = await commitImport(db, viewer, importRequest);
+        return {
+          ...describePlan(plan, true),
+          units: units.map((unit) => ({
+            sheet: unit.sheet,
+            organization: toGlobalId('Organization', unit.organizationId),
+            outcome: unit.outcome,
+            changes: unit.changes,
+            submission: unit.submission && {
+              id: toGlobalId('Submission', unit.submission.id),
+              status: unit.submission.status,
+              version: unit.submission.version,
+            },
+          })),
+        };
+      },
+    );
+    // Like a mutation's (audit.plugin.ts): who sent which file, and what each unit became.
+    logger.info(
+      {
+        audit: 'spreadsheet-import',
+        viewer: describeViewer(viewer),
+        template,
+        period,
+        fileHash: answer.fileHash,
+        dryRun: answer.dryRun,
+        problemCount: answer.problemCount,
+        units: 'units' in answer ? answer.units : undefined,
+      },
+      'spreadsheet import',
+    );
+    sendJson(response, 200, answer);
   }
 }
 
@@ -225,11 +271,6 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-function headerOf(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
