@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
 import { assertEveryNodeFetched, nodeResolver } from './graph/node.resolver.js';
@@ -27,7 +27,6 @@ import { OrganizationResolver } from './modules/organization/organization.resolv
 import { programmeNode } from './modules/programme/programme.node.js';
 import { ProgrammeResolver } from './modules/programme/programme.resolver.js';
 import { reportingTemplateNode, submissionNode } from './modules/submission/submission.node.js';
-import { pubSub } from './modules/submission/submission.events.js';
 import {
   ReportingTemplateResolver,
   SubmissionResolver,
@@ -55,6 +54,17 @@ const nodeFetchers = [
 ];
 
 let built: Promise<GraphQLSchema> | undefined;
+
+// type-graphql asks for a PubSub whenever the schema has subscriptions, even when each brings
+// its own `subscribe`, as ours does (it reads SubmissionEvents, one per database): never used.
+const UNUSED_PUBSUB: PubSub = {
+  publish: () => {
+    throw new Error('Publish through SubmissionEvents');
+  },
+  subscribe: () => {
+    throw new Error('Subscribe through SubmissionEvents');
+  },
+};
 
 /** The executable schema, built once per process from the resolver classes. */
 export function createSchema(): Promise<GraphQLSchema> {
@@ -87,7 +97,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       CompletenessUnitResolver,
     ],
     validate: false,
-    pubSub,
+    pubSub: UNUSED_PUBSUB,
     authChecker,
   }).then((schema) => {
     assertEveryNodeFetched(schema, nodeFetchers);

@@ -43,6 +43,7 @@ import { demandControlPlugin } from './limits/demand-control.plugin.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
 import { documentLimitRules } from './limits/validation-rules.js';
 import type { Logger } from './logger.js';
+import { SubmissionEvents } from './modules/submission/submission.events.js';
 import { createSchema } from './schema.js';
 import { createSpreadsheetRoutes, SPREADSHEET_PREFIX } from './spreadsheet/spreadsheet.http.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -92,6 +93,11 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     logger.error({ err: error }, 'demand control: a background statement failed'),
   );
   await demand.start();
+  // Live events from every instance on the database (LISTEN/NOTIFY; docs/architecture.md).
+  const events = SubmissionEvents.of(db);
+  await events.start((error) =>
+    logger.warn({ err: error }, 'live events: a notice could not be delivered'),
+  );
 
   // A request past its deadline, or whose database is out of reach, is not the caller's fault
   // and may succeed if sent again: UNAVAILABLE (HTTP 503 with Retry-After), told apart by its
@@ -328,6 +334,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     stop: async () => {
       await apollo.stop();
       await demand.stop();
+      await events.stop();
     },
   };
 }

@@ -1,19 +1,18 @@
 // The server outlives its database's connections: `fulian serve` runs as a child process on a
 // database of its own while PostgreSQL terminates that database's backends again and again
 // under concurrent reads and writes (PostgreSQL only: PGlite has no connections to lose).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../src/auth/token.js';
 import { createDatabase } from '../src/db/database.js';
 import { fromGlobalIdOf } from '../src/graph/global-id.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
+import { serveChild, type ServedChild } from './helpers/serve-child.js';
 import { CREATE } from './helpers/submission-operations.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
 const adminUrl = process.env.DATABASE_URL;
-const bin = fileURLToPath(new URL('../bin/fulian.js', import.meta.url));
 const SECRET = 'failover-test-secret-of-at-least-32-bytes';
 
 const SAVE = `mutation($input: SaveSubmissionValuesInput!) {
@@ -30,8 +29,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!adminUrl)('failover (PostgreSQL terminates the server’s connections)', () => {
   let database: TestDatabase;
+  let served: ServedChild;
   let child: ChildProcess;
-  let stderr = '';
   let base: string;
   let token: string;
 
@@ -45,30 +44,15 @@ describe.skipIf(!adminUrl)('failover (PostgreSQL terminates the server’s conne
       { subject: 'failover@43', role: 'PROVINCE_ADMIN', organization: '43' },
       '10m',
     );
-    child = spawn(process.execPath, [bin, 'serve', '--no-migrate'], {
-      env: {
-        ...process.env,
-        NODE_ENV: undefined,
-        DATABASE_URL: database.url,
-        PORT: '0',
-        FULIAN_JWT_SECRET: SECRET,
-        FULIAN_ALLOW_ANONYMOUS: 'true',
-        LOG_LEVEL: 'error',
-      },
+    served = await serveChild({
+      DATABASE_URL: database.url,
+      FULIAN_JWT_SECRET: SECRET,
+      FULIAN_ALLOW_ANONYMOUS: 'true',
     });
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    base = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      child.stdout!.on('data', (chunk) => {
-        stdout += chunk;
-        const match = /ready at (http:\/\/\S+)\/graphql/.exec(stdout);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
-    });
+    ({ base, child } = served);
   });
   afterAll(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    served?.kill();
     await database.close();
   });
 
@@ -181,6 +165,7 @@ describe.skipIf(!adminUrl)('failover (PostgreSQL terminates the server’s conne
     faulting = false;
     await Promise.all(load);
 
+    const stderr = served.stderr();
     console.log(
       stderr
         .split('\n')

@@ -1,6 +1,8 @@
 import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { openEmbedded, type EmbeddedSharing } from './embedded.js';
+import { registerListen } from './notifications.js';
+import { postgresListen } from './postgres-listen.js';
 import { resilientPool } from './postgres-pool.js';
 import { recordStatement, StatementScopePlugin } from './statement-scope.js';
 import type { Database } from './tables.js';
@@ -56,10 +58,14 @@ export function createDatabase(config: DatabaseConfig): Kysely<Database> {
   };
   const plugins = [new StatementScopePlugin()];
   if (config.databaseUrl) {
-    return new Kysely<Database>({ dialect: postgresDialect(config), log, plugins });
+    const db = new Kysely<Database>({ dialect: postgresDialect(config), log, plugins });
+    registerListen(db, postgresListen(config.databaseUrl, config.onPoolError ?? (() => {})));
+    return db;
   }
   const pglite = openEmbedded(config.dataDir ?? 'memory', PARSERS, config.share);
-  return new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log, plugins });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log, plugins });
+  registerListen(db, pglite.listen);
+  return db;
 }
 
 function postgresDialect(config: DatabaseConfig): PostgresDialect {

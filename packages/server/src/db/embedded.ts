@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { PGliteDialectConfig } from 'kysely';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import type { Listen } from './notifications.js';
 import { servePGliteSocket, socketPath, type PGliteSocketServer } from './pglite-socket.js';
 import { SessionGate } from './session-gate.js';
 
@@ -17,6 +18,9 @@ export interface EmbeddedSharing {
 
 type KyselyPGlite = Extract<PGliteDialectConfig['pglite'], { query: unknown }>;
 
+/** The embedded database as kysely takes it, and its LISTEN (see notifications.ts). */
+export type EmbeddedDatabase = KyselyPGlite & { listen: Listen };
+
 /**
  * Opens PGlite for kysely. On a directory, the data directory's lock is taken first (see
  * data-dir-lock.ts; throws DataDirInUseError when another process holds it), so no second
@@ -28,7 +32,7 @@ export function openEmbedded(
   dataDir: string,
   parsers: Record<number, (value: string) => unknown>,
   share?: EmbeddedSharing,
-): KyselyPGlite {
+): EmbeddedDatabase {
   const memory = dataDir === 'memory';
   let lock: DataDirLock | undefined;
   if (!memory) {
@@ -85,6 +89,20 @@ export function openEmbedded(
       gate.run(() => pglite.query(text, parameters, options)) as never,
     // kysely runs a transaction's statements on the `tx` it is handed, inside this turn.
     transaction: (callback) => gate.run(() => pglite.transaction(callback)),
+    // In process: PGlite reports a NOTIFY of its one session to its own callbacks. LISTEN takes
+    // its turn on the gate like any statement, so it never lands inside another's transaction.
+    listen: async (channel, handler) => {
+      await waitReady;
+      const stop = pglite.onNotification((from, payload) => {
+        if (from === channel) handler(payload);
+      });
+      await gate.run(() => pglite.exec(`LISTEN ${channel}`));
+      return async () => {
+        stop();
+        // A database closed first has stopped listening with its session.
+        if (!pglite.closed) await gate.run(() => pglite.exec(`UNLISTEN ${channel}`));
+      };
+    },
     async close() {
       try {
         await socket?.close();

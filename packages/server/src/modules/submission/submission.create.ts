@@ -11,7 +11,7 @@ import type {
 import { UserError, badInput } from '../../errors.js';
 import { parsePeriod } from '../../period/period.js';
 import { claimIdempotencyKey } from './idempotency.js';
-import { publishStatusChange } from './submission.events.js';
+import { notifyStatusChange } from './submission.events.js';
 import {
   findExistingSubmissionId,
   insertAudit,
@@ -116,12 +116,11 @@ export async function createSubmission(
       },
     ]);
     await claim?.store({ submissionId: row.id });
+    await notifyStatusChange(trx, statusEvent(row, organization, null, actor));
     return { replayOf: null, row };
   });
   if (outcome.replayOf !== null) {
     return { submission: await requireSubmissionRow(db, outcome.replayOf), replayed: true };
   }
-  const row = outcome.row!;
-  publishStatusChange(statusEvent(row, organization, null, actor));
-  return { submission: row, replayed: false };
+  return { submission: outcome.row!, replayed: false };
 }

@@ -25,11 +25,7 @@ import { MetricDefinition, MetricValue, MetricValueConnection } from '../metric/
 import { requireByReference } from '../organization/organization.reference.js';
 import { Organization } from '../organization/organization.type.js';
 import { dueDate, lateDays } from './due-date.js';
-import {
-  SUBMISSION_STATUS_CHANGED,
-  pubSub,
-  type SubmissionStatusEvent,
-} from './submission.events.js';
+import { SubmissionEvents, type SubmissionStatusEvent } from './submission.events.js';
 import {
   CreateSubmissionInput,
   ReturnSubmissionInput,
@@ -190,7 +186,7 @@ export class SubmissionResolver {
         (event: SubmissionStatusEvent) =>
           (within === null || isInSubtree(event.organizationPath, within.path)) &&
           canSeeSubmission(context.viewer, event),
-      )(pubSub.subscribe(SUBMISSION_STATUS_CHANGED));
+      )(SubmissionEvents.of(context.db).subscribe());
     },
     description:
       'Every status change of a submission inside a subtree (an organization id or division code; all when absent), live over WebSocket (graphql-ws, same port, path /graphql). Drafts and returns only reach viewers who may read them.',

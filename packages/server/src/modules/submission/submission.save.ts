@@ -6,7 +6,7 @@ import type { Database, SubmissionRow } from '../../db/tables.js';
 import { UserError } from '../../errors.js';
 import { applyTotalsChange } from '../aggregation/aggregation.totals.js';
 import { claimIdempotencyKey } from './idempotency.js';
-import { publishStatusChange } from './submission.events.js';
+import { notifyStatusChange } from './submission.events.js';
 import {
   deleteValues,
   insertAudit,
@@ -162,11 +162,11 @@ export async function saveSubmissionValues(
       changes: plan.changes,
       narrativeChanged: plan.narrativeChanged,
     });
-    const events =
-      status !== submission.status
-        ? [statusEvent(updated, organizationTarget(submission), submission.status, actor)]
-        : [];
-    return { replay: null, plan, submission: updated, events };
+    if (status !== submission.status) {
+      const event = statusEvent(updated, organizationTarget(submission), submission.status, actor);
+      await notifyStatusChange(trx, event);
+    }
+    return { replay: null, plan, submission: updated };
   });
 
   if (outcome.replay) {
@@ -179,7 +179,6 @@ export async function saveSubmissionValues(
       replayed: true,
     };
   }
-  for (const event of outcome.events) publishStatusChange(event);
   const plan = outcome.plan!;
   return {
     submission: outcome.submission!,

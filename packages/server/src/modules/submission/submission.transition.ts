@@ -6,7 +6,7 @@ import { ORGANIZATION_LEVELS, type Database, type SubmissionRow } from '../../db
 import { UserError, badInput } from '../../errors.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 import { applyTotalsChange } from '../aggregation/aggregation.totals.js';
-import { publishStatusChange } from './submission.events.js';
+import { notifyStatusChange } from './submission.events.js';
 import { findTemplatesByIds } from './reporting-template.repository.js';
 import {
   findPendingBelow,
@@ -59,7 +59,7 @@ export async function transitionSubmission(
     throw badInput(`The comment is over ${MAX_NARRATIVE} characters`, 'comment');
   }
   const actor = actorOf(viewer);
-  const { row, event } = await db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => {
     if (step === 'unapprove') {
       // Ancestors first: the lock order every approval and unapproval follows.
       const unlocked = await requireSubmission(trx, request.submissionId);
@@ -99,13 +99,12 @@ export async function transitionSubmission(
         comment: comment || null,
       },
     ]);
-    return {
-      row: updated,
-      event: statusEvent(updated, organizationTarget(submission), submission.status, actor),
-    };
+    await notifyStatusChange(
+      trx,
+      statusEvent(updated, organizationTarget(submission), submission.status, actor),
+    );
+    return updated;
   });
-  publishStatusChange(event);
-  return row;
 }
 
 function stepColumns(step: TransitionStep, actor: string, comment: string): StepColumns {
