@@ -1,7 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenVerifier, issueToken, type TokenConfig } from '../src/auth/token.js';
 import type { Role } from '../src/auth/viewer.js';
+import type { Limits } from '../src/limits/limits.js';
 import { createLogger } from '../src/logger.js';
 import { createServer, type FulianServer } from '../src/server.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
@@ -281,16 +283,19 @@ describe('the spreadsheet routes refuse', () => {
 });
 
 describe('the spreadsheet routes are admitted like the graph', () => {
-  it('charges an upload by its size from the caller’s bucket and refuses it when empty, writing nothing', async () => {
-    // 2 points, 1 back a second: less than a workbook of more than 2 KiB asks for.
-    const limited = await createServer({
+  /**
+   * On a server of its own with these limits: a 2021 template for 430101 filled with one
+   * figure, committed as its editor; the answer, and whether anything was written.
+   */
+  async function commitOn(limits: Partial<Limits>, sessions: string) {
+    const own = await createServer({
       db: database.db,
       logger: createLogger('silent'),
       production: false,
       auth: { verifyToken: await createTokenVerifier(TOKENS), allowAnonymous: false },
-      limits: { rateLimit: { capacity: 2, restorePerSecond: 1 } },
+      limits,
     });
-    const url = (await limited.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
+    const url = (await own.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
     try {
       const editor = await bearer('EDITOR', '4301');
       const template = await download(editor, {
@@ -299,56 +304,39 @@ describe('the spreadsheet routes are admitted like the graph', () => {
         period: '2021',
         unit: '430101',
       });
-      const filled = await fill(template.bytes, { 'test.sessions': '3' });
-      expect(filled.length).toBeGreaterThan(2 * 1024);
+      const filled = await fill(template.bytes, { 'test.sessions': sessions });
       const before = await footprint(database.db);
-      const refused = await fetch(
+      const response = await fetch(
         `${url}/spreadsheets/import?template=test-annual&period=2021&commit=true`,
         { method: 'POST', headers: { 'content-type': XLSX, ...editor }, body: filled },
       );
-      expect(refused.status).toBe(429);
-      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      const error = ((await refused.json()) as any).errors[0];
-      expect(error.extensions.code).toBe('RATE_LIMITED');
-      expect(error.extensions.http).toBeUndefined();
-      expect(await footprint(database.db)).toEqual(before);
+      return {
+        response,
+        bytes: filled.length,
+        error: ((await response.json()) as any).errors?.[0],
+        unchanged: isDeepStrictEqual(await footprint(database.db), before),
+      };
     } finally {
-      await limited.stop();
+      await own.stop();
     }
+  }
+
+  it('charges an upload by its size from the caller’s bucket and refuses it when empty, writing nothing', async () => {
+    // 2 points, 1 back a second: less than a workbook of more than 2 KiB asks for.
+    const refused = await commitOn({ rateLimit: { capacity: 2, restorePerSecond: 1 } }, '3');
+    expect(refused.bytes).toBeGreaterThan(2 * 1024);
+    expect(refused.response.status).toBe(429);
+    expect(Number(refused.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.error.extensions.code).toBe('RATE_LIMITED');
+    expect(refused.error.extensions.http).toBeUndefined();
+    expect(refused.unchanged).toBe(true);
   });
 
   it('cancels an upload at the request deadline: UNAVAILABLE, nothing written', async () => {
-    const hasty = await createServer({
-      db: database.db,
-      logger: createLogger('silent'),
-      production: false,
-      auth: { verifyToken: await createTokenVerifier(TOKENS), allowAnonymous: false },
-      // Reading a workbook alone takes longer than this.
-      limits: { rateLimit: null, requestTimeoutMs: 1 },
-    });
-    const url = (await hasty.listen(0, '127.0.0.1')).replace(/\/graphql$/, '');
-    try {
-      const editor = await bearer('EDITOR', '4301');
-      const template = await download(editor, {
-        kind: 'TEMPLATE',
-        template: 'test-annual',
-        period: '2021',
-        unit: '430101',
-      });
-      const filled = await fill(template.bytes, { 'test.sessions': '4' });
-      const before = await footprint(database.db);
-      const late = await fetch(
-        `${url}/spreadsheets/import?template=test-annual&period=2021&commit=true`,
-        { method: 'POST', headers: { 'content-type': XLSX, ...editor }, body: filled },
-      );
-      expect(late.status).toBe(503);
-      expect(((await late.json()) as any).errors[0].extensions).toEqual({
-        code: 'UNAVAILABLE',
-        reason: 'TIMEOUT',
-      });
-      expect(await footprint(database.db)).toEqual(before);
-    } finally {
-      await hasty.stop();
-    }
+    // Reading a workbook alone takes longer than this.
+    const late = await commitOn({ rateLimit: null, requestTimeoutMs: 1 }, '4');
+    expect(late.response.status).toBe(503);
+    expect(late.error.extensions).toEqual({ code: 'UNAVAILABLE', reason: 'TIMEOUT' });
+    expect(late.unchanged).toBe(true);
   });
 });
