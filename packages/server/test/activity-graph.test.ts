@@ -205,7 +205,7 @@ describe('activities, figures and their sources over GraphQL', () => {
     }
   });
 
-  it('rejects a bad period, an unknown theme and an unknown metric as BAD_USER_INPUT naming the field', async () => {
+  it('rejects a bad period and an unknown theme as BAD_USER_INPUT, an unknown metric as NOT_FOUND, naming the field', async () => {
     const period = await client.execute(
       `{ activities(filter: { period: "2020Q5" }) { totalCount } }`,
     );
@@ -225,7 +225,7 @@ describe('activities, figures and their sources over GraphQL', () => {
     const metric = await client.execute(
       `{ organization(code: "4301") { metricValues(metric: "training.nonsense") { totalCount } } }`,
     );
-    expect(errorCodes(metric)).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(metric)).toEqual(['NOT_FOUND']);
     expect(metric.errors?.[0]?.extensions?.field).toBe('metric');
   });
 

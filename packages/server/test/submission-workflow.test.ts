@@ -133,12 +133,12 @@ describe('createSubmission', () => {
 
   it('refuses bad periods, units that do not submit, strangers and anonymous callers', async () => {
     const cases: [Record<string, unknown>, Viewer | undefined, string, string | undefined][] = [
-      [{ organization: '4301', period: '2020Q1' }, editorA, 'BAD_USER_INPUT', 'period'],
-      [{ organization: '4301', period: '2020Q5' }, editorA, 'BAD_USER_INPUT', 'period'],
-      [{ organization: '43', period: '2020' }, admin, 'BAD_USER_INPUT', 'organization'],
+      [{ organization: '4301', period: '2020Q1' }, editorA, 'BAD_USER_INPUT', 'input.period'],
+      [{ organization: '4301', period: '2020Q5' }, editorA, 'BAD_USER_INPUT', 'input.period'],
+      [{ organization: '43', period: '2020' }, admin, 'BAD_USER_INPUT', 'input.organization'],
       [{ organization: '4301', period: '2020' }, editorB, 'FORBIDDEN', undefined],
       [{ organization: '4301', period: '2020' }, undefined, 'UNAUTHENTICATED', undefined],
-      [{ organization: '4399', period: '2020' }, admin, 'NOT_FOUND', 'organization'],
+      [{ organization: '4399', period: '2020' }, admin, 'NOT_FOUND', 'input.organization'],
     ];
     for (const [input, viewer, code, field] of cases) {
       const result = await execute(

@@ -12,16 +12,9 @@ export function toGlobalId(type: string, key: string | number): string {
 }
 
 export function fromGlobalId(id: string, field = 'id'): { type: string; key: string } {
-  const decoded = Buffer.from(id, 'base64url').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (
-    colon <= 0 ||
-    colon === decoded.length - 1 ||
-    toGlobalId(decoded.slice(0, colon), decoded.slice(colon + 1)) !== id
-  ) {
-    throw badInput(`"${id}" is not a valid id`, field);
-  }
-  return { type: decoded.slice(0, colon), key: decoded.slice(colon + 1) };
+  const decoded = decodeGlobalId(id);
+  if (!decoded) throw badInput(`"${id}" is not a valid id`, field);
+  return decoded;
 }
 
 /** The row id a global id's key spells, or null when the key cannot name a row. */
@@ -39,4 +32,26 @@ export function fromGlobalIdOf(type: string, id: string, field = 'id'): number {
     throw badInput(`"${id}" is not a valid ${type} id`, field);
   }
   return rowId;
+}
+
+/**
+ * The row id of `id` when it is a valid id of `type`, else null: for arguments that take
+ * either an id or something else (a code), which the caller tells apart.
+ */
+export function rowIdOfGlobalId(type: string, id: string): number | null {
+  const decoded = decodeGlobalId(id);
+  return decoded?.type === type ? rowIdOf(decoded.key) : null;
+}
+
+function decodeGlobalId(id: string): { type: string; key: string } | null {
+  const decoded = Buffer.from(id, 'base64url').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (
+    colon <= 0 ||
+    colon === decoded.length - 1 ||
+    toGlobalId(decoded.slice(0, colon), decoded.slice(colon + 1)) !== id
+  ) {
+    return null;
+  }
+  return { type: decoded.slice(0, colon), key: decoded.slice(colon + 1) };
 }

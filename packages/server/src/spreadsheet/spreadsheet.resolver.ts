@@ -2,7 +2,9 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { authorize } from '../auth/permissions.js';
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
+import { requireMetric } from '../modules/metric/metric.reference.js';
 import { requireByReference } from '../modules/organization/organization.reference.js';
+import { requireTemplate } from '../modules/submission/submission.access.js';
 import { DOWNLOAD_PATH, signDownload, type DownloadRequest } from './download-token.js';
 import { SpreadsheetDownload, SpreadsheetDownloadInput } from './spreadsheet.type.js';
 import { missingArgs } from './table.queries.js';
@@ -18,11 +20,24 @@ export class SpreadsheetResolver {
     @Arg('input', () => SpreadsheetDownloadInput) input: SpreadsheetDownloadInput,
   ): Promise<SpreadsheetDownload> {
     const request = downloadRequest(input);
+    // The references are checked now as well as at download, so a mistake is answered here
+    // (NOT_FOUND naming the input field) rather than by a link that fails; and a caller who may
+    // not read the unit's drafts gets FORBIDDEN here.
     if (request.kind === 'TEMPLATE') {
-      // Checked now as well as at download: a caller who may not read the unit's drafts gets
-      // FORBIDDEN here rather than a link that fails.
-      const unit = await requireByReference(loaders.organization, request.unit, 'input.unit');
+      const [unit] = await Promise.all([
+        requireByReference(loaders.organization, request.unit, 'input.unit'),
+        requireTemplate(loaders, request.template, 'input.template'),
+      ]);
       authorize(viewer, 'submission.read', unit);
+    } else {
+      const { metric, template, within, organization } = request.args;
+      await Promise.all([
+        metric != null && requireMetric(loaders, metric, 'input.metric'),
+        template != null && requireTemplate(loaders, template, 'input.template'),
+        within && requireByReference(loaders.organization, within, 'input.within'),
+        organization &&
+          requireByReference(loaders.organization, organization, 'input.organization'),
+      ]);
     }
     const { token, expiresAt } = signDownload(viewer, request);
     return { url: `${DOWNLOAD_PATH}${token}`, expiresAt };

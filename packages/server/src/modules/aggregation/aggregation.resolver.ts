@@ -17,6 +17,7 @@ import { stringArg, subtreeCost } from '../../graph/complexity.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { selectsField } from '../../graph/selection.js';
 import { MetricDefinition } from '../metric/metric.type.js';
+import { requireMetric } from '../metric/metric.reference.js';
 import { requireByReference } from '../organization/organization.reference.js';
 import { Organization, OrganizationLevelEnum } from '../organization/organization.type.js';
 import { Period } from '../../period/period.type.js';
@@ -43,7 +44,6 @@ import {
   enumeratePeriods,
   explain,
   growthReason,
-  requireMetric,
   resolveWithin,
   statementFor,
 } from './aggregation.service.js';
@@ -85,7 +85,7 @@ export class AggregationResolver {
     const window = pageWindow(page);
     const period = aggregatePeriod(periodText);
     const [metric, range] = await Promise.all([
-      requireMetric(context, metricCode),
+      requireMetric(context.loaders, metricCode),
       resolveWithin(context, within),
     ]);
     const statuses = countedStatuses(includeSubmitted);
@@ -143,7 +143,7 @@ export class AggregationResolver {
     const window = pageWindow(page);
     const period = aggregatePeriod(periodText);
     const [metric, range] = await Promise.all([
-      requireMetric(context, metricCode),
+      requireMetric(context.loaders, metricCode),
       resolveWithin(context, within),
     ]);
     const spec = {
@@ -193,7 +193,7 @@ export class AggregationResolver {
   ): Promise<SeriesPoint[]> {
     const periods = enumeratePeriods(from, to);
     const [metric, unit] = await Promise.all([
-      requireMetric(context, metricCode),
+      requireMetric(context.loaders, metricCode),
       requireByReference(context.loaders.organization, organization, 'organization'),
     ]);
     const rows = await findSeries(

@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
 import type { MetricDefinitionRow, OrganizationLevel, SubmissionStatus } from '../../db/tables.js';
-import { UserError, badInput } from '../../errors.js';
+import { badInput } from '../../errors.js';
 import { compareDecimal } from '../../lib/decimal.js';
 import { requireByReference } from '../organization/organization.reference.js';
 import { parsePeriod, type Period } from '../../period/period.js';
@@ -16,15 +16,6 @@ import type { AggregateNullReason, Explained } from './aggregation.type.js';
 
 /** A series covers at most this many periods (ten years of months). */
 export const MAX_SERIES_PERIODS = 120;
-
-export async function requireMetric(
-  { loaders }: Context,
-  code: string,
-): Promise<MetricDefinitionRow> {
-  const definition = await loaders.metric.definitionByCode.load(code);
-  if (!definition) throw new UserError('NOT_FOUND', `No metric "${code}"`, { field: 'metric' });
-  return definition;
-}
 
 export async function resolveWithin(
   { loaders }: Context,

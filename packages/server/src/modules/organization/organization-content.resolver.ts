@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { MetricScope } from '../../db/tables.js';
-import { badInput } from '../../errors.js';
 import { boundedList } from '../../graph/complexity.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { ActivityFilter } from '../activity/activity.input.js';
@@ -9,6 +8,7 @@ import { activityQuery } from '../activity/activity.query.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { Honor } from '../honor/honor.type.js';
 import { LiaisonAssignment } from '../liaison/liaison.type.js';
+import { requireMetric } from '../metric/metric.reference.js';
 import { valueSortKey, type MetricValueFilter } from '../metric/metric.repository.js';
 import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
 import { parsePeriod } from '../../period/period.js';
@@ -54,9 +54,7 @@ export class OrganizationContentResolver {
     @Arg('scope', () => MetricScopeEnum, { nullable: true }) scope?: MetricScope | null,
   ): Promise<ConnectionSource<MetricValue>> {
     const window = pageWindow(page);
-    if (metric != null && !(await loaders.metric.definitionByCode.load(metric))) {
-      throw badInput(`Unknown metric "${metric}"`, 'metric');
-    }
+    if (metric != null) await requireMetric(loaders, metric);
     const parsed = period != null ? parsePeriod(period, 'period') : null;
     const filter: MetricValueFilter = {
       metric: metric ?? null,

@@ -1,20 +1,36 @@
 import type { OrganizationRow } from '../../db/tables.js';
-import { UserError } from '../../errors.js';
-import { fromGlobalIdOf } from '../../graph/global-id.js';
+import { UserError, badInput } from '../../errors.js';
+import { rowIdOfGlobalId } from '../../graph/global-id.js';
 import type { OrganizationLoaders } from './organization.loaders.js';
 
 const DIVISION_CODE = /^[0-9]{2,12}$/;
 
-/** Finds an organization named by either its global id or its division code. */
+/**
+ * Finds an organization named by either its global id or its division code, or null when the
+ * reference is well formed but names none. Anything else (a place name such as 长沙, another
+ * type's id) is refused as BAD_USER_INPUT naming `field`, the argument as the caller wrote it,
+ * and saying what it takes.
+ */
 export async function findByReference(
   loaders: OrganizationLoaders,
   reference: string,
   field: string,
 ): Promise<OrganizationRow | null> {
   if (DIVISION_CODE.test(reference)) return loaders.byCode.load(reference);
-  return loaders.byId.load(fromGlobalIdOf('Organization', reference, field));
+  const id = rowIdOfGlobalId('Organization', reference);
+  if (id === null) {
+    throw badInput(
+      `${field} takes a division code (2 to 12 digits, e.g. 4301) or an organization id; "${reference}" is neither`,
+      field,
+    );
+  }
+  return loaders.byId.load(id);
 }
 
+/**
+ * The organization an argument names, which the answer depends on: NOT_FOUND naming `field`
+ * when there is none (the rule in docs/architecture.md, "One mistake, one answer").
+ */
 export async function requireByReference(
   loaders: OrganizationLoaders,
   reference: string,
@@ -23,4 +39,11 @@ export async function requireByReference(
   const row = await findByReference(loaders, reference, field);
   if (!row) throw new UserError('NOT_FOUND', `No organization "${reference}"`, { field });
   return row;
+}
+
+/** Checks a division code's shape, for a lookup by code. */
+export function checkDivisionCode(code: string, field: string): void {
+  if (!DIVISION_CODE.test(code)) {
+    throw badInput(`${field} is a division code: 2 to 12 digits, e.g. 4301; got "${code}"`, field);
+  }
 }

@@ -18,7 +18,7 @@ import { fromGlobalIdOf } from '../../graph/global-id.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { OrganizationFilter, RelatedOrganizationFilter } from './organization.input.js';
 import type { RelatedArgs } from './organization.loaders.js';
-import { requireByReference } from './organization.reference.js';
+import { checkDivisionCode, requireByReference } from './organization.reference.js';
 import { countAll, findPage } from './organization.repository.js';
 import {
   Organization,
@@ -39,11 +39,15 @@ export class OrganizationResolver {
     @Arg('id', () => ID, { nullable: true }) id?: string | null,
     @Arg('code', () => String, { nullable: true }) code?: string | null,
   ): Promise<Organization | null> {
-    if ((id == null) === (code == null)) throw badInput('Give exactly one of id and code', 'id');
-    const row =
-      id != null
-        ? await loaders.organization.byId.load(fromGlobalIdOf('Organization', id))
-        : await loaders.organization.byCode.load(code!);
+    let row;
+    if (id != null && code == null) {
+      row = await loaders.organization.byId.load(fromGlobalIdOf('Organization', id));
+    } else if (code != null && id == null) {
+      checkDivisionCode(code, 'code');
+      row = await loaders.organization.byCode.load(code);
+    } else {
+      throw badInput('Give exactly one of id and code', 'id');
+    }
     return row ? new Organization(row) : null;
   }
 

@@ -22,7 +22,7 @@ export async function claimIdempotencyKey<Response>(
   request: unknown,
 ): Promise<Claim<Response>> {
   if (key.length === 0 || key.length > 200) {
-    throw badInput('idempotencyKey must be 1 to 200 characters', 'idempotencyKey');
+    throw badInput('idempotencyKey must be 1 to 200 characters', 'input.idempotencyKey');
   }
   const hash = requestHash(operation, request);
   const claimed = await sql<{ key: string }>`
@@ -50,7 +50,7 @@ export async function claimIdempotencyKey<Response>(
     throw new UserError(
       'CONFLICT',
       'This idempotency key was used for a different request; use a new key for a new request',
-      { reason: 'IDEMPOTENCY_KEY_REUSED', field: 'idempotencyKey' },
+      { reason: 'IDEMPOTENCY_KEY_REUSED', field: 'input.idempotencyKey' },
     );
   }
   return { kind: 'replay', response: existing.response as Response };

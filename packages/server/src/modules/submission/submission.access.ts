@@ -2,7 +2,7 @@ import { can } from '../../auth/permissions.js';
 import type { Context } from '../../context.js';
 import type { ReportingTemplateRow } from '../../db/tables.js';
 import { UserError } from '../../errors.js';
-import { fromGlobalId, rowIdOf } from '../../graph/global-id.js';
+import { rowIdOfGlobalId } from '../../graph/global-id.js';
 import type { SubmissionStatusEvent } from './submission.events.js';
 import type { SubmissionWithOrganization } from './submission.repository.js';
 import { submissionScope } from './submission.type.js';
@@ -36,17 +36,8 @@ export async function findTemplate(
   loaders: Context['loaders'],
   reference: string,
 ): Promise<ReportingTemplateRow | null> {
-  const id = templateId(reference);
+  const id = rowIdOfGlobalId('ReportingTemplate', reference);
   return id !== null
     ? loaders.submission.templateById.load(id)
     : loaders.submission.templateByCode.load(reference);
-}
-
-function templateId(reference: string): number | null {
-  try {
-    const { type, key } = fromGlobalId(reference);
-    return type === 'ReportingTemplate' ? rowIdOf(key) : null;
-  } catch {
-    return null;
-  }
 }

@@ -44,11 +44,11 @@ export async function createSubmission(
 ): Promise<CreateSubmissionResult> {
   const { template, organization } = request;
   authorize(viewer, 'submission.create', organization);
-  const period = parsePeriod(request.period, 'period');
+  const period = parsePeriod(request.period, 'input.period');
   if (period.type !== template.period_type) {
     throw badInput(
       `Template ${template.code} is reported per ${template.period_type.toLowerCase()}, got a ${period.type.toLowerCase()} (${period.canonical})`,
-      'period',
+      'input.period',
     );
   }
   if (
@@ -57,11 +57,11 @@ export async function createSubmission(
   ) {
     throw badInput(
       `Template ${template.code} is submitted by federations at ${template.submitting_levels.join(', ')} level, not by ${organization.name} (${organization.level})`,
-      'organization',
+      'input.organization',
     );
   }
   if (request.narrative != null && request.narrative.length > MAX_NARRATIVE) {
-    throw badInput(`The narrative is over ${MAX_NARRATIVE} characters`, 'narrative');
+    throw badInput(`The narrative is over ${MAX_NARRATIVE} characters`, 'input.narrative');
   }
   const actor = actorOf(viewer);
   const outcome = await db.transaction().execute(async (trx) => {

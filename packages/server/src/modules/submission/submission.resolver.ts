@@ -85,8 +85,8 @@ export class SubmissionResolver {
     @Arg('input', () => CreateSubmissionInput) input: CreateSubmissionInput,
   ): Promise<CreateSubmissionPayload> {
     const [template, organization] = await Promise.all([
-      requireTemplate(loaders, input.template, 'template'),
-      requireByReference(loaders.organization, input.organization, 'organization'),
+      requireTemplate(loaders, input.template, 'input.template'),
+      requireByReference(loaders.organization, input.organization, 'input.organization'),
     ]);
     const result = await createSubmission(db, viewer, {
       template,
@@ -111,7 +111,7 @@ export class SubmissionResolver {
     @Arg('input', () => SaveSubmissionValuesInput) input: SaveSubmissionValuesInput,
   ): Promise<SaveSubmissionValuesPayload> {
     const result = await saveSubmissionValues(db, viewer, {
-      submissionId: fromGlobalIdOf('Submission', input.id),
+      submissionId: fromGlobalIdOf('Submission', input.id, 'input.id'),
       expectedVersion: input.expectedVersion,
       values: input.values,
       remove: input.remove,
@@ -313,7 +313,7 @@ interface WithinArgs {
 
 function transition(input: SubmissionTransitionInput) {
   return {
-    submissionId: fromGlobalIdOf('Submission', input.id),
+    submissionId: fromGlobalIdOf('Submission', input.id, 'input.id'),
     expectedVersion: input.expectedVersion,
   };
 }

@@ -75,7 +75,7 @@ export async function saveSubmissionValues(
       if (claim.response.submissionId !== request.submissionId) {
         throw new UserError('CONFLICT', 'This idempotency key was used for another submission', {
           reason: 'IDEMPOTENCY_KEY_REUSED',
-          field: 'idempotencyKey',
+          field: 'input.idempotencyKey',
         });
       }
       return { replay: claim.response, plan: null, submission: null, events: [] };
@@ -90,7 +90,7 @@ export async function saveSubmissionValues(
     if (dryRun) return { replay: null, plan, submission: submission as SubmissionRow, events: [] };
     if (plan.problems.length > 0) {
       throw new UserError('BAD_USER_INPUT', `${plan.problems.length} problem(s) in the values`, {
-        field: plan.problems[0]!.path,
+        field: `input.${plan.problems[0]!.path}`,
         problems: plan.problems,
       });
     }

@@ -21,7 +21,7 @@ export async function requireSubmission(
   id: number,
 ): Promise<SubmissionWithOrganization> {
   const [row] = await findSubmissionsByIds(trx, [id]);
-  if (!row) throw new UserError('NOT_FOUND', 'No such submission', { field: 'id' });
+  if (!row) throw new UserError('NOT_FOUND', 'No such submission', { field: 'input.id' });
   return row;
 }
 
@@ -30,7 +30,7 @@ export async function requireLocked(
   id: number,
 ): Promise<SubmissionWithOrganization> {
   const row = await lockSubmission(trx, id);
-  if (!row) throw new UserError('NOT_FOUND', 'No such submission', { field: 'id' });
+  if (!row) throw new UserError('NOT_FOUND', 'No such submission', { field: 'input.id' });
   return row;
 }
 
@@ -39,7 +39,7 @@ export function checkVersion(submission: SubmissionRow, expectedVersion: number)
     throw new UserError(
       'CONFLICT',
       `The submission changed since you read it (version ${submission.version}, you sent ${expectedVersion}): reload and retry`,
-      { reason: 'VERSION', currentVersion: submission.version, field: 'expectedVersion' },
+      { reason: 'VERSION', currentVersion: submission.version, field: 'input.expectedVersion' },
     );
   }
 }

@@ -53,10 +53,10 @@ export async function transitionSubmission(
 ): Promise<SubmissionRow> {
   const comment = request.comment?.trim() ?? '';
   if (step === 'return' && comment.length === 0) {
-    throw badInput('Say what needs fixing: a returned submission needs a comment', 'comment');
+    throw badInput('Say what needs fixing: a returned submission needs a comment', 'input.comment');
   }
   if (comment.length > MAX_NARRATIVE) {
-    throw badInput(`The comment is over ${MAX_NARRATIVE} characters`, 'comment');
+    throw badInput(`The comment is over ${MAX_NARRATIVE} characters`, 'input.comment');
   }
   const actor = actorOf(viewer);
   return db.transaction().execute(async (trx) => {

@@ -1,0 +1,17 @@
+import type { Context } from '../../context.js';
+import type { MetricDefinitionRow } from '../../db/tables.js';
+import { UserError } from '../../errors.js';
+
+/**
+ * The metric an argument names, which the answer depends on: NOT_FOUND naming `field` when the
+ * catalogue has no such code (the rule in docs/architecture.md, "One mistake, one answer").
+ */
+export async function requireMetric(
+  loaders: Context['loaders'],
+  code: string,
+  field = 'metric',
+): Promise<MetricDefinitionRow> {
+  const definition = await loaders.metric.definitionByCode.load(code);
+  if (!definition) throw new UserError('NOT_FOUND', `No metric "${code}"`, { field });
+  return definition;
+}
