@@ -204,6 +204,10 @@ describe('a submitted report’s history, actors and review', () => {
         GUARDED.map((field) => ['submission', field]),
       );
       expect(new Set(errorCodes(result))).toEqual(new Set(['FORBIDDEN']));
+      // The unit whose report it is, by its global id: no internal id reaches a client.
+      expect(new Set(result.errors?.map((error) => error.extensions?.organizationId))).toEqual(
+        new Set([toGlobalId('Organization', yueyang.id)]),
+      );
       const text = JSON.stringify(result);
       expect(text).not.toMatch(PHONE);
       expect(text).not.toContain('草稿');

@@ -9,7 +9,13 @@ import {
   type WorkflowStep,
 } from '../src/modules/submission/submission.workflow.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
-import { seedHandTree, seedTemplate, seedTestMetrics, staff } from './helpers/reporting.js';
+import {
+  organizationByCode,
+  seedHandTree,
+  seedTemplate,
+  seedTestMetrics,
+  staff,
+} from './helpers/reporting.js';
 import {
   APPROVE,
   CREATE,
@@ -120,6 +126,8 @@ describe('createSubmission', () => {
     );
     expect(again.errors).toEqual(['CONFLICT']);
     expect(again.extensions.reason).toBe('EXISTS');
+    // Extensions name rows by global id, as everything else a client sees does.
+    expect(again.extensions.submissionId).toBe(created.submission.id);
     const history = await execute(HISTORY, { id: created.submission.id }, admin);
     expect(history.data.submission.history.edges.map((edge: any) => edge.node)).toEqual([
       expect.objectContaining({
@@ -424,6 +432,42 @@ async function waitForLockWait(): Promise<void> {
   throw new Error('No statement started waiting on a lock');
 }
 
+describe('a figure another template holds', () => {
+  it('names the submission holding it by its global id', async () => {
+    const holder = await mutate(
+      CREATE,
+      { template: 'city-only', organization: '4302', period: '2016' },
+      admin,
+    );
+    await mutate(
+      SAVE,
+      {
+        id: holder.submission.id,
+        expectedVersion: 1,
+        values: [{ metric: 'test.rank', value: '2' }],
+      },
+      admin,
+    );
+    const other = await open('4302', admin, '2016');
+    const result = await mutate(
+      SAVE,
+      {
+        id: other.id,
+        expectedVersion: 1,
+        dryRun: true,
+        values: [{ metric: 'test.rank', value: '3' }],
+      },
+      admin,
+    );
+    expect(result.problems).toEqual([
+      {
+        path: 'values.0.metric',
+        message: `test.rank for 2016 is already reported in another submission of this unit (${holder.submission.id})`,
+      },
+    ]);
+  });
+});
+
 describe('idempotency keys', () => {
   it('answers a retried create with the first result and writes nothing; another payload is CONFLICT', async () => {
     const input = {
@@ -495,7 +539,11 @@ describe('the review cycle', () => {
     let result = await step(SUBMIT, city.id, cityVersion, admin);
     expect(result.status).toBe('SUBMITTED');
     cityVersion = result.version;
-    expect((await step(APPROVE, city.id, cityVersion, editorA)).errors).toEqual(['FORBIDDEN']);
+    const forbidden = await step(APPROVE, city.id, cityVersion, editorA);
+    expect(forbidden.errors).toEqual(['FORBIDDEN']);
+    expect(forbidden.extensions.organizationId).toBe(
+      toGlobalId('Organization', (await organizationByCode(database.db, '4303')).id),
+    );
     expect(
       (
         await step(SAVE, city.id, cityVersion, admin, {
@@ -549,6 +597,7 @@ describe('the review cycle', () => {
     result = await step(UNAPPROVE, county.id, countyResult.version, admin);
     expect(result.errors).toEqual(['LOCKED']);
     expect(result.extensions.reason).toBe('PARENT_APPROVED');
+    expect(result.extensions.parentSubmissionId).toBe(city.id);
     // A reviewer approves but may not unapprove; the province admin unapproves top-down.
     expect((await step(UNAPPROVE, city.id, cityVersion, provinceReviewer)).errors).toEqual([
       'FORBIDDEN',

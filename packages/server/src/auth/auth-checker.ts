@@ -1,6 +1,7 @@
 import type { AuthCheckerFn } from 'type-graphql';
 import type { Context } from '../context.js';
 import { UserError } from '../errors.js';
+import { toGlobalId } from '../graph/global-id.js';
 import { can, type Action, type Target } from './permissions.js';
 
 /**
@@ -52,7 +53,7 @@ export const authChecker: AuthCheckerFn<Context, Requirement> = (
       throw new UserError('FORBIDDEN', `${field} is not readable by you for this organization`, {
         field,
         action: requirement,
-        organizationId: root.scope.id,
+        organizationId: toGlobalId('Organization', root.scope.id),
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { OrganizationRow } from '../db/tables.js';
 import { UserError } from '../errors.js';
+import { toGlobalId } from '../graph/global-id.js';
 import { UnreachableCaseError } from '../unreachable.js';
 import type { Viewer } from './viewer.js';
 
@@ -75,6 +76,6 @@ export function authorize(viewer: Viewer, action: Action, target: Target): void 
   }
   throw new UserError('FORBIDDEN', `Not allowed to ${action} for this organization`, {
     action,
-    organizationId: target.id,
+    organizationId: toGlobalId('Organization', target.id),
   });
 }

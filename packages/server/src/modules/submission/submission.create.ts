@@ -9,6 +9,7 @@ import type {
   SubmissionRow,
 } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
+import { toGlobalId } from '../../graph/global-id.js';
 import { parsePeriod } from '../../period/period.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { notifyStatusChange } from './submission.events.js';
@@ -101,7 +102,10 @@ export async function createSubmission(
       throw new UserError(
         'CONFLICT',
         `${organization.name} already has a ${template.code} submission for ${period.canonical}`,
-        { reason: 'EXISTS', submissionId: existing },
+        {
+          reason: 'EXISTS',
+          submissionId: existing === null ? null : toGlobalId('Submission', existing),
+        },
       );
     }
     await insertAudit(trx, [

@@ -7,6 +7,7 @@ import type {
   Qualifier,
 } from '../../db/tables.js';
 import { UserError } from '../../errors.js';
+import { toGlobalId } from '../../graph/global-id.js';
 import { normalizeDecimal } from '../../lib/decimal.js';
 import { validateMetricValue } from '../metric/metric.validation.js';
 import { findTemplateDefinitions } from './reporting-template.repository.js';
@@ -117,7 +118,10 @@ export async function planSave(
     if (other) {
       problems.push({
         path: `${at}.metric`,
-        message: `${input.metric} for ${submission.period} is already reported in another submission of this unit (${other.submission_id})`,
+        message:
+          other.submission_id === null
+            ? `${input.metric} for ${submission.period} is already recorded for this unit outside any submission (loaded data)`
+            : `${input.metric} for ${submission.period} is already reported in another submission of this unit (${toGlobalId('Submission', other.submission_id)})`,
       });
       return;
     }

@@ -4,6 +4,7 @@ import { authorize } from '../../auth/permissions.js';
 import type { Viewer } from '../../auth/viewer.js';
 import { ORGANIZATION_LEVELS, type Database, type SubmissionRow } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
+import { toGlobalId } from '../../graph/global-id.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 import { applyTotalsChange } from '../aggregation/aggregation.totals.js';
 import { notifyStatusChange } from './submission.events.js';
@@ -70,7 +71,10 @@ export async function transitionSubmission(
         throw new UserError(
           'LOCKED',
           `${approved.organization_name}'s submission above is approved: unapprove it first`,
-          { reason: 'PARENT_APPROVED', parentSubmissionId: approved.id },
+          {
+            reason: 'PARENT_APPROVED',
+            parentSubmissionId: toGlobalId('Submission', approved.id),
+          },
         );
       }
     }
