@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { createDatabase } from '@fulian/server';
 import { ensureDataset } from './generate/dataset.js';
+import { startFloor } from './harness/floor.js';
 import { formatResults, saveResults } from './harness/report.js';
 import { runSuite } from './harness/run.js';
 import {
@@ -39,9 +41,16 @@ bench/results/<date>-<db>.json (a day's runs at both scales share a file, to sho
                         0 skips it
   --quick               a short run: 3 warm-up, 30 runs, 1 s budget, 1 s of HTTP load`;
 
+const floorHelp = `Usage: fulian-bench floor --database-url postgres://…
+
+Serves the floor the harness measures ours against (src/harness/floor.ts): a minimal Apollo
+Server that runs the hand-written statement it is sent, on 127.0.0.1, until SIGTERM. \`run\`
+starts it itself; it prints "floor ready at <url>" once it listens.`;
+
 const commands: Record<string, { help: string; run: (args: string[]) => Promise<void> }> = {
   data: { help: dataHelp, run: dataCommand },
   run: { help: runHelp, run: runCommand },
+  floor: { help: floorHelp, run: floorCommand },
 };
 
 const usage = `Usage: fulian-bench <command> [options]
@@ -49,6 +58,7 @@ const usage = `Usage: fulian-bench <command> [options]
 Commands:
   data   generate (or reuse) a benchmark data set
   run    run the benchmark suite (what \`npm run bench\` does)
+  floor  serve the floor the suite measures ours against (the suite starts it)
 
 Run \`fulian-bench <command> --help\` for a command's options.`;
 
@@ -68,6 +78,18 @@ async function dataCommand(args: string[]): Promise<void> {
       .map(([table, count]) => `${table} ${count.toLocaleString('en-US')}`)
       .join(', ')}`,
   );
+}
+
+async function floorCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'database-url': { type: 'string' } } });
+  const databaseUrl = values['database-url'];
+  if (!databaseUrl) throw new UsageError('floor needs --database-url');
+  const db = createDatabase({ databaseUrl });
+  const floor = await startFloor(db);
+  console.log(`floor ready at ${floor.url}`);
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  await floor.stop();
+  await db.destroy();
 }
 
 async function runCommand(args: string[]): Promise<void> {

@@ -27,6 +27,7 @@ export interface ServedGraph {
 }
 
 const SERVER_CLI = path.join(REPOSITORY_ROOT, 'packages', 'server', 'bin', 'fulian.js');
+const BENCH_CLI = path.join(REPOSITORY_ROOT, 'packages', 'bench', 'bin', 'fulian-bench.js');
 
 /**
  * Starts `fulian serve` in a process of its own on the target's database, so the load
@@ -41,8 +42,22 @@ export async function serveGraph(
   delete childEnv.FULIAN_DATA_DIR;
   if (target.config.databaseUrl) childEnv.DATABASE_URL = target.config.databaseUrl;
   else childEnv.FULIAN_DATA_DIR = target.config.dataDir;
+  return serveChild([SERVER_CLI, 'serve', '--no-migrate'], childEnv);
+}
 
-  const child = spawn(process.execPath, [SERVER_CLI, 'serve', '--no-migrate'], {
+/**
+ * Starts the floor (floor.ts) in a process of its own on the target's PostgreSQL database, as
+ * ours is served. Not on PGlite: its directory is open in one process at a time, and ours
+ * holds it while the two are measured in turn.
+ */
+export async function serveFloor(target: Target): Promise<ServedGraph | null> {
+  const { databaseUrl } = target.config;
+  if (!databaseUrl) return null;
+  return serveChild([BENCH_CLI, 'floor', '--database-url', databaseUrl], { ...process.env });
+}
+
+async function serveChild(args: string[], childEnv: NodeJS.ProcessEnv): Promise<ServedGraph> {
+  const child = spawn(process.execPath, args, {
     cwd: REPOSITORY_ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,12 +68,12 @@ export async function serveGraph(
   });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`fulian serve did not start:\n${stderr}`)),
+      () => reject(new Error(`${args.join(' ')} did not start:\n${stderr}`)),
       120_000,
     );
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`fulian serve exited with ${code}:\n${stderr}`));
+      reject(new Error(`${args.join(' ')} exited with ${code}:\n${stderr}`));
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = /ready at (\S+)/.exec(line);

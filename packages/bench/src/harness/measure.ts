@@ -47,6 +47,37 @@ export async function sample(
   return { latency: summarize(durations), next: index };
 }
 
+/**
+ * Like `sample`, for several ways of answering the same request (ours and the floor): each
+ * index is run by every one in turn, so a change in the machine's load falls on all of them
+ * alike. Returns one summary per runner, in order.
+ */
+export async function sampleInterleaved(
+  plan: SamplingPlan,
+  first: number,
+  runners: readonly ((index: number) => Promise<unknown>)[],
+): Promise<{ latencies: LatencySummary[]; next: number }> {
+  let index = first;
+  for (; index < first + plan.warmup; index += 1) {
+    for (const run of runners) await run(index);
+  }
+  const durations: number[][] = runners.map(() => []);
+  const started = performance.now();
+  const timed = () => durations[0]!.length;
+  while (
+    timed() < plan.iterations &&
+    (timed() < plan.minIterations || performance.now() - started < plan.budgetMs)
+  ) {
+    for (const [which, run] of runners.entries()) {
+      const begin = performance.now();
+      await run(index);
+      durations[which]!.push(performance.now() - begin);
+    }
+    index += 1;
+  }
+  return { latencies: durations.map(summarize), next: index };
+}
+
 export function summarize(durations: readonly number[]): LatencySummary {
   const sorted = [...durations].sort((a, b) => a - b);
   const total = sorted.reduce((sum, value) => sum + value, 0);

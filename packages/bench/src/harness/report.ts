@@ -2,7 +2,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScaleName } from '../generate/scale.js';
 import { REPOSITORY_ROOT, type DatabaseKind } from '../target.js';
-import type { ScaleRun } from './run.js';
+import type { ThroughputResult } from './http-load.js';
+import type { OperationResult, ScaleRun } from './run.js';
 
 /** bench/results/<date>-<db>.json: every scale run that day on that database, and their growth. */
 export interface ResultsFile {
@@ -95,6 +96,7 @@ function checkTargets(runs: ResultsFile['runs']): TargetCheck[] {
           met: operation.ratio <= ratioLimit,
         });
       }
+      checks.push(...floorChecks(operation));
       checks.push({
         target: `${operation.name}: p95 at Hunan scale, ms`,
         measured: operation.graphql.p95,
@@ -140,6 +142,52 @@ const RATIO_LIMITS: Record<string, number> = {
   completeness: 1.5,
 };
 const P95_LIMIT_MS = 100;
+
+/** Issue 14: our p50 ÷ the floor's p50, measured interleaved. */
+const FLOOR_RATIO_LIMITS: Record<string, number> = {
+  node: 1.5,
+  page: 1.5,
+  tree: 2,
+  completeness: 2,
+};
+/** Issue 14: requests per second at 16 connections, twice the figures of commit 0e8b818. */
+const THROUGHPUT_AT_16: Record<string, number> = { node: 1720, page: 710, tree: 79.6 };
+/** Issue 14: `node` at 16 connections, at least this share of the floor's requests per second. */
+const NODE_FLOOR_SHARE = 0.6;
+
+function floorChecks(operation: OperationResult): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const limit = FLOOR_RATIO_LIMITS[operation.name];
+  if (limit !== undefined && operation.floor) {
+    checks.push({
+      target: `${operation.name}: p50 ÷ the floor's p50`,
+      measured: operation.floor.ratio,
+      limit,
+      met: operation.floor.ratio <= limit,
+    });
+  }
+  const at16 = operation.http.find((run) => run.connections === 16);
+  const wanted = THROUGHPUT_AT_16[operation.name];
+  if (at16 && wanted !== undefined) {
+    checks.push({
+      target: `${operation.name}: req/s at 16 connections`,
+      measured: at16.requestsPerSecond,
+      limit: wanted,
+      met: at16.failures === 0 && at16.requestsPerSecond >= wanted,
+    });
+  }
+  const floorAt16 = operation.floor?.http.find((run) => run.connections === 16);
+  if (operation.name === 'node' && at16 && floorAt16 && floorAt16.requestsPerSecond > 0) {
+    const share = round2(at16.requestsPerSecond / floorAt16.requestsPerSecond);
+    checks.push({
+      target: "node: req/s at 16 connections ÷ the floor's",
+      measured: share,
+      limit: NODE_FLOOR_SHARE,
+      met: share >= NODE_FLOOR_SHARE,
+    });
+  }
+  return checks;
+}
 const GROWTH_LIMITED = ['rollup-country', 'ranking'];
 const GROWTH_LIMIT = 3;
 
@@ -158,6 +206,9 @@ export function formatResults(file: ResultsFile): string {
       'SQL p50',
       'GraphQL÷SQL',
       ...connections.map((count) => `req/s @${count}`),
+      'floor p50',
+      '÷floor',
+      ...connections.map((count) => `floor @${count}`),
     ];
     const rows = run.operations.map((operation) => [
       operation.name,
@@ -167,13 +218,14 @@ export function formatResults(file: ResultsFile): string {
       fixed(operation.graphql.p99),
       fixed(operation.sql.p50),
       `${operation.ratio.toFixed(2)}×`,
-      ...connections.map((count) => {
-        const http = operation.http.find((entry) => entry.connections === count);
-        if (!http) return '–';
-        return http.failures > 0
-          ? `${http.requestsPerSecond} (${http.failures} failed)`
-          : String(http.requestsPerSecond);
-      }),
+      ...connections.map((count) =>
+        throughput(operation.http.find((entry) => entry.connections === count)),
+      ),
+      operation.floor ? fixed(operation.floor.graphql.p50) : '–',
+      operation.floor ? `${operation.floor.ratio.toFixed(2)}×` : '–',
+      ...connections.map((count) =>
+        throughput(operation.floor?.http.find((entry) => entry.connections === count)),
+      ),
     ]);
     const rowCounts = Object.entries(run.dataset.rows)
       .map(([table, count]) => `${table} ${count.toLocaleString('en-US')}`)
@@ -246,6 +298,13 @@ export function formatResults(file: ResultsFile): string {
     );
   }
   return sections.join('\n\n');
+}
+
+function throughput(run: ThroughputResult | undefined): string {
+  if (!run) return '–';
+  return run.failures > 0
+    ? `${run.requestsPerSecond} (${run.failures} failed)`
+    : String(run.requestsPerSecond);
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import {
   createLogger,
   createServer,
@@ -19,12 +19,15 @@ import { villageRankingQuery } from '../operations/ranking.js';
 import { HUNAN_CODE } from '../operations/lookups.js';
 import type { Progress } from '../progress.js';
 import type { Target } from '../target.js';
-import { measureThroughput, serveGraph, type ThroughputResult } from './http-load.js';
+import { floorOperation, hasFloor, startFloor } from './floor.js';
+import type { ThroughputResult } from './http-load.js';
 import { loopbackClient } from './loopback.js';
 import { measureNoisyNeighbour, type NoisyNeighbourResult } from './noisy-neighbour.js';
 import { measureVillageExport, type VillageExportResult } from './village-export.js';
-import { sample, type LatencySummary, type SamplingPlan } from './measure.js';
+import { sample, sampleInterleaved, type LatencySummary, type SamplingPlan } from './measure.js';
 import type { Execute, PreparedOperation } from './operation.js';
+import { explainSlowest } from './explain.js';
+import { measureServed } from './served.js';
 import { StatementRecorder, type Statement } from './statements.js';
 
 export interface SuiteOptions {
@@ -48,6 +51,16 @@ export interface OperationResult {
   sql: LatencySummary;
   /** GraphQL p50 ÷ hand-written SQL p50. */
   ratio: number;
+  http: ThroughputResult[];
+  /** The floor (floor.ts) answering the same requests, measured interleaved with ours. */
+  floor: FloorResult | null;
+}
+
+export interface FloorResult {
+  graphql: LatencySummary;
+  /** Our p50 ÷ the floor's p50. */
+  ratio: number;
+  /** At each number of connections, right after ours (PostgreSQL only). */
   http: ThroughputResult[];
 }
 
@@ -89,6 +102,8 @@ export interface Machine {
  * empty: the harness measures the graph, not the limiter's refusals.
  */
 const UNLIMITED = { capacity: 1e15, restorePerSecond: 1e12 };
+/** Nor does one caller's concurrency limit refuse the load runs' 16 connections. */
+const UNLIMITED_CONCURRENCY = 1_000;
 
 /**
  * Runs every operation on one target at one scale: first against a server in this process,
@@ -138,9 +153,11 @@ export async function runSuite(
       logger: createLogger('silent'),
       production: true,
       auth: { verifyToken: await createTokenVerifier(tokens), allowAnonymous: false },
-      limits: { rateLimit: UNLIMITED },
+      limits: { rateLimit: UNLIMITED, expensiveConcurrency: UNLIMITED_CONCURRENCY },
     });
     const client = loopbackClient(await server.listen(0, '127.0.0.1'));
+    const floor = await startFloor(db);
+    const floorClient = loopbackClient(floor.url);
     const context = {
       db,
       scale: options.dataset.scale,
@@ -170,13 +187,22 @@ export async function runSuite(
         );
         traces.set(definition.name, checked.trace);
 
-        progress.update(`${definition.name}: GraphQL in process`);
+        progress.update(`${definition.name}: GraphQL in process, and the floor`);
         await operation.sync?.(client.execute);
-        const graphql = await sample(options.plan, checked.next, (index) =>
-          runRequest(operation, client.execute, index),
-        );
+        const ours = (index: number) => runRequest(operation, client.execute, index);
+        const atFloor = floorOperation(operation, db);
+        const measured = hasFloor(operation)
+          ? await sampleInterleaved(options.plan, checked.next, [
+              ours,
+              (index) => floorClient.execute(atFloor.request(index)),
+            ])
+          : await sample(options.plan, checked.next, ours).then(({ latency, next }) => ({
+              latencies: [latency],
+              next,
+            }));
+        const [graphql, floorLatency] = measured.latencies;
         progress.update(`${definition.name}: hand-written SQL`);
-        const baseline = await sample(options.plan, graphql.next, (index) =>
+        const baseline = await sample(options.plan, measured.next, (index) =>
           operation.baseline(index).execute(db),
         );
         // The statements may have changed what the requests depend on (a version).
@@ -186,13 +212,17 @@ export async function runSuite(
           name: definition.name,
           description: operation.description,
           statements: checked.trace.length,
-          graphql: graphql.latency,
+          graphql: graphql!,
           sql: baseline.latency,
-          ratio: baseline.latency.p50 > 0 ? round2(graphql.latency.p50 / baseline.latency.p50) : 0,
+          ratio: baseline.latency.p50 > 0 ? round2(graphql!.p50 / baseline.latency.p50) : 0,
           http: [],
+          floor: floorLatency
+            ? { graphql: floorLatency, ratio: round2(graphql!.p50 / floorLatency.p50), http: [] }
+            : null,
         });
         progress.done(
-          `${definition.name}: ${checked.trace.length} statements, p50 ${graphql.latency.p50} ms (SQL ${baseline.latency.p50} ms)`,
+          `${definition.name}: ${checked.trace.length} statements, p50 ${graphql!.p50} ms (SQL ${baseline.latency.p50} ms` +
+            (floorLatency ? `, floor ${floorLatency.p50} ms)` : ')'),
         );
       }
       explain = await explainSlowest(db, results, prepared, traces);
@@ -200,6 +230,8 @@ export async function runSuite(
         villageExport = await measureVillageExport(db, benchmarkYear(options.dataset), progress);
     } finally {
       client.close();
+      floorClient.close();
+      await floor.stop();
       await server.stop();
     }
   } finally {
@@ -207,41 +239,24 @@ export async function runSuite(
   }
 
   if (options.httpSeconds > 0) {
-    progress.update('starting fulian serve');
-    const served = await serveGraph(target, {
-      NODE_ENV: 'production',
-      FULIAN_JWT_SECRET: secret,
-      FULIAN_RATE_LIMIT_CAPACITY: String(UNLIMITED.capacity),
-      FULIAN_RATE_LIMIT_RESTORE_PER_SECOND: String(UNLIMITED.restorePerSecond),
-    });
-    // Answers still in flight when a load run ends are never read: what they changed is read
-    // back before the next run.
-    const reader = loopbackClient(served.url);
-    try {
-      for (const result of results) {
-        const entry = prepared.get(result.name)!;
-        for (const connections of options.connections) {
-          progress.update(`${result.name}: HTTP, ${connections} connection(s)`);
-          await entry.operation.sync?.(reader.execute);
-          const run = await measureThroughput(
-            served.url,
-            entry.operation,
-            entry.next,
-            connections,
-            options.httpSeconds,
-          );
-          entry.next = run.next;
-          result.http.push(run.result);
-          await served.settle();
-        }
-        progress.done(
-          `${result.name}: ${result.http.map((run) => `${run.requestsPerSecond} req/s at ${run.connections}`).join(', ')}`,
-        );
-      }
-    } finally {
-      reader.close();
-      await served.stop();
-    }
+    await measureServed(
+      target,
+      results,
+      prepared,
+      db,
+      {
+        seconds: options.httpSeconds,
+        connections: options.connections,
+        env: {
+          NODE_ENV: 'production',
+          FULIAN_JWT_SECRET: secret,
+          FULIAN_RATE_LIMIT_CAPACITY: String(UNLIMITED.capacity),
+          FULIAN_RATE_LIMIT_RESTORE_PER_SECOND: String(UNLIMITED.restorePerSecond),
+          FULIAN_EXPENSIVE_CONCURRENCY: String(UNLIMITED_CONCURRENCY),
+        },
+      },
+      progress,
+    );
   }
 
   // Last, on a server of its own with the default limits: what a flood by one caller costs
@@ -341,51 +356,6 @@ async function checkAnswers(
   }
   return { trace, next: pass };
 }
-
-/**
- * EXPLAIN ANALYZE of the operation with the highest p95: its slowest statement as the server
- * sent it (replayed with the same parameters), beside the hand-written statement.
- */
-async function explainSlowest(
-  db: Kysely<Database>,
-  results: readonly OperationResult[],
-  prepared: Map<string, { operation: PreparedOperation; next: number }>,
-  traces: Map<string, Statement[]>,
-): Promise<Explained | null> {
-  const slowest = [...results].sort((a, b) => b.graphql.p95 - a.graphql.p95)[0];
-  if (!slowest) return null;
-  const statements = traces.get(slowest.name) ?? [];
-  const statement = [...statements].sort((a, b) => b.durationMs - a.durationMs)[0];
-  const entry = prepared.get(slowest.name)!;
-  const baseline = entry.operation.baseline(entry.next).compile(db);
-  // EXPLAIN ANALYZE runs the statement: inside a transaction that is rolled back, so a
-  // replayed write changes nothing.
-  const plan = async (text: string, parameters: readonly unknown[]) => {
-    let lines: string[] = [];
-    await db
-      .transaction()
-      .execute(async (trx) => {
-        const result = await trx.executeQuery<{ 'QUERY PLAN': string }>(
-          CompiledQuery.raw(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, [...parameters]),
-        );
-        lines = result.rows.map((row) => row['QUERY PLAN']);
-        throw new RolledBack();
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof RolledBack)) throw error;
-      });
-    return lines.join('\n');
-  };
-  return {
-    operation: slowest.name,
-    statement: statement?.sql ?? '',
-    plan: statement ? await plan(statement.sql, statement.parameters) : '',
-    baseline: baseline.sql,
-    baselinePlan: await plan(baseline.sql, baseline.parameters),
-  };
-}
-
-class RolledBack extends Error {}
 
 function gitCommit(): string | null {
   try {
