@@ -71,6 +71,21 @@ describe('the benchmark harness', () => {
         failures: 0,
       });
     }
+    // Every read is measured beside the floor, interleaved; over HTTP too on PostgreSQL (a
+    // PGlite directory is open in one process at a time). A save has none (floor.ts).
+    for (const operation of sample.operations) {
+      if (operation.name === 'save') {
+        expect(operation.floor, operation.name).toBeNull();
+        continue;
+      }
+      expect(operation.floor?.graphql.samples, operation.name).toBe(operation.graphql.samples);
+      expect(operation.floor?.http, operation.name).toHaveLength(
+        target.kind === 'postgres' ? 1 : 0,
+      );
+      for (const run of operation.floor?.http ?? []) {
+        expect(run, `${operation.name} floor: ${run.firstFailure}`).toMatchObject({ failures: 0 });
+      }
+    }
     // A slow operation may finish no request within the short load run on a busy machine; the
     // load generator itself is proved by the requests the run as a whole completed.
     const answered = sample.operations.reduce(
