@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './db/tables.js';
+import { BatchGate } from './graph/batch-gate.js';
 import { createActivityLoaders } from './modules/activity/activity.loaders.js';
 import { createAggregationLoaders } from './modules/aggregation/aggregation.loaders.js';
 import { createDocumentLoaders } from './modules/document/document.loaders.js';
@@ -13,9 +14,10 @@ import { createWorkPlanLoaders } from './modules/work-plan/work-plan.loaders.js'
 
 /** Every DataLoader of one request, built fresh per request so no cache outlives it. */
 export function createLoaders(db: Kysely<Database>) {
+  const gate = new BatchGate();
   return {
-    organization: createOrganizationLoaders(db),
-    metric: createMetricLoaders(db),
+    organization: createOrganizationLoaders(db, gate),
+    metric: createMetricLoaders(db, gate),
     document: createDocumentLoaders(db),
     activity: createActivityLoaders(db),
     programme: createProgrammeLoaders(db),

@@ -129,6 +129,51 @@ describe('activities, figures and their sources over GraphQL', () => {
     expect(result.statements).toHaveLength(4);
   });
 
+  it("sends a tree's figures at every level in one statement: one per list level plus one", async () => {
+    const figures = `code
+      sessions: metricValues(metric: "training.sessions", period: "2020", first: 1) {
+        edges { node { value metric { code } } } }
+      women: metricValues(metric: "training.women_attendance", period: "2020", first: 1) {
+        edges { node { value metric { code } } } }`;
+    const result = await client.execute(`{ organization(code: "43") { ${figures}
+      children(first: 20) { edges { node { ${figures}
+        children(first: 40) { edges { node { ${figures} } } } } } } } }`);
+    expect(result.errors).toBeUndefined();
+    // The province, its cities, their counties, and every unit's two figures together; the
+    // figures' `metric` fields add one lookup of their definitions.
+    const statements = result.statements.filter((text) => !/metric_definition"/.test(text));
+    expect(statements).toHaveLength(4);
+    expect(result.statements.length).toBeLessThanOrEqual(5);
+
+    // The same first figure per unit and metric as a statement of its own computes.
+    const province = result.data.organization;
+    const units = [province, ...province.children.edges.map((edge: any) => edge.node)].flatMap(
+      (unit: any) => [unit, ...(unit.children?.edges.map((edge: any) => edge.node) ?? [])],
+    );
+    const unique = [...new Map(units.map((unit: any) => [unit.code, unit])).values()];
+    expect(unique.length).toBeGreaterThan(100);
+    const answered = unique.flatMap((unit: any) =>
+      [unit.sessions, unit.women]
+        .map((figure: any) => figure.edges[0]?.node)
+        .filter(Boolean)
+        .map((node: any) => `${unit.code} ${node.metric.code} ${node.value}`),
+    );
+    const oracle = await sql<{ line: string }>`
+      SELECT o.code || ' ' || f.metric_code || ' ' || f.value::text AS line
+      FROM organization o
+      CROSS JOIN unnest(ARRAY['training.sessions', 'training.women_attendance']) AS m(code)
+      JOIN LATERAL (
+        SELECT v.metric_code, v.value FROM metric_value v
+        WHERE v.organization_id = o.id AND v.metric_code = m.code
+          AND v.period_start >= '2020-01-01' AND v.period_end <= '2020-12-31'
+          AND (v.submission_id IS NULL OR v.submission_status IN ('SUBMITTED', 'APPROVED'))
+        ORDER BY v.period_start, v.id LIMIT 1
+      ) f ON true
+      WHERE o.code = ANY(${unique.map((unit: any) => unit.code)}::text[])`.execute(database.db);
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered.sort()).toEqual(oracle.rows.map((row) => row.line).sort());
+  });
+
   it('filters the root list by subtree, kind, period, theme and a two-character search', async () => {
     const query = `
       query ($filter: RootActivityFilter, $first: Int, $after: String) {

@@ -1,19 +1,28 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Database, MetricDefinitionRow, MetricValueRow } from '../../db/tables.js';
-import { groupedLoader } from '../../graph/grouped-loader.js';
+import type { BatchGate } from '../../graph/batch-gate.js';
+import { groupedLoader, type GroupedKey } from '../../graph/grouped-loader.js';
 import type { Page, PageWindow } from '../../graph/pagination.js';
 import { byIdLoader, byParentLoader } from '../../graph/row-loaders.js';
 import {
   countValues,
   findDefinitions,
   findValuePages,
+  findValuePagesByMetric,
+  pairKey,
   findValuesByActivities,
   findValuesByIds,
   type MetricValueFilter,
 } from './metric.repository.js';
 
-export function createMetricLoaders(db: Kysely<Database>) {
+export interface ValuePageArgs {
+  filter: MetricValueFilter;
+  window: PageWindow;
+}
+export type ValuePageKey = GroupedKey<ValuePageArgs>;
+
+export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
   const definitionByCode = new DataLoader<string, MetricDefinitionRow | null>(async (codes) => {
     const rows = await findDefinitions(db, codes);
     const found = new Map(rows.map((row) => [row.code, row]));
@@ -27,12 +36,43 @@ export function createMetricLoaders(db: Kysely<Database>) {
     (row) => row.activity_id!,
   );
 
-  const valuePages = groupedLoader<
-    { filter: MetricValueFilter; window: PageWindow },
-    Page<MetricValueRow>
-  >(
-    (ids, { filter, window }) => findValuePages(db, ids, filter, window),
-    () => ({ rows: [], hasNextPage: false }),
+  // Pages of figures named by metric are batched across metrics (findValuePagesByMetric), and
+  // held while a list of units is in flight (BatchGate): a tree's figures at every level then
+  // cost one statement. A page is null when its metric is not defined.
+  const valuePages = new DataLoader<ValuePageKey, Page<MetricValueRow> | null, string>(
+    async (keys) => {
+      const groups = new Map<string, { args: ValuePageArgs; keys: ValuePageKey[] }>();
+      for (const key of keys) {
+        const { metric, ...rest } = key.args.filter;
+        const signature = metric
+          ? JSON.stringify({ byMetric: true, rest, window: key.args.window })
+          : JSON.stringify(key.args);
+        const group = groups.get(signature) ?? { args: key.args, keys: [] };
+        group.keys.push(key);
+        groups.set(signature, group);
+      }
+      const pages = new Map<ValuePageKey, Page<MetricValueRow> | null>();
+      await Promise.all(
+        [...groups.values()].map(async ({ args, keys: grouped }) => {
+          if (args.filter.metric) {
+            const pairs = grouped.map((key) => ({ id: key.id, metric: key.args.filter.metric! }));
+            const found = await findValuePagesByMetric(db, pairs, args.filter, args.window);
+            for (const key of grouped) {
+              pages.set(key, found.get(pairKey(key.id, key.args.filter.metric!))!);
+            }
+          } else {
+            const ids = [...new Set(grouped.map((key) => key.id))];
+            const found = await findValuePages(db, ids, args.filter, args.window);
+            for (const key of grouped) pages.set(key, found.get(key.id)!);
+          }
+        }),
+      );
+      return keys.map((key) => pages.get(key)!);
+    },
+    {
+      cacheKeyFn: (key) => `${key.id}|${JSON.stringify(key.args)}`,
+      batchScheduleFn: gate.schedule,
+    },
   );
 
   const valueCounts = groupedLoader<MetricValueFilter, number>(

@@ -12,6 +12,11 @@ export async function requireMetric(
   field = 'metric',
 ): Promise<MetricDefinitionRow> {
   const definition = await loaders.metric.definitionByCode.load(code);
-  if (!definition) throw new UserError('NOT_FOUND', `No metric "${code}"`, { field });
+  if (!definition) throw noSuchMetric(code, field);
   return definition;
+}
+
+/** The error `requireMetric` throws, for a caller that learnt of the missing code otherwise. */
+export function noSuchMetric(code: string, field = 'metric'): UserError {
+  return new UserError('NOT_FOUND', `No metric "${code}"`, { field });
 }

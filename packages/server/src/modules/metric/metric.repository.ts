@@ -8,6 +8,7 @@ import type {
 import {
   countsByKey,
   pagesByKey,
+  toPage,
   tupleCursor,
   tupleSortKey,
   type Keyed,
@@ -91,6 +92,54 @@ export async function findValuePages(
       LIMIT ${window.limit + 1}
     ) v`.execute(db);
   return pagesByKey(organizationIds, result.rows, window.limit);
+}
+
+/**
+ * One page of figures for each (organization, metric) pair, in one statement: the pages of
+ * several metrics (a dashboard's two figures per unit) share a statement that
+ * `findValuePages` would send once per metric, and the statement says which metrics exist,
+ * so an unknown metric costs no statement of its own. `filter.metric` is ignored; each pair
+ * names its own. Keyed by `pairKey`; null for a pair whose metric is not defined.
+ */
+export async function findValuePagesByMetric(
+  db: Kysely<Database>,
+  pairs: readonly { id: number; metric: string }[],
+  filter: MetricValueFilter,
+  window: PageWindow,
+): Promise<Map<string, Page<MetricValueRow> | null>> {
+  const after = afterCondition(window.after);
+  // A pair of a defined metric gives at least one row (its figures, or nulls when it has
+  // none); a pair of an undefined metric gives none.
+  const result = await sql<Keyed<MetricValueRow> & { scope_metric: string }>`
+    SELECT v.*, k.id AS scope_key, k.metric AS scope_metric
+    FROM unnest(${pairs.map((pair) => pair.id)}::int[], ${pairs.map((pair) => pair.metric)}::text[])
+      AS k(id, metric)
+    JOIN metric_definition d ON d.code = k.metric
+    LEFT JOIN LATERAL (
+      SELECT * FROM metric_value v
+      WHERE v.organization_id = k.id AND v.metric_code = k.metric
+        ${filterConditions({ ...filter, metric: null })} ${after}
+      ORDER BY v.metric_code, v.period_start, v.id
+      LIMIT ${window.limit + 1}
+    ) v ON true`.execute(db);
+  const grouped = new Map<string, MetricValueRow[]>();
+  for (const { scope_key, scope_metric, ...row } of result.rows) {
+    const key = pairKey(scope_key, scope_metric);
+    const list = grouped.get(key) ?? [];
+    // The row without its tags is the figure; a pair without figures has one row of nulls.
+    if (row.id !== null) list.push(row as MetricValueRow);
+    grouped.set(key, list);
+  }
+  return new Map(
+    pairs.map((pair) => {
+      const rows = grouped.get(pairKey(pair.id, pair.metric));
+      return [pairKey(pair.id, pair.metric), rows ? toPage(rows, window.limit) : null];
+    }),
+  );
+}
+
+export function pairKey(id: number, metric: string): string {
+  return `${id}|${metric}`;
 }
 
 export async function countValues(

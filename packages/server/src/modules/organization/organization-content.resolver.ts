@@ -8,7 +8,7 @@ import { activityQuery } from '../activity/activity.query.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { Honor } from '../honor/honor.type.js';
 import { LiaisonAssignment } from '../liaison/liaison.type.js';
-import { requireMetric } from '../metric/metric.reference.js';
+import { noSuchMetric } from '../metric/metric.reference.js';
 import { valueSortKey, type MetricValueFilter } from '../metric/metric.repository.js';
 import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
 import { parsePeriod } from '../../period/period.js';
@@ -54,7 +54,6 @@ export class OrganizationContentResolver {
     @Arg('scope', () => MetricScopeEnum, { nullable: true }) scope?: MetricScope | null,
   ): Promise<ConnectionSource<MetricValue>> {
     const window = pageWindow(page);
-    if (metric != null) await requireMetric(loaders, metric);
     const parsed = period != null ? parsePeriod(period, 'period') : null;
     const filter: MetricValueFilter = {
       metric: metric ?? null,
@@ -63,6 +62,8 @@ export class OrganizationContentResolver {
     };
     const id = organization.row.id;
     const result = await loaders.metric.valuePages.load({ id, args: { filter, window } });
+    // The figures' statement says whether the metric exists (findValuePagesByMetric).
+    if (result === null) throw noSuchMetric(metric!);
     return new ConnectionSource(
       result.rows.map((row) => new MetricValue(row)),
       (value) => valueSortKey(value.row),

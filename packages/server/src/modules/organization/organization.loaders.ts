@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../../db/tables.js';
+import type { BatchGate } from '../../graph/batch-gate.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
 import { groupByKey, type Page, type PageWindow } from '../../graph/pagination.js';
 import {
@@ -20,7 +21,7 @@ export interface RelatedArgs {
 
 export type OrganizationLoaders = ReturnType<typeof createOrganizationLoaders>;
 
-export function createOrganizationLoaders(db: Kysely<Database>) {
+export function createOrganizationLoaders(db: Kysely<Database>, gate: BatchGate) {
   const byId = new DataLoader<number, OrganizationRow | null>(async (ids) => {
     const rows = await findByIds(db, ids);
     const found = new Map(rows.map((row) => [row.id, row]));
@@ -48,7 +49,8 @@ export function createOrganizationLoaders(db: Kysely<Database>) {
 
   const pages = groupedLoader<RelatedArgs & { window: PageWindow }, Page<OrganizationRow>>(
     async (ids, { relation, filter, window }) => {
-      const result = await findPages(db, relation, ids, filter, window);
+      // A list of units brings in fields that ask for figures: they wait for it (BatchGate).
+      const result = await gate.track(findPages(db, relation, ids, filter, window));
       prime([...result.values()].flatMap((page) => page.rows));
       return result;
     },
