@@ -393,4 +393,42 @@ describe('the credential cache', () => {
     clock.now += 1;
     expect((await once()).statements).toHaveLength(1);
   });
+
+  it('checks a token’s signature once per interval and its expiry on every request', async () => {
+    const verify = await createTokenVerifier(TOKENS);
+    let verified = 0;
+    const clock = { now: Date.now() };
+    const authenticate = createAuthenticator({
+      db: database.db,
+      verifyToken: (token) => {
+        verified += 1;
+        return verify(token);
+      },
+      allowAnonymous: false,
+      now: () => clock.now,
+    });
+    const token = await issueToken(
+      TOKENS,
+      { subject: 's', role: 'VIEWER', organization: '43' },
+      '10m',
+    );
+    const once = () =>
+      authenticate({ get: (name) => (name === 'authorization' ? `Bearer ${token}` : undefined) })
+        .then((viewer) => viewer.kind)
+        .catch((error: { extensions?: { code?: string } }) => error.extensions?.code);
+    expect(await once()).toBe('staff');
+    clock.now += CREDENTIAL_CACHE_MS - 1;
+    expect(await once()).toBe('staff');
+    expect(verified).toBe(1);
+    clock.now += 1;
+    expect(await once()).toBe('staff');
+    expect(verified).toBe(2);
+    // Its expiry, read from the token when it was verified, refuses it within the interval.
+    const expiresAt = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp;
+    clock.now = expiresAt * 1_000 - 1;
+    expect(await once()).toBe('staff');
+    clock.now += 1;
+    expect(await once()).toBe('UNAUTHENTICATED');
+    expect(verified).toBe(3);
+  });
 });

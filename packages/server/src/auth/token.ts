@@ -38,7 +38,10 @@ export interface StaffClaims {
 /** Why a token was refused; the message is safe to show to the caller. */
 export class TokenError extends Error {}
 
-export type TokenVerifier = (token: string) => Promise<StaffClaims>;
+/** What a verified token says, and when it stops being valid (its `exp`, in ms since 1970). */
+export type VerifiedClaims = StaffClaims & { expiresAt: number };
+
+export type TokenVerifier = (token: string) => Promise<VerifiedClaims>;
 
 /** Shortest HS256 secret accepted: 256 bits, as RFC 7518 §3.2 requires. */
 export const MIN_SECRET_BYTES = 32;
@@ -54,7 +57,8 @@ export async function createTokenVerifier(config: TokenConfig): Promise<TokenVer
   return async (token) => {
     try {
       const { payload } = await verify(token, options);
-      return staffClaims(payload);
+      // `exp` is required (requiredClaims) and jose checked it is a number.
+      return { ...staffClaims(payload), expiresAt: payload.exp! * 1_000 };
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new TokenError('The token has expired');
