@@ -135,8 +135,13 @@ describe('fulian token', () => {
       issuer: 'fulian-graph',
       audience: 'fulian-graph',
     });
-    expect(await verify(token)).toEqual({ subject: 'li.na', role: 'EDITOR', organization: '4301' });
     const { iat, exp } = decodeJwt(token);
+    expect(await verify(token)).toEqual({
+      subject: 'li.na',
+      role: 'EDITOR',
+      organization: '4301',
+      expiresAt: exp! * 1_000,
+    });
     expect(exp! - iat!).toBe(8 * 3600);
   });
 
