@@ -474,6 +474,34 @@ describe('the 2020 reports as seeded', () => {
   });
 });
 
+describe('spreadsheets', () => {
+  it('spreadsheetDownload: a link to the province roll-up by city as CSV, fetched without credentials', async () => {
+    const admin = await staff('sdk-export', 'PROVINCE_ADMIN', '43');
+    const { spreadsheetDownload } = await admin.spreadsheetDownload({
+      input: {
+        kind: 'ROLLUP',
+        metric: SESSIONS,
+        period: '2020',
+        level: 'CITY',
+        within: '43',
+        format: 'CSV',
+      },
+    });
+    expect(spreadsheetDownload.url).toMatch(/^\/spreadsheets\/download\//);
+    expect(Date.parse(spreadsheetDownload.expiresAt)).toBeGreaterThan(Date.now());
+    const response = await fetch(new URL(spreadsheetDownload.url, live.endpoint));
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    // A byte-order mark first, so Excel reads the Chinese names; every city has its row.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    const cities = await rows(sql<{ name: string }>`
+      SELECT name FROM organization WHERE level = 'CITY' AND kind = 'FEDERATION' AND code IS NOT NULL`);
+    expect(cities).toHaveLength(14);
+    for (const { name } of cities) expect(text).toContain(name);
+  });
+});
+
 describe('a report through its review cycle, with staff tokens', () => {
   // 湘潭 sent no 2020 report: its editor opens one, the province's reviewer returns it, then
   // approves it, and the province admin withdraws the approval. The steps build on each other.

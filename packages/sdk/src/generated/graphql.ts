@@ -172,6 +172,43 @@ export type RootActivityFilter = {
   within?: string | null | undefined;
 };
 
+/** What to download. TEMPLATE: template, period, unit (allBelow: a sheet per submitting unit below it). COMPLETENESS: template, period, within. ROLLUP, RANKING, CONTRIBUTIONS: metric, period, level, within. SERIES: metric, organization, from, to. */
+export type SpreadsheetDownloadInput = {
+  allBelow?: boolean | null | undefined;
+  /** XLSX when absent. */
+  format?: SpreadsheetFormat | null | undefined;
+  from?: string | null | undefined;
+  includeSubmitted?: boolean | null | undefined;
+  kind: SpreadsheetKind;
+  /** The roll-up’s groupBy, the ranking’s level. */
+  level?: OrganizationLevel | null | undefined;
+  metric?: string | null | undefined;
+  /** A series’ unit: id or division code. */
+  organization?: string | null | undefined;
+  period?: string | null | undefined;
+  /** A template code or id. */
+  template?: string | null | undefined;
+  to?: string | null | undefined;
+  /** A template’s unit: id or division code. */
+  unit?: string | null | undefined;
+  /** An organization id or division code. */
+  within?: string | null | undefined;
+};
+
+/** XLSX, or CSV in UTF-8 with a byte-order mark (so Excel reads Chinese). Templates are XLSX only. */
+export type SpreadsheetFormat =
+  | 'CSV'
+  | 'XLSX';
+
+/** What a spreadsheet download holds: a reporting template to fill in, or one of the tables. */
+export type SpreadsheetKind =
+  | 'COMPLETENESS'
+  | 'CONTRIBUTIONS'
+  | 'RANKING'
+  | 'ROLLUP'
+  | 'SERIES'
+  | 'TEMPLATE';
+
 /** What an entry of a submission’s history records: a transition (CREATE, SUBMIT, RETURN, APPROVE, UNAPPROVE, REOPEN: a returned report edited back into a draft) or a change (SET_VALUE, REMOVE_VALUE, SET_NARRATIVE). */
 export type SubmissionAuditAction =
   | 'APPROVE'
@@ -426,6 +463,13 @@ export type LiaisonAssignmentsQueryVariables = Exact<{
 
 
 export type LiaisonAssignmentsQuery = { organization: { id: string, code: string | null, name: string, level: OrganizationLevel, liaisonAssignments: Array<{ leaderName: string, note: string | null, counties: Array<{ id: string, code: string | null, name: string, level: OrganizationLevel }>, liaisons: Array<{ name: string | null, phone: string | null }>, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null }> } | null };
+
+export type SpreadsheetDownloadMutationVariables = Exact<{
+  input: SpreadsheetDownloadInput;
+}>;
+
+
+export type SpreadsheetDownloadMutation = { spreadsheetDownload: { url: string, expiresAt: string } };
 
 export type CreateSubmissionMutationVariables = Exact<{
   template: string;
@@ -1672,6 +1716,14 @@ fragment SourceFields on Source {
     ...DocumentFields
   }
 }`) as unknown as TypedDocumentString<LiaisonAssignmentsQuery, LiaisonAssignmentsQueryVariables>;
+export const SpreadsheetDownloadDocument = new TypedDocumentString(`
+    mutation SpreadsheetDownload($input: SpreadsheetDownloadInput!) {
+  spreadsheetDownload(input: $input) {
+    url
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<SpreadsheetDownloadMutation, SpreadsheetDownloadMutationVariables>;
 export const CreateSubmissionDocument = new TypedDocumentString(`
     mutation CreateSubmission($template: String!, $organization: String!, $period: String!, $narrative: String, $idempotencyKey: String) {
   createSubmission(

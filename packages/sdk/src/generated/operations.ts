@@ -23,6 +23,7 @@ import {
   RollupDocument,
   SaveSubmissionValuesDocument,
   SeriesDocument,
+  SpreadsheetDownloadDocument,
   SubmissionDocument,
   SubmitSubmissionDocument,
   UnapproveSubmissionDocument,
@@ -79,6 +80,8 @@ export const operations = {
   saveSubmissionValues: { kind: 'mutation', document: SaveSubmissionValuesDocument, idempotencyKey: 'idempotencyKey' },
   /** One unit's aggregate for each period from `from` to `to`, with the change from the period before and the growth rate. */
   series: { kind: 'query', document: SeriesDocument },
+  /** A link to a spreadsheet made as the caller: a reporting template to fill in (XLSX), or a table (completeness, roll-up, ranking, series, contributions) as XLSX or CSV. GET the URL on the same server within five minutes; it needs no credentials (docs/reporting.md). */
+  spreadsheetDownload: { kind: 'mutation', document: SpreadsheetDownloadDocument },
   /** One report by its global id, with its figures and the history of every change. */
   submission: { kind: 'query', document: SubmissionDocument },
   /** Sends a draft up for review. */
