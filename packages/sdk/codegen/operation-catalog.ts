@@ -41,8 +41,9 @@ export interface OperationSource {
 /**
  * Reads the operations out of the SDK's documents and checks the conventions the client relies
  * on: every operation named in PascalCase, no subscriptions, and every operation that takes
- * `$after` pages exactly one connection that selects `edges { node }` and
- * `pageInfo { endCursor hasNextPage }`.
+ * `$after` takes `$first`, `$last` and `$before` too and pages exactly one connection, with all
+ * four, that selects `edges { node }` and
+ * `pageInfo { startCursor endCursor hasPreviousPage hasNextPage }`, so that it pages both ways.
  */
 export function readCatalog(sources: OperationSource[]): OperationEntry[] {
   const parsed = sources.map((source) => ({ source, document: parse(source.text) }));
@@ -110,6 +111,9 @@ function leadingComment(operation: OperationDefinitionNode): string {
   return lines.join(' ');
 }
 
+/** The variables of a paged operation: Relay's forward and backward page arguments. */
+const PAGE_VARIABLES = ['first', 'after', 'last', 'before'] as const;
+
 function findConnection(
   operation: OperationDefinitionNode,
   name: string,
@@ -119,7 +123,10 @@ function findConnection(
     (operation.variableDefinitions ?? []).map((definition) => definition.variable.name.value),
   );
   if (!declared.has('after')) return null;
-  if (!declared.has('first')) throw new Error(`${name} takes $after but not $first`);
+  const missing = PAGE_VARIABLES.filter((variable) => !declared.has(variable));
+  if (missing.length > 0) {
+    throw new Error(`${name} takes $after but not ${missing.map((v) => `$${v}`).join(', ')}`);
+  }
 
   const pagers: { path: string[]; field: FieldNode }[] = [];
   const walk = (selectionSet: SelectionSetNode, path: string[]) => {
@@ -138,13 +145,26 @@ function findConnection(
   if (!pager || others.length > 0) {
     throw new Error(`${name} must pass $after to exactly one field, found ${pagers.length}`);
   }
+  const passed = new Set(
+    (pager.field.arguments ?? []).flatMap((argument) =>
+      argument.value.kind === Kind.VARIABLE && argument.value.name.value === argument.name.value
+        ? [argument.name.value]
+        : [],
+    ),
+  );
+  const unpassed = PAGE_VARIABLES.filter((variable) => !passed.has(variable));
+  if (unpassed.length > 0) {
+    throw new Error(
+      `${name} pages ${pager.path.join('.')} without ${unpassed.map((v) => `${v}: $${v}`).join(', ')}`,
+    );
+  }
   // The connection is the paged field itself, or (as in ranking { entries }) the one field
   // below it that selects edges and pageInfo.
   const inner = pager.field.selectionSet && connectionWithin(pager.field.selectionSet, fragments);
   if (!inner) {
     throw new Error(
       `${name} pages ${pager.path.join('.')} but selects no edges { node } with ` +
-        'pageInfo { endCursor hasNextPage } there',
+        'pageInfo { startCursor endCursor hasPreviousPage hasNextPage } there',
     );
   }
   return [...pager.path, ...inner];
@@ -157,7 +177,9 @@ function connectionWithin(
 ): string[] | null {
   const isConnection = [
     ['edges', 'node'],
+    ['pageInfo', 'startCursor'],
     ['pageInfo', 'endCursor'],
+    ['pageInfo', 'hasPreviousPage'],
     ['pageInfo', 'hasNextPage'],
   ].every((keys) => selects(selectionSet, keys, fragments));
   if (isConnection) return [];

@@ -91,7 +91,11 @@ export type OperationMethods = {
   ) => Promise<ResultOf<DocumentOf<Name>>>;
 };
 
-/** One async iterator per paging operation: the nodes of every page, fetched as needed. */
+/**
+ * One async iterator per paging operation: the nodes of every page, fetched as needed. Given
+ * `last` or `before`, it reads backwards: from the end of the list (or from `before`) towards
+ * its start, yielding the nodes nearest the end first.
+ */
 export type Paginators = {
   [Name in keyof Connections]: (
     ...args: Arguments<VariablesOf<DocumentOf<Name>>>
@@ -230,13 +234,22 @@ export function createClient(options: ClientOptions): FulianClient {
     variables: Variables = {},
     call: RequestOptions | undefined,
   ): AsyncGenerator<unknown, void, undefined> {
-    let after = variables.after ?? null;
+    const backward = variables.last != null || variables.before != null;
+    let cursor = (backward ? variables.before : variables.after) ?? null;
     for (;;) {
-      const page = { ...variables, first: variables.first ?? PAGE_SIZE, after };
-      const connection = follow(await request(text, page, true, call), path);
-      for (const edge of connection.edges) yield edge.node;
-      if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return;
-      after = connection.pageInfo.endCursor;
+      const page = backward
+        ? { ...variables, last: variables.last ?? PAGE_SIZE, before: cursor }
+        : { ...variables, first: variables.first ?? PAGE_SIZE, after: cursor };
+      const { edges, pageInfo } = follow(await request(text, page, true, call), path);
+      if (backward) {
+        for (const edge of [...edges].reverse()) yield edge.node;
+        if (!pageInfo.hasPreviousPage || !pageInfo.startCursor) return;
+        cursor = pageInfo.startCursor;
+      } else {
+        for (const edge of edges) yield edge.node;
+        if (!pageInfo.hasNextPage || !pageInfo.endCursor) return;
+        cursor = pageInfo.endCursor;
+      }
     }
   }
 
@@ -301,7 +314,12 @@ function parseResult(text: string): GraphQLResult | undefined {
 
 interface Connection {
   edges: { node: unknown }[];
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  pageInfo: {
+    startCursor: string | null;
+    endCursor: string | null;
+    hasPreviousPage: boolean;
+    hasNextPage: boolean;
+  };
 }
 
 /** The connection at the end of a path; a null on the way means there is nothing to page. */

@@ -175,6 +175,33 @@ describe('every operation against the seeded server', () => {
     expect(requests - before).toBe(Math.ceil(29_534 / 100));
   });
 
+  it('paginate.descendants backwards: the villages of 长沙市 from the last, a request a page', async () => {
+    const expected = await rows<{ code: string }>(
+      sql`SELECT code FROM organization WHERE level = 'VILLAGE' AND code LIKE '4301%' ORDER BY path DESC`,
+    );
+    expect(expected.length).toBeGreaterThan(1_000);
+
+    const before = requests;
+    const codes: string[] = [];
+    const villages = client.paginate.descendants({ code: '4301', level: 'VILLAGE', last: 100 });
+    for await (const village of villages) codes.push(village.code!);
+    expect(codes).toEqual(expected.map((row) => row.code));
+    expect(requests - before).toBe(Math.ceil(expected.length / 100));
+
+    const { organization } = await client.descendants({ code: '4301', level: 'VILLAGE', last: 3 });
+    expect(organization?.descendants.edges.map((edge) => edge.node.code)).toEqual(
+      expected
+        .slice(0, 3)
+        .reverse()
+        .map((row) => row.code),
+    );
+    expect(organization?.descendants.pageInfo).toMatchObject({
+      hasPreviousPage: true,
+      hasNextPage: false,
+      startCursor: organization?.descendants.edges[0]?.cursor,
+    });
+  });
+
   it('organizations: search by name, and filter by level and subtree', async () => {
     const named = await rows<{ code: string | null }>(
       sql`SELECT code FROM organization WHERE name LIKE '%长沙%' ORDER BY path`,

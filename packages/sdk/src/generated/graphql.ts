@@ -282,10 +282,12 @@ export type ActivitiesQueryVariables = Exact<{
   filter?: RootActivityFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type ActivitiesQuery = { activities: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string | null, title: string, correctedTitle: string | null, kind: ActivityKind, description: string | null, themes: Array<string>, annex: string | null, sequence: number | null, period: { text: string, type: PeriodType, start: string, end: string } | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coOrganizers: Array<{ id: string, code: string | null, name: string, level: OrganizationLevel }>, leadDepartment: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, programme: { id: string, name: string, kind: ProgrammeKind } | null, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type ActivitiesQuery = { activities: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string | null, title: string, correctedTitle: string | null, kind: ActivityKind, description: string | null, themes: Array<string>, annex: string | null, sequence: number | null, period: { text: string, type: PeriodType, start: string, end: string } | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coOrganizers: Array<{ id: string, code: string | null, name: string, level: OrganizationLevel }>, leadDepartment: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, programme: { id: string, name: string, kind: ProgrammeKind } | null, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } };
 
 export type OrganizationActivitiesQueryVariables = Exact<{
   code?: string | null | undefined;
@@ -293,10 +295,12 @@ export type OrganizationActivitiesQueryVariables = Exact<{
   filter?: ActivityFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type OrganizationActivitiesQuery = { organization: { activities: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string | null, title: string, correctedTitle: string | null, kind: ActivityKind, description: string | null, themes: Array<string>, annex: string | null, sequence: number | null, period: { text: string, type: PeriodType, start: string, end: string } | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coOrganizers: Array<{ id: string, code: string | null, name: string, level: OrganizationLevel }>, leadDepartment: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, programme: { id: string, name: string, kind: ProgrammeKind } | null, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } } | null };
+export type OrganizationActivitiesQuery = { organization: { activities: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string | null, title: string, correctedTitle: string | null, kind: ActivityKind, description: string | null, themes: Array<string>, annex: string | null, sequence: number | null, period: { text: string, type: PeriodType, start: string, end: string } | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coOrganizers: Array<{ id: string, code: string | null, name: string, level: OrganizationLevel }>, leadDepartment: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, programme: { id: string, name: string, kind: ProgrammeKind } | null, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
 
 export type ActivityQueryVariables = Exact<{
   id: string | number;
@@ -318,10 +322,12 @@ export type ActivityQuery = { node:
 export type DocumentsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type DocumentsQuery = { documents: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type DocumentsQuery = { documents: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } };
 
 export type DocumentQueryVariables = Exact<{
   id: string | number;
@@ -332,9 +338,9 @@ export type DocumentQuery = { document: { id: string, key: string | null, kind: 
 
 export type OrganizationFieldsFragment = { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number };
 
-export type PageInfoFieldsFragment = { endCursor: string | null, hasNextPage: boolean };
+export type PageInfoFieldsFragment = { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean };
 
-export type OrganizationConnectionFieldsFragment = { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } };
+export type OrganizationConnectionFieldsFragment = { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } };
 
 export type OrganizationRefFragment = { id: string, code: string | null, name: string, level: OrganizationLevel };
 
@@ -377,10 +383,12 @@ export type MetricValuesQueryVariables = Exact<{
   scope?: MetricScope | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type MetricValuesQuery = { organization: { metricValues: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, value: string, valueFloat: number, wording: string | null, qualifier: Qualifier, scope: MetricScope, unit: MetricUnit, aggregatable: boolean, asOf: string | null, period: { text: string, type: PeriodType, start: string, end: string }, metric: { code: string, name: string, nameEn: string, unit: MetricUnit }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } } | null };
+export type MetricValuesQuery = { organization: { metricValues: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, value: string, valueFloat: number, wording: string | null, qualifier: Qualifier, scope: MetricScope, unit: MetricUnit, aggregatable: boolean, asOf: string | null, period: { text: string, type: PeriodType, start: string, end: string }, metric: { code: string, name: string, nameEn: string, unit: MetricUnit }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
 
 export type OrganizationQueryVariables = Exact<{
   code?: string | null | undefined;
@@ -397,7 +405,7 @@ export type OrganizationTreeQueryVariables = Exact<{
 }>;
 
 
-export type OrganizationTreeQuery = { organization: { descendantCount: number, id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, cities: number, counties: number, townships: number, villages: number, children: { totalCount: number, edges: Array<{ cursor: string, node: { descendantCount: number, id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, children: { totalCount: number } } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } } | null };
+export type OrganizationTreeQuery = { organization: { descendantCount: number, id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, cities: number, counties: number, townships: number, villages: number, children: { totalCount: number, edges: Array<{ cursor: string, node: { descendantCount: number, id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, children: { totalCount: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
 
 export type ChildrenQueryVariables = Exact<{
   code?: string | null | undefined;
@@ -405,10 +413,12 @@ export type ChildrenQueryVariables = Exact<{
   filter?: RelatedOrganizationFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type ChildrenQuery = { organization: { children: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } } | null };
+export type ChildrenQuery = { organization: { children: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
 
 export type DescendantsQueryVariables = Exact<{
   code?: string | null | undefined;
@@ -417,19 +427,23 @@ export type DescendantsQueryVariables = Exact<{
   filter?: RelatedOrganizationFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type DescendantsQuery = { organization: { descendants: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } } | null };
+export type DescendantsQuery = { organization: { descendants: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
 
 export type OrganizationsQueryVariables = Exact<{
   filter?: OrganizationFilter | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type OrganizationsQuery = { organizations: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type OrganizationsQuery = { organizations: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } };
 
 export type NodeQueryVariables = Exact<{
   id: string | number;
@@ -547,10 +561,12 @@ export type CompletenessQueryVariables = Exact<{
   status?: Array<CompletenessStatus> | CompletenessStatus | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type CompletenessQuery = { completeness: { dueDate: string, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, totals: { expected: number, submitted: number, approved: number, returned: number, draft: number, missing: number }, units: { totalCount: number, edges: Array<{ cursor: string, node: { status: CompletenessStatus, submittedAt: string | null, daysLate: number, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, submission: { id: string, version: number } | null } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } } };
+export type CompletenessQuery = { completeness: { dueDate: string, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, totals: { expected: number, submitted: number, approved: number, returned: number, draft: number, missing: number }, units: { totalCount: number, edges: Array<{ cursor: string, node: { status: CompletenessStatus, submittedAt: string | null, daysLate: number, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, submission: { id: string, version: number } | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } };
 
 export type RollupQueryVariables = Exact<{
   metric: string;
@@ -560,10 +576,12 @@ export type RollupQueryVariables = Exact<{
   includeSubmitted?: boolean | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type RollupQuery = { rollup: { totalCount: number, edges: Array<{ cursor: string, node: { reported: string | null, reportedQualifier: Qualifier | null, sumOfChildren: string | null, sumOfChildrenQualifier: Qualifier | null, value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, period: { text: string, type: PeriodType, start: string, end: string }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+export type RollupQuery = { rollup: { totalCount: number, edges: Array<{ cursor: string, node: { reported: string | null, reportedQualifier: Qualifier | null, sumOfChildren: string | null, sumOfChildrenQualifier: Qualifier | null, value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, period: { text: string, type: PeriodType, start: string, end: string }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } };
 
 export type RankingQueryVariables = Exact<{
   metric: string;
@@ -573,10 +591,12 @@ export type RankingQueryVariables = Exact<{
   includeSubmitted?: boolean | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type RankingQuery = { ranking: { ranked: number, total: string | null, totalQualifier: Qualifier | null, metric: { code: string, name: string, unit: MetricUnit }, period: { text: string, type: PeriodType, start: string, end: string }, entries: { totalCount: number, edges: Array<{ cursor: string, node: { rank: number | null, shareOfTotal: string | null, value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } } }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } } };
+export type RankingQuery = { ranking: { ranked: number, total: string | null, totalQualifier: Qualifier | null, metric: { code: string, name: string, unit: MetricUnit }, period: { text: string, type: PeriodType, start: string, end: string }, entries: { totalCount: number, edges: Array<{ cursor: string, node: { rank: number | null, shareOfTotal: string | null, value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } };
 
 export type SeriesQueryVariables = Exact<{
   metric: string;
@@ -625,7 +645,9 @@ export const OrganizationFieldsFragmentDoc = new TypedDocumentString(`
     `, {"fragmentName":"OrganizationFields"}) as unknown as TypedDocumentString<OrganizationFieldsFragment, unknown>;
 export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
     fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
     `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
@@ -652,7 +674,9 @@ export const OrganizationConnectionFieldsFragmentDoc = new TypedDocumentString(`
   depth
 }
 fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }`, {"fragmentName":"OrganizationConnectionFields"}) as unknown as TypedDocumentString<OrganizationConnectionFieldsFragment, unknown>;
 export const MetricDefinitionFieldsFragmentDoc = new TypedDocumentString(`
@@ -920,8 +944,14 @@ export const AggregateFieldsFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"AggregateFields"}) as unknown as TypedDocumentString<AggregateFieldsFragment, unknown>;
 export const ActivitiesDocument = new TypedDocumentString(`
-    query Activities($filter: RootActivityFilter, $first: Int, $after: String) {
-  activities(filter: $filter, first: $first, after: $after) {
+    query Activities($filter: RootActivityFilter, $first: Int, $after: String, $last: Int, $before: String) {
+  activities(
+    filter: $filter
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
     totalCount
     edges {
       cursor
@@ -935,7 +965,9 @@ export const ActivitiesDocument = new TypedDocumentString(`
   }
 }
     fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationRef on Organization {
@@ -1002,9 +1034,15 @@ fragment ActivityFields on Activity {
   }
 }`) as unknown as TypedDocumentString<ActivitiesQuery, ActivitiesQueryVariables>;
 export const OrganizationActivitiesDocument = new TypedDocumentString(`
-    query OrganizationActivities($code: String, $id: ID, $filter: ActivityFilter, $first: Int, $after: String) {
+    query OrganizationActivities($code: String, $id: ID, $filter: ActivityFilter, $first: Int, $after: String, $last: Int, $before: String) {
   organization(code: $code, id: $id) {
-    activities(filter: $filter, first: $first, after: $after) {
+    activities(
+      filter: $filter
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+    ) {
       totalCount
       edges {
         cursor
@@ -1019,7 +1057,9 @@ export const OrganizationActivitiesDocument = new TypedDocumentString(`
   }
 }
     fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationRef on Organization {
@@ -1188,8 +1228,8 @@ fragment ActivityFields on Activity {
   }
 }`) as unknown as TypedDocumentString<ActivityQuery, ActivityQueryVariables>;
 export const DocumentsDocument = new TypedDocumentString(`
-    query Documents($first: Int, $after: String) {
-  documents(first: $first, after: $after) {
+    query Documents($first: Int, $after: String, $last: Int, $before: String) {
+  documents(first: $first, after: $after, last: $last, before: $before) {
     totalCount
     edges {
       cursor
@@ -1203,7 +1243,9 @@ export const DocumentsDocument = new TypedDocumentString(`
   }
 }
     fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationRef on Organization {
@@ -1276,7 +1318,7 @@ export const MetricsDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<MetricsQuery, MetricsQueryVariables>;
 export const MetricValuesDocument = new TypedDocumentString(`
-    query MetricValues($code: String, $id: ID, $metric: String, $period: String, $scope: MetricScope, $first: Int, $after: String) {
+    query MetricValues($code: String, $id: ID, $metric: String, $period: String, $scope: MetricScope, $first: Int, $after: String, $last: Int, $before: String) {
   organization(code: $code, id: $id) {
     metricValues(
       metric: $metric
@@ -1284,6 +1326,8 @@ export const MetricValuesDocument = new TypedDocumentString(`
       scope: $scope
       first: $first
       after: $after
+      last: $last
+      before: $before
     ) {
       totalCount
       edges {
@@ -1299,7 +1343,9 @@ export const MetricValuesDocument = new TypedDocumentString(`
   }
 }
     fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationRef on Organization {
@@ -1418,13 +1464,21 @@ export const OrganizationTreeDocument = new TypedDocumentString(`
   depth
 }
 fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }`) as unknown as TypedDocumentString<OrganizationTreeQuery, OrganizationTreeQueryVariables>;
 export const ChildrenDocument = new TypedDocumentString(`
-    query Children($code: String, $id: ID, $filter: RelatedOrganizationFilter, $first: Int, $after: String) {
+    query Children($code: String, $id: ID, $filter: RelatedOrganizationFilter, $first: Int, $after: String, $last: Int, $before: String) {
   organization(code: $code, id: $id) {
-    children(filter: $filter, first: $first, after: $after) {
+    children(
+      filter: $filter
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+    ) {
       ...OrganizationConnectionFields
     }
   }
@@ -1439,7 +1493,9 @@ export const ChildrenDocument = new TypedDocumentString(`
   depth
 }
 fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationConnectionFields on OrganizationConnection {
@@ -1455,9 +1511,16 @@ fragment OrganizationConnectionFields on OrganizationConnection {
   }
 }`) as unknown as TypedDocumentString<ChildrenQuery, ChildrenQueryVariables>;
 export const DescendantsDocument = new TypedDocumentString(`
-    query Descendants($code: String, $id: ID, $level: OrganizationLevel, $filter: RelatedOrganizationFilter, $first: Int, $after: String) {
+    query Descendants($code: String, $id: ID, $level: OrganizationLevel, $filter: RelatedOrganizationFilter, $first: Int, $after: String, $last: Int, $before: String) {
   organization(code: $code, id: $id) {
-    descendants(level: $level, filter: $filter, first: $first, after: $after) {
+    descendants(
+      level: $level
+      filter: $filter
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+    ) {
       ...OrganizationConnectionFields
     }
   }
@@ -1472,7 +1535,9 @@ export const DescendantsDocument = new TypedDocumentString(`
   depth
 }
 fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationConnectionFields on OrganizationConnection {
@@ -1488,8 +1553,14 @@ fragment OrganizationConnectionFields on OrganizationConnection {
   }
 }`) as unknown as TypedDocumentString<DescendantsQuery, DescendantsQueryVariables>;
 export const OrganizationsDocument = new TypedDocumentString(`
-    query Organizations($filter: OrganizationFilter, $first: Int, $after: String) {
-  organizations(filter: $filter, first: $first, after: $after) {
+    query Organizations($filter: OrganizationFilter, $first: Int, $after: String, $last: Int, $before: String) {
+  organizations(
+    filter: $filter
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
     ...OrganizationConnectionFields
   }
 }
@@ -1503,7 +1574,9 @@ export const OrganizationsDocument = new TypedDocumentString(`
   depth
 }
 fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationConnectionFields on OrganizationConnection {
@@ -2180,7 +2253,7 @@ export const ReportingTemplatesDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ReportingTemplatesQuery, ReportingTemplatesQueryVariables>;
 export const CompletenessDocument = new TypedDocumentString(`
-    query Completeness($template: String!, $period: String!, $within: String, $status: [CompletenessStatus!], $first: Int, $after: String) {
+    query Completeness($template: String!, $period: String!, $within: String, $status: [CompletenessStatus!], $first: Int, $after: String, $last: Int, $before: String) {
   completeness(template: $template, period: $period, within: $within) {
     dueDate
     period {
@@ -2198,7 +2271,13 @@ export const CompletenessDocument = new TypedDocumentString(`
       draft
       missing
     }
-    units(status: $status, first: $first, after: $after) {
+    units(
+      status: $status
+      first: $first
+      after: $after
+      last: $last
+      before: $before
+    ) {
       totalCount
       edges {
         cursor
@@ -2222,7 +2301,9 @@ export const CompletenessDocument = new TypedDocumentString(`
   }
 }
     fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationRef on Organization {
@@ -2238,7 +2319,7 @@ fragment PeriodFields on Period {
   end
 }`) as unknown as TypedDocumentString<CompletenessQuery, CompletenessQueryVariables>;
 export const RollupDocument = new TypedDocumentString(`
-    query Rollup($metric: String!, $period: String!, $groupBy: OrganizationLevel!, $within: String, $includeSubmitted: Boolean, $first: Int, $after: String) {
+    query Rollup($metric: String!, $period: String!, $groupBy: OrganizationLevel!, $within: String, $includeSubmitted: Boolean, $first: Int, $after: String, $last: Int, $before: String) {
   rollup(
     metric: $metric
     period: $period
@@ -2247,6 +2328,8 @@ export const RollupDocument = new TypedDocumentString(`
     includeSubmitted: $includeSubmitted
     first: $first
     after: $after
+    last: $last
+    before: $before
   ) {
     totalCount
     edges {
@@ -2271,7 +2354,9 @@ export const RollupDocument = new TypedDocumentString(`
   }
 }
     fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationRef on Organization {
@@ -2301,7 +2386,7 @@ fragment AggregateFields on Aggregate {
   }
 }`) as unknown as TypedDocumentString<RollupQuery, RollupQueryVariables>;
 export const RankingDocument = new TypedDocumentString(`
-    query Ranking($metric: String!, $period: String!, $level: OrganizationLevel!, $within: String, $includeSubmitted: Boolean, $first: Int, $after: String) {
+    query Ranking($metric: String!, $period: String!, $level: OrganizationLevel!, $within: String, $includeSubmitted: Boolean, $first: Int, $after: String, $last: Int, $before: String) {
   ranking(
     metric: $metric
     period: $period
@@ -2310,6 +2395,8 @@ export const RankingDocument = new TypedDocumentString(`
     includeSubmitted: $includeSubmitted
     first: $first
     after: $after
+    last: $last
+    before: $before
   ) {
     metric {
       code
@@ -2342,7 +2429,9 @@ export const RankingDocument = new TypedDocumentString(`
   }
 }
     fragment PageInfoFields on PageInfo {
+  startCursor
   endCursor
+  hasPreviousPage
   hasNextPage
 }
 fragment OrganizationRef on Organization {

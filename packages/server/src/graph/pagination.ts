@@ -8,33 +8,58 @@ export const MAX_PAGE_SIZE = 100;
 export class PageArgs {
   @Field(() => Int, {
     nullable: true,
-    description: `Page size: ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}.`,
+    description: `Page size reading forwards: ${DEFAULT_PAGE_SIZE} by default, at most ${MAX_PAGE_SIZE}.`,
   })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
   after?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: `Page size reading backwards from the end (or from before): at most ${MAX_PAGE_SIZE}; not with first.`,
+  })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The startCursor of the next page.' })
+  before?: string | null;
 }
 
-/** A validated page request: how many rows, and the sort key to start after. */
+/**
+ * A validated page request: how many rows, which way, and the sort keys the rows lie
+ * strictly between. Forwards it is the first `limit` rows after `after`; backwards the last
+ * `limit` rows before `before` (Relay's cursor connections specification).
+ */
 export interface PageWindow {
   limit: number;
+  backward: boolean;
   after: string | null;
+  before: string | null;
 }
 
 export function pageWindow(args: PageArgs): PageWindow {
-  const limit = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
-    throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${limit}`, 'first');
+  if (args.first != null && args.last != null) {
+    throw badInput('Ask for first or last, not both', 'last');
   }
-  return { limit, after: args.after == null ? null : decodeCursor(args.after) };
+  const backward = args.last != null;
+  const limit = (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_SIZE) {
+    const field = backward ? 'last' : 'first';
+    throw badInput(`${field} must be between 0 and ${MAX_PAGE_SIZE}, got ${limit}`, field);
+  }
+  return {
+    limit,
+    backward,
+    after: args.after == null ? null : decodeCursor(args.after, 'after'),
+    before: args.before == null ? null : decodeCursor(args.before, 'before'),
+  };
 }
 
 export function encodeCursor(sortKey: string): string {
   return Buffer.from(`cursor:${sortKey}`, 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): string {
+function decodeCursor(cursor: string, field: 'after' | 'before'): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   // A cursor is ours, so one that decodes to NUL (which no sort key holds) was made up.
   if (
@@ -42,19 +67,34 @@ function decodeCursor(cursor: string): string {
     decoded.includes('\u0000') ||
     encodeCursor(decoded.slice(7)) !== cursor
   ) {
-    throw badInput(`"${cursor}" is not a valid cursor`, 'after');
+    throw badInput(`"${cursor}" is not a valid cursor`, field);
   }
   return decoded.slice(7);
 }
 
-/** One page of rows as fetched: a repository asks for limit + 1 rows to learn if more follow. */
+/** One page of rows in list order, and whether rows lie beyond it either way. */
 export interface Page<Row> {
   rows: Row[];
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
 }
 
-export function toPage<Row>(rows: Row[], limit: number): Page<Row> {
-  return { rows: rows.slice(0, limit), hasNextPage: rows.length > limit };
+export function emptyPage<Row>(): Page<Row> {
+  return { rows: [], hasNextPage: false, hasPreviousPage: false };
+}
+
+/**
+ * The page from up to limit + 1 rows fetched in reading order (backwards: from the end), the
+ * extra row telling that more follow. A page that starts from a cursor has rows behind it:
+ * at least the cursor's own row, which Relay's specification lets us answer without a count.
+ */
+export function toPage<Row>(rows: Row[], window: PageWindow): Page<Row> {
+  const more = rows.length > window.limit;
+  const page = rows.slice(0, window.limit);
+  if (window.backward) {
+    return { rows: page.reverse(), hasNextPage: window.before !== null, hasPreviousPage: more };
+  }
+  return { rows: page, hasNextPage: more, hasPreviousPage: window.after !== null };
 }
 
 /** A row of a batched statement, tagged with the key (a parent's id) it was fetched for. */
@@ -74,15 +114,15 @@ export function groupByKey<Row>(rows: readonly Keyed<Row>[]): Map<number, Row[]>
 
 /**
  * One page per key from a batched statement that fetched up to limit + 1 rows for each key
- * (a lateral subquery per key); a key without rows gets an empty page.
+ * in reading order (a lateral subquery per key); a key without rows gets an empty page.
  */
 export function pagesByKey<Row>(
   keys: readonly number[],
   rows: readonly Keyed<Row>[],
-  limit: number,
+  window: PageWindow,
 ): Map<number, Page<Row>> {
   const grouped = groupByKey(rows);
-  return new Map(keys.map((key) => [key, toPage(grouped.get(key) ?? [], limit)]));
+  return new Map(keys.map((key) => [key, toPage(grouped.get(key) ?? [], window)]));
 }
 
 /** The counts of a batched statement, by the key each was counted for. */
@@ -90,57 +130,16 @@ export function countsByKey(rows: readonly Keyed<{ count: number }>[]): Map<numb
   return new Map(rows.map((row) => [row.scope_key, row.count]));
 }
 
-/** Reads a cursor whose sort key is a non-negative integer: a row id, a position. */
-export function integerCursor(after: string): number {
-  const value = Number(after);
-  if (!Number.isSafeInteger(value) || value < 0) throw foreignCursor();
-  return value;
-}
-
-type CursorPart = 'string' | 'integer';
-type CursorValues<Parts extends readonly CursorPart[]> = {
-  -readonly [I in keyof Parts]: Parts[I] extends 'integer' ? number : string;
-};
-
-/** The sort key of a row ordered by several columns, read back by `tupleCursor`. */
-export function tupleSortKey(values: readonly (string | number)[]): string {
-  return JSON.stringify(values);
-}
-
-/**
- * Reads a cursor whose sort key `tupleSortKey` wrote from the given kinds of value.
- *
- * @example
- * const [metric, start, id] = tupleCursor(window.after, ['string', 'string', 'integer']);
- */
-export function tupleCursor<const Parts extends readonly CursorPart[]>(
-  after: string,
-  parts: Parts,
-): CursorValues<Parts> {
-  let values: unknown;
-  try {
-    values = JSON.parse(after);
-  } catch {
-    throw foreignCursor();
-  }
-  const fits =
-    Array.isArray(values) &&
-    values.length === parts.length &&
-    parts.every((part, i) =>
-      part === 'integer' ? Number.isSafeInteger(values[i]) : typeof values[i] === 'string',
-    );
-  if (!fits) throw foreignCursor();
-  return values as CursorValues<Parts>;
-}
-
-function foreignCursor() {
-  return badInput('The cursor does not belong to this list', 'after');
-}
-
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
+
+  @Field(() => Boolean)
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor!: string | null;
 
   @Field(() => String, { nullable: true })
   endCursor!: string | null;
@@ -154,7 +153,7 @@ export class ConnectionSource<Node> {
   constructor(
     readonly nodes: Node[],
     readonly sortKey: (node: Node) => string,
-    readonly hasNextPage: boolean,
+    readonly page: Pick<Page<unknown>, 'hasNextPage' | 'hasPreviousPage'>,
     /** Runs only when the client selects totalCount. */
     readonly count: () => Promise<number>,
   ) {}
@@ -164,10 +163,12 @@ export class ConnectionSource<Node> {
   }
 
   get pageInfo(): PageInfo {
-    const last = this.nodes.at(-1);
+    const cursor = (node: Node | undefined) => (node ? encodeCursor(this.sortKey(node)) : null);
     return {
-      hasNextPage: this.hasNextPage,
-      endCursor: last ? encodeCursor(this.sortKey(last)) : null,
+      hasNextPage: this.page.hasNextPage,
+      hasPreviousPage: this.page.hasPreviousPage,
+      startCursor: cursor(this.nodes[0]),
+      endCursor: cursor(this.nodes.at(-1)),
     };
   }
 }

@@ -38,14 +38,16 @@ function isListOfObjects(type: TypeShape): boolean {
 
 /**
  * Lists are costed by what they may return: a paged list (any field with a `first` argument)
- * costs 1 plus `first` times one item, `first` defaulting to the page size; an unpaged list
- * of objects counts as a full page unless its field declares a tighter `complexity`
- * (graph/complexity.ts boundedList). A connection's `edges` are counted by its `first`.
+ * costs 1 plus its page size (`first`, or `last` reading backwards, defaulting to the page
+ * size) times one item; an unpaged list of objects counts as a full page unless its field
+ * declares a tighter `complexity` (graph/complexity.ts boundedList). A connection's `edges`
+ * are counted by its page size.
  */
 const listEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
   if (field.args.some((arg) => arg.name === 'first')) {
-    const first = typeof args.first === 'number' ? Math.max(0, args.first) : DEFAULT_PAGE_SIZE;
-    return ownCost(field) + first * childComplexity;
+    const size = args.first ?? args.last;
+    const items = typeof size === 'number' ? Math.max(0, size) : DEFAULT_PAGE_SIZE;
+    return ownCost(field) + items * childComplexity;
   }
   if (isListOfObjects(field.type) && field.name !== 'edges') {
     return ownCost(field) + DEFAULT_PAGE_SIZE * childComplexity;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ActivityRow, Database } from '../../db/tables.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
-import type { Page, PageWindow } from '../../graph/pagination.js';
+import { emptyPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import { byIdLoader, byParentLoader } from '../../graph/row-loaders.js';
 import {
   countActivities,
@@ -24,7 +24,7 @@ export function createActivityLoaders(db: Kysely<Database>) {
       prime([...result.values()].flatMap((page) => page.rows));
       return result;
     },
-    () => ({ rows: [], hasNextPage: false }),
+    emptyPage,
   );
 
   const counts = groupedLoader<ActivityQuery, number>(

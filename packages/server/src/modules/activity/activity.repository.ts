@@ -1,9 +1,9 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { pathInSubtree } from '../../db/path.js';
 import type { ActivityKind, ActivityRow, Database, OrganizationRow } from '../../db/tables.js';
+import { keyset, type Ordering } from '../../graph/keyset.js';
 import {
   countsByKey,
-  integerCursor,
   pagesByKey,
   toPage,
   type Keyed,
@@ -18,6 +18,12 @@ export interface ActivityQuery {
   theme?: string | null;
   search?: string | null;
 }
+
+/** Activities are listed in load order. */
+export const activityOrder: Ordering<ActivityRow> = {
+  name: 'activity',
+  columns: [{ sql: sql`a.id`, kind: 'integer', value: (row) => row.id }],
+};
 
 export async function findActivitiesByIds(
   db: Kysely<Database>,
@@ -69,6 +75,7 @@ export async function findActivityPages(
   query: ActivityQuery,
   window: PageWindow,
 ): Promise<Map<number, Page<ActivityRow>>> {
+  const page = keyset(activityOrder, window);
   const result = await sql<Keyed<ActivityRow>>`
     SELECT a.*, k.id AS scope_key
     FROM unnest(${[...organizationIds]}::int[]) AS k(id)
@@ -78,11 +85,10 @@ export async function findActivityPages(
         SELECT id FROM activity WHERE organization_id = k.id
         UNION
         SELECT activity_id FROM activity_co_organizer WHERE organization_id = k.id
-      ) ${conditions(query)} ${after(window)}
-      ORDER BY a.id
-      LIMIT ${window.limit + 1}
+      ) ${conditions(query)} ${page.where}
+      ${page.orderBy} ${page.limit}
     ) a`.execute(db);
-  return pagesByKey(organizationIds, result.rows, window.limit);
+  return pagesByKey(organizationIds, result.rows, window);
 }
 
 export async function countActivities(
@@ -110,12 +116,12 @@ export async function findActivityPage(
   query: ActivityQuery,
   window: PageWindow,
 ): Promise<Page<ActivityRow>> {
+  const page = keyset(activityOrder, window);
   const result = await sql<ActivityRow>`
     SELECT a.* FROM activity a
-    WHERE true ${withinCondition(within)} ${conditions(query)} ${after(window)}
-    ORDER BY a.id
-    LIMIT ${window.limit + 1}`.execute(db);
-  return toPage(result.rows, window.limit);
+    WHERE true ${withinCondition(within)} ${conditions(query)} ${page.where}
+    ${page.orderBy} ${page.limit}`.execute(db);
+  return toPage(result.rows, window);
 }
 
 export async function countAllActivities(
@@ -167,8 +173,4 @@ function termGrams(term: string): string[] {
   const characters = Array.from(term);
   if (characters.length < 2) return characters;
   return [...new Set(characters.slice(1).map((character, i) => characters[i] + character))];
-}
-
-function after(window: PageWindow): RawBuilder<unknown> {
-  return window.after === null ? sql`` : sql`AND a.id > ${integerCursor(window.after)}`;
 }

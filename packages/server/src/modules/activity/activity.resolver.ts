@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, Extensions, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
+import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { MetricValue } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
@@ -8,7 +9,7 @@ import { Organization } from '../organization/organization.type.js';
 import { Programme } from '../programme/programme.type.js';
 import { RootActivityFilter } from './activity.input.js';
 import { activityQuery } from './activity.query.js';
-import { countAllActivities, findActivityPage } from './activity.repository.js';
+import { activityOrder, countAllActivities, findActivityPage } from './activity.repository.js';
 import { Activity, ActivityConnection } from './activity.type.js';
 
 @Resolver(() => Activity)
@@ -38,8 +39,8 @@ export class ActivityResolver {
     loaders.activity.prime(result.rows);
     return new ConnectionSource(
       result.rows.map((row) => new Activity(row)),
-      (activity) => String(activity.row.id),
-      result.hasNextPage,
+      (activity) => sortKeyOf(activityOrder, activity.row),
+      result,
       () => countAllActivities(db, within, query),
     );
   }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/tables.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
-import type { Page, PageWindow } from '../../graph/pagination.js';
+import { emptyPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import {
   countContributions,
   findContributionPages,
@@ -14,10 +14,7 @@ export function createAggregationLoaders(db: Kysely<Database>) {
   const contributionPages = groupedLoader<
     ContributionArgs & { window: PageWindow },
     Page<ContributionRow>
-  >(
-    (ids, { window, ...args }) => findContributionPages(db, ids, args, window),
-    () => ({ rows: [], hasNextPage: false }),
-  );
+  >((ids, { window, ...args }) => findContributionPages(db, ids, args, window), emptyPage);
 
   const contributionCounts = groupedLoader<ContributionArgs, number>(
     (ids, args) => countContributions(db, ids, args),

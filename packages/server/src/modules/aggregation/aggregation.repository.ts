@@ -10,18 +10,22 @@ import {
   type SubmissionStatus,
 } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
+import { keyset } from '../../graph/keyset.js';
 import {
   countsByKey,
-  integerCursor,
   pagesByKey,
   toPage,
-  tupleCursor,
-  tupleSortKey,
   type Keyed,
   type Page,
   type PageWindow,
 } from '../../graph/pagination.js';
 import { UnreachableCaseError } from '../../unreachable.js';
+import {
+  completenessOrder,
+  contributionOrder,
+  rankingOrder,
+  rollupOrder,
+} from './aggregation.order.js';
 
 /**
  * Ratios, averages, shares and growth rates are exact numeric quotients rounded half away
@@ -216,15 +220,13 @@ export function aggregateQuery(
  * spec's periods with their order: the CTEs both statements (figures and totals) start from.
  */
 export function groupCtes(spec: AggregateSpec, groups: GroupSelection): RawBuilder<unknown> {
+  const page = groups.kind === 'level' && groups.window ? keyset(rollupOrder, groups.window) : null;
   const groupCondition =
     groups.kind === 'ids'
       ? sql`o.id = ANY(${groups.ids}::int[])`
       : sql`o.level = ${groups.level} AND o.kind = 'FEDERATION' ${inSubtree('o.path', spec.within)}
-          ${groups.window?.after ? sql`AND o.path > ${groups.window.after}` : sql``}`;
-  const groupLimit =
-    groups.kind === 'level' && groups.window
-      ? sql`ORDER BY o.path LIMIT ${groups.window.limit + 1}`
-      : sql``;
+          ${page?.where ?? sql``}`;
+  const groupLimit = page ? sql`${page.orderBy} ${page.limit}` : sql``;
   return sql`grp AS MATERIALIZED (
       SELECT o.id, o.path, o.depth
       FROM organization o
@@ -467,7 +469,9 @@ export async function findRollupPage(
   statement: AggregateStatement,
 ): Promise<Page<AggregateRow>> {
   const result = await statement(spec, { kind: 'level', level, window }).execute(db);
-  return toPage(result.rows, window.limit);
+  // The statement answers its groups in tree order (one row each: a roll-up has one period);
+  // a backward page picked the last of them, which toPage expects from the end.
+  return toPage(window.backward ? result.rows.reverse() : result.rows, window);
 }
 
 /** How many federations sit at a level inside a subtree: the rows a roll-up has. */
@@ -504,7 +508,7 @@ export async function findRankingPage(
   window: PageWindow,
   statement: AggregateStatement,
 ): Promise<Page<RankedRow>> {
-  const after = window.after === null ? 0 : integerCursor(window.after);
+  const page = keyset(rankingOrder, window);
   const summable = spec.metric.tree_aggregation === 'SUM';
   const result = await sql<RankedRow>`
     WITH base AS (${statement(spec, { kind: 'level', level, window: null })}),
@@ -524,10 +528,9 @@ export async function findRankingPage(
           : sql`NULL::text[]`
       } AS total_qualifiers
     FROM ranked
-    WHERE position > ${after}
-    ORDER BY position
-    LIMIT ${window.limit + 1}`.execute(db);
-  return toPage(result.rows, window.limit);
+    WHERE true ${page.where}
+    ${page.orderBy} ${page.limit}`.execute(db);
+  return toPage(result.rows, window);
 }
 
 export interface SeriesRow extends AggregateRow {
@@ -593,7 +596,7 @@ export async function findContributionPages(
   args: ContributionArgs,
   window: PageWindow,
 ): Promise<Map<number, Page<ContributionRow>>> {
-  const after = window.after === null ? null : tupleCursor(window.after, ['string', 'string']);
+  const page = keyset(contributionOrder, window);
   const partner = partnerDepth(args.parts);
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
     AND v.period = ${args.period} ${inSubtree('v.organization_path', args.within)}`;
@@ -618,12 +621,11 @@ export async function findContributionPages(
           AND coalesce(v.partner_depth < k.depth, false)) AS counted
       FROM fig v
       WHERE ${pathInSubtree('v.path', { column: 'k.path' })}
-        ${after === null ? sql`` : sql`AND (v.path, v.metric_code) > (${after[0]}, ${after[1]})`}
-      ORDER BY v.path, v.metric_code
-      LIMIT ${window.limit + 1}
+        ${page.where}
+      ${page.orderBy} ${page.limit}
     ) c
     WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
-  return pagesByKey(groupIds, result.rows, window.limit);
+  return pagesByKey(groupIds, result.rows, window);
 }
 
 export async function countContributions(
@@ -641,11 +643,6 @@ export async function countContributions(
     ) AS count
     FROM organization k WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
   return countsByKey(result.rows);
-}
-
-/** The cursor of a contribution: its unit's path and metric code. */
-export function contributionSortKey(row: ContributionRow): string {
-  return tupleSortKey([row.path, row.metric_code]);
 }
 
 export type CompletenessStatus = 'NOT_STARTED' | SubmissionStatus;
@@ -710,14 +707,14 @@ export async function findCompletenessPage(
   statuses: readonly CompletenessStatus[] | null,
   window: PageWindow,
 ): Promise<Page<CompletenessRow>> {
+  const page = keyset(completenessOrder, window);
   const result = await sql<CompletenessRow>`
     SELECT * FROM (${expectedUnits(spec)}) u
     WHERE true
       ${statuses === null ? sql`` : sql`AND u.status = ANY(${[...statuses]}::text[])`}
-      ${window.after === null ? sql`` : sql`AND u.path > ${window.after}`}
-    ORDER BY u.path
-    LIMIT ${window.limit + 1}`.execute(db);
-  return toPage(result.rows, window.limit);
+      ${page.where}
+    ${page.orderBy} ${page.limit}`.execute(db);
+  return toPage(result.rows, window);
 }
 
 export async function countCompleteness(

@@ -14,6 +14,7 @@ import type { Context } from '../../context.js';
 import type { OrganizationLevel } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { stringArg, subtreeCost } from '../../graph/complexity.js';
+import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { selectsField } from '../../graph/selection.js';
 import { MetricDefinition } from '../metric/metric.type.js';
@@ -25,7 +26,6 @@ import { dueDate, lateDays } from '../submission/due-date.js';
 import { canSeeSubmission, requireTemplate } from '../submission/submission.access.js';
 import { ReportingTemplate, Submission } from '../submission/submission.type.js';
 import {
-  contributionSortKey,
   countCompleteness,
   countGroups,
   findCompletenessPage,
@@ -37,6 +37,12 @@ import {
   ratioParts,
   type CompletenessStatus,
 } from './aggregation.repository.js';
+import {
+  completenessOrder,
+  contributionOrder,
+  rankingOrder,
+  rollupOrder,
+} from './aggregation.order.js';
 import { combineQualifiers } from './aggregation.qualifier.js';
 import {
   aggregatePeriod,
@@ -116,8 +122,8 @@ export class AggregationResolver {
             contributionArgs,
           ),
       ),
-      (row) => row.row.path,
-      result.hasNextPage,
+      (row) => sortKeyOf(rollupOrder, row.row),
+      result,
       () => countGroups(context.db, range, groupBy),
     );
   }
@@ -168,8 +174,8 @@ export class AggregationResolver {
       result.rows.map(
         (row) => new RankingEntry(explain(metric, row, 'value'), row, row.rank, row.share),
       ),
-      (entry) => String(entry.row.position),
-      result.hasNextPage,
+      (entry) => sortKeyOf(rankingOrder, entry.row),
+      result,
       () => countGroups(context.db, range, level),
     );
     return ranking;
@@ -277,7 +283,7 @@ async function countRanked(
     context.db,
     { ...spec, coverage: false },
     level,
-    { limit: 1, after: null },
+    { limit: 1, backward: false, after: null, before: null },
     statementFor(level),
   );
   return first.rows[0]?.ranked ?? 0;
@@ -307,8 +313,8 @@ export class RollupRowResolver {
     });
     return new ConnectionSource(
       result.rows.map((contribution) => new Contribution(contribution)),
-      (contribution) => contributionSortKey(contribution.row),
-      result.hasNextPage,
+      (contribution) => sortKeyOf(contributionOrder, contribution.row),
+      result,
       () => loaders.aggregation.contributionCounts.load({ id: groupId, args }),
     );
   }
@@ -358,8 +364,8 @@ export class CompletenessResolver {
           row.status === 'NOT_STARTED' || row.status === 'DRAFT' ? null : row.submitted_at;
         return new CompletenessUnit(row, lateDays(completeness.dueDate, submitted, now));
       }),
-      (unit) => unit.row.path,
-      result.hasNextPage,
+      (unit) => sortKeyOf(completenessOrder, unit.row),
+      result,
       () => countCompleteness(db, completeness.spec, statuses),
     );
   }

@@ -1,6 +1,13 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, DocumentRow } from '../../db/tables.js';
-import { integerCursor, toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import { keyset, type Ordering } from '../../graph/keyset.js';
+import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+
+/** Documents are listed in the order they were loaded (the seed loads them in file order). */
+export const documentOrder: Ordering<DocumentRow> = {
+  name: 'document',
+  columns: [{ sql: sql`d.id`, kind: 'integer', value: (row) => row.id }],
+};
 
 export async function findDocumentsByIds(
   db: Kysely<Database>,
@@ -14,18 +21,14 @@ export async function findDocumentsByIds(
     .execute();
 }
 
-/** Documents in the order they were loaded (the seed loads them in file order). */
 export async function findDocumentPage(
   db: Kysely<Database>,
   window: PageWindow,
 ): Promise<Page<DocumentRow>> {
-  let query = db
-    .selectFrom('document')
-    .selectAll()
-    .orderBy('id')
-    .limit(window.limit + 1);
-  if (window.after !== null) query = query.where('id', '>', integerCursor(window.after));
-  return toPage(await query.execute(), window.limit);
+  const page = keyset(documentOrder, window);
+  const result = await sql<DocumentRow>`
+    SELECT d.* FROM document d WHERE true ${page.where} ${page.orderBy} ${page.limit}`.execute(db);
+  return toPage(result.rows, window);
 }
 
 export async function countDocuments(db: Kysely<Database>): Promise<number> {

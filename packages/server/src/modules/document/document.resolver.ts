@@ -2,9 +2,10 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import type { Context } from '../../context.js';
 import { connectionType } from '../../graph/connection.type.js';
 import { fromGlobalIdOf } from '../../graph/global-id.js';
+import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { Organization } from '../organization/organization.type.js';
-import { countDocuments, findDocumentPage } from './document.repository.js';
+import { countDocuments, documentOrder, findDocumentPage } from './document.repository.js';
 import { Document, Source } from './document.type.js';
 
 export const DocumentConnection = connectionType(Document, 'Document');
@@ -28,8 +29,8 @@ export class DocumentResolver {
     const result = await findDocumentPage(db, pageWindow(page));
     return new ConnectionSource(
       result.rows.map((row) => new Document(row)),
-      (document) => String(document.row.id),
-      result.hasNextPage,
+      (document) => sortKeyOf(documentOrder, document.row),
+      result,
       () => countDocuments(db),
     );
   }

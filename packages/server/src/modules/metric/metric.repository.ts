@@ -5,12 +5,11 @@ import type {
   MetricScope,
   MetricValueRow,
 } from '../../db/tables.js';
+import { keyset, type Ordering } from '../../graph/keyset.js';
 import {
   countsByKey,
   pagesByKey,
   toPage,
-  tupleCursor,
-  tupleSortKey,
   type Keyed,
   type Page,
   type PageWindow,
@@ -66,10 +65,15 @@ export async function findValuesByActivities(
     .execute();
 }
 
-/** The sort key of a figure in an organization's list, and the cursor built from it. */
-export function valueSortKey(row: MetricValueRow): string {
-  return tupleSortKey([row.metric_code, row.period_start, row.id]);
-}
+/** An organization's figures are listed by metric, then period. */
+export const valueOrder: Ordering<MetricValueRow> = {
+  name: 'value',
+  columns: [
+    { sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code },
+    { sql: sql`v.period_start`, kind: 'date', value: (row) => row.period_start },
+    { sql: sql`v.id`, kind: 'integer', value: (row) => row.id },
+  ],
+};
 
 /**
  * One page of each key organization's figures, in one statement: a lateral subquery per
@@ -81,17 +85,16 @@ export async function findValuePages(
   filter: MetricValueFilter,
   window: PageWindow,
 ): Promise<Map<number, Page<MetricValueRow>>> {
-  const after = afterCondition(window.after);
+  const page = keyset(valueOrder, window);
   const result = await sql<Keyed<MetricValueRow>>`
     SELECT v.*, k.id AS scope_key
     FROM unnest(${[...organizationIds]}::int[]) AS k(id)
     CROSS JOIN LATERAL (
       SELECT * FROM metric_value v
-      WHERE v.organization_id = k.id ${filterConditions(filter)} ${after}
-      ORDER BY v.metric_code, v.period_start, v.id
-      LIMIT ${window.limit + 1}
+      WHERE v.organization_id = k.id ${filterConditions(filter)} ${page.where}
+      ${page.orderBy} ${page.limit}
     ) v`.execute(db);
-  return pagesByKey(organizationIds, result.rows, window.limit);
+  return pagesByKey(organizationIds, result.rows, window);
 }
 
 /**
@@ -107,7 +110,7 @@ export async function findValuePagesByMetric(
   filter: MetricValueFilter,
   window: PageWindow,
 ): Promise<Map<string, Page<MetricValueRow> | null>> {
-  const after = afterCondition(window.after);
+  const page = keyset(valueOrder, window);
   // A pair of a defined metric gives at least one row (its figures, or nulls when it has
   // none); a pair of an undefined metric gives none.
   const result = await sql<Keyed<MetricValueRow> & { scope_metric: string }>`
@@ -118,9 +121,8 @@ export async function findValuePagesByMetric(
     LEFT JOIN LATERAL (
       SELECT * FROM metric_value v
       WHERE v.organization_id = k.id AND v.metric_code = k.metric
-        ${filterConditions({ ...filter, metric: null })} ${after}
-      ORDER BY v.metric_code, v.period_start, v.id
-      LIMIT ${window.limit + 1}
+        ${filterConditions({ ...filter, metric: null })} ${page.where}
+      ${page.orderBy} ${page.limit}
     ) v ON true`.execute(db);
   const grouped = new Map<string, MetricValueRow[]>();
   for (const { scope_key, scope_metric, ...row } of result.rows) {
@@ -133,7 +135,7 @@ export async function findValuePagesByMetric(
   return new Map(
     pairs.map((pair) => {
       const rows = grouped.get(pairKey(pair.id, pair.metric));
-      return [pairKey(pair.id, pair.metric), rows ? toPage(rows, window.limit) : null];
+      return [pairKey(pair.id, pair.metric), rows ? toPage(rows, window) : null];
     }),
   );
 }
@@ -173,10 +175,4 @@ function filterConditions(filter: MetricValueFilter): RawBuilder<unknown> {
   }
   if (filter.scope) conditions.push(sql`AND v.scope = ${filter.scope}`);
   return sql.join(conditions, sql` `);
-}
-
-function afterCondition(after: string | null): RawBuilder<unknown> {
-  if (after === null) return sql``;
-  const [metric, start, id] = tupleCursor(after, ['string', 'string', 'integer']);
-  return sql`AND (v.metric_code, v.period_start, v.id) > (${metric}, ${start}::date, ${id}::int)`;
 }

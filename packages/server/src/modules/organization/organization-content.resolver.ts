@@ -2,14 +2,16 @@ import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { MetricScope } from '../../db/tables.js';
 import { boundedList } from '../../graph/complexity.js';
+import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { ActivityFilter } from '../activity/activity.input.js';
 import { activityQuery } from '../activity/activity.query.js';
+import { activityOrder } from '../activity/activity.repository.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { Honor } from '../honor/honor.type.js';
 import { LiaisonAssignment } from '../liaison/liaison.type.js';
 import { noSuchMetric } from '../metric/metric.reference.js';
-import { valueSortKey, type MetricValueFilter } from '../metric/metric.repository.js';
+import { valueOrder, type MetricValueFilter } from '../metric/metric.repository.js';
 import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
 import { parsePeriod } from '../../period/period.js';
 import { Programme } from '../programme/programme.type.js';
@@ -34,8 +36,8 @@ export class OrganizationContentResolver {
     const result = await loaders.activity.pages.load({ id, args: { query, window } });
     return new ConnectionSource(
       result.rows.map((row) => new Activity(row)),
-      (activity) => String(activity.row.id),
-      result.hasNextPage,
+      (activity) => sortKeyOf(activityOrder, activity.row),
+      result,
       () => loaders.activity.counts.load({ id, args: query }),
     );
   }
@@ -66,8 +68,8 @@ export class OrganizationContentResolver {
     if (result === null) throw noSuchMetric(metric!);
     return new ConnectionSource(
       result.rows.map((row) => new MetricValue(row)),
-      (value) => valueSortKey(value.row),
-      result.hasNextPage,
+      (value) => sortKeyOf(valueOrder, value.row),
+      result,
       () => loaders.metric.valueCounts.load({ id, args: filter }),
     );
   }

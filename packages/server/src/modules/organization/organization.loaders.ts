@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../../db/tables.js';
 import type { BatchGate } from '../../graph/batch-gate.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
-import { groupByKey, type Page, type PageWindow } from '../../graph/pagination.js';
+import { emptyPage, groupByKey, type Page, type PageWindow } from '../../graph/pagination.js';
 import {
   countRelated,
   findAncestors,
@@ -54,7 +54,7 @@ export function createOrganizationLoaders(db: Kysely<Database>, gate: BatchGate)
       prime([...result.values()].flatMap((page) => page.rows));
       return result;
     },
-    () => ({ rows: [], hasNextPage: false }),
+    emptyPage,
   );
 
   const counts = groupedLoader<RelatedArgs, number>(

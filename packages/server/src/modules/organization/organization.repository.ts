@@ -7,6 +7,7 @@ import type {
 } from '../../db/tables.js';
 import { pathInSubtree } from '../../db/path.js';
 import { UnreachableCaseError } from '../../unreachable.js';
+import { keyset, type Ordering } from '../../graph/keyset.js';
 import {
   countsByKey,
   pagesByKey,
@@ -22,6 +23,12 @@ export interface OrganizationFilter {
   /** A substring of the name, matched with the trigram index. */
   search?: string | null;
 }
+
+/** Organizations are listed in tree order: by path, so every unit comes right after its parent. */
+export const organizationOrder: Ordering<OrganizationRow> = {
+  name: 'organization',
+  columns: [{ sql: sql`o.path`, kind: 'string', value: (row) => row.path }],
+};
 
 /** Which organizations a batched page or count ranges over, relative to each key organization. */
 export type Relation = 'children' | 'descendants';
@@ -76,18 +83,17 @@ export async function findPages(
   filter: OrganizationFilter,
   window: PageWindow,
 ): Promise<Map<number, Page<OrganizationRow>>> {
-  const after = window.after === null ? sql`` : sql`AND o.path > ${window.after}`;
+  const page = keyset(organizationOrder, window);
   const result = await sql<Keyed<OrganizationRow>>`
     SELECT o.*, k.id AS scope_key
     FROM organization k
     CROSS JOIN LATERAL (
       SELECT * FROM organization o
-      WHERE ${relationCondition(relation)} ${filterConditions(filter)} ${after}
-      ORDER BY o.path
-      LIMIT ${window.limit + 1}
+      WHERE ${relationCondition(relation)} ${filterConditions(filter)} ${page.where}
+      ${page.orderBy} ${page.limit}
     ) o
     WHERE k.id = ANY(${[...keyIds]}::int[])`.execute(db);
-  return pagesByKey(keyIds, result.rows, window.limit);
+  return pagesByKey(keyIds, result.rows, window);
 }
 
 /** How many children or descendants match, for each key organization, in one statement. */
@@ -114,13 +120,12 @@ export async function findPage(
   filter: OrganizationFilter,
   window: PageWindow,
 ): Promise<Page<OrganizationRow>> {
-  const after = window.after === null ? sql`` : sql`AND o.path > ${window.after}`;
+  const page = keyset(organizationOrder, window);
   const result = await sql<OrganizationRow>`
     SELECT o.* FROM organization o
-    WHERE true ${withinCondition(within)} ${filterConditions(filter)} ${after}
-    ORDER BY o.path
-    LIMIT ${window.limit + 1}`.execute(db);
-  return toPage(result.rows, window.limit);
+    WHERE true ${withinCondition(within)} ${filterConditions(filter)} ${page.where}
+    ${page.orderBy} ${page.limit}`.execute(db);
+  return toPage(result.rows, window);
 }
 
 export async function countAll(

@@ -15,18 +15,19 @@ import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../../db/tables.js'
 import { badInput } from '../../errors.js';
 import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
 import { fromGlobalIdOf } from '../../graph/global-id.js';
+import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { OrganizationFilter, RelatedOrganizationFilter } from './organization.input.js';
 import type { RelatedArgs } from './organization.loaders.js';
 import { checkDivisionCode, requireByReference } from './organization.reference.js';
-import { countAll, findPage } from './organization.repository.js';
+import { countAll, findPage, organizationOrder } from './organization.repository.js';
 import {
   Organization,
   OrganizationConnection,
   OrganizationLevelEnum,
 } from './organization.type.js';
 
-const bySortKey = (organization: Organization) => organization.row.path;
+const bySortKey = (organization: Organization) => sortKeyOf(organizationOrder, organization.row);
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -69,7 +70,7 @@ export class OrganizationResolver {
     return new ConnectionSource(
       result.rows.map((row) => new Organization(row)),
       bySortKey,
-      result.hasNextPage,
+      result,
       () => countAll(db, within, related),
     );
   }
@@ -177,7 +178,7 @@ async function relatedConnection(
   return new ConnectionSource(
     result.rows.map((row) => new Organization(row)),
     bySortKey,
-    result.hasNextPage,
+    result,
     () => loaders.organization.counts.load({ id: organization.row.id, args }),
   );
 }

@@ -8,7 +8,7 @@ import type {
   SubmissionAuditRow,
 } from '../../db/tables.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
-import type { Page, PageWindow } from '../../graph/pagination.js';
+import { emptyPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import { byIdLoader, byParentLoader } from '../../graph/row-loaders.js';
 import {
   findTemplateDefinitions,
@@ -42,7 +42,7 @@ export function createSubmissionLoaders(db: Kysely<Database>) {
 
   const historyPages = groupedLoader<PageWindow, Page<SubmissionAuditRow>>(
     (ids, window) => findHistoryPages(db, ids, window),
-    () => ({ rows: [], hasNextPage: false }),
+    emptyPage,
   );
 
   const historyCounts = groupedLoader<null, number>(
@@ -52,7 +52,7 @@ export function createSubmissionLoaders(db: Kysely<Database>) {
 
   const valuePages = groupedLoader<PageWindow, Page<MetricValueRow>>(
     (ids, window) => findSubmissionValuePages(db, ids, window),
-    () => ({ rows: [], hasNextPage: false }),
+    emptyPage,
   );
 
   const valueCounts = groupedLoader<null, number>(

@@ -9,9 +9,9 @@ import type {
   SubmissionRow,
   SubmissionStatus,
 } from '../../db/tables.js';
+import { keyset, type Ordering } from '../../graph/keyset.js';
 import {
   countsByKey,
-  integerCursor,
   pagesByKey,
   type Keyed,
   type Page,
@@ -298,24 +298,29 @@ export async function deleteValues(
     .execute();
 }
 
+/** A submission's history is listed oldest first. */
+export const historyOrder: Ordering<SubmissionAuditRow> = {
+  name: 'history',
+  columns: [{ sql: sql`a.id`, kind: 'bigint', value: (row) => row.id }],
+};
+
 /** One page of each submission's history, oldest first, in one statement. */
 export async function findHistoryPages(
   db: Db,
   submissionIds: readonly number[],
   window: PageWindow,
 ): Promise<Map<number, Page<SubmissionAuditRow>>> {
-  const after = window.after === null ? sql`` : sql`AND a.id > ${integerCursor(window.after)}`;
+  const page = keyset(historyOrder, window);
   const result = await sql<Keyed<SubmissionAuditRow>>`
     SELECT a.*, k.id AS scope_key
     FROM unnest(${[...submissionIds]}::int[]) AS k(id)
     CROSS JOIN LATERAL (
       SELECT * FROM submission_audit a
-      WHERE a.submission_id = k.id ${after}
-      ORDER BY a.id
-      LIMIT ${window.limit + 1}
+      WHERE a.submission_id = k.id ${page.where}
+      ${page.orderBy} ${page.limit}
     ) a`.execute(db);
   const rows = result.rows.map((row) => ({ ...row, id: Number(row.id) }));
-  return pagesByKey(submissionIds, rows, window.limit);
+  return pagesByKey(submissionIds, rows, window);
 }
 
 export async function countHistory(
@@ -329,23 +334,28 @@ export async function countHistory(
   return countsByKey(result.rows);
 }
 
+/** A report's figures are listed by metric code (one figure per metric). */
+export const submissionValueOrder: Ordering<MetricValueRow> = {
+  name: 'submission-value',
+  columns: [{ sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code }],
+};
+
 /** One page of each submission's figures, in metric order, in one statement. */
 export async function findSubmissionValuePages(
   db: Db,
   submissionIds: readonly number[],
   window: PageWindow,
 ): Promise<Map<number, Page<MetricValueRow>>> {
-  const after = window.after === null ? sql`` : sql`AND v.metric_code > ${window.after}`;
+  const page = keyset(submissionValueOrder, window);
   const result = await sql<Keyed<MetricValueRow>>`
     SELECT v.*, k.id AS scope_key
     FROM unnest(${[...submissionIds]}::int[]) AS k(id)
     CROSS JOIN LATERAL (
       SELECT * FROM metric_value v
-      WHERE v.submission_id = k.id ${after}
-      ORDER BY v.metric_code
-      LIMIT ${window.limit + 1}
+      WHERE v.submission_id = k.id ${page.where}
+      ${page.orderBy} ${page.limit}
     ) v`.execute(db);
-  return pagesByKey(submissionIds, result.rows, window.limit);
+  return pagesByKey(submissionIds, result.rows, window);
 }
 
 export async function countSubmissionValues(

@@ -19,7 +19,9 @@ import type { Context } from '../../context.js';
 import type { SubmissionRow } from '../../db/tables.js';
 import { fromGlobalIdOf } from '../../graph/global-id.js';
 import { isInSubtree } from '../../db/path.js';
+import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
+import { activityOrder } from '../activity/activity.repository.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { MetricDefinition, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
@@ -34,6 +36,7 @@ import {
 } from './submission.input.js';
 import { canSeeSubmission, findTemplate, requireTemplate } from './submission.access.js';
 import { findAllTemplates } from './reporting-template.repository.js';
+import { historyOrder, submissionValueOrder } from './submission.repository.js';
 import { createSubmission } from './submission.create.js';
 import { saveSubmissionValues } from './submission.save.js';
 import {
@@ -248,8 +251,8 @@ export class SubmissionResolver {
     });
     return new ConnectionSource(
       result.rows.map((row) => new MetricValue(row)),
-      (value) => value.row.metric_code,
-      result.hasNextPage,
+      (value) => sortKeyOf(submissionValueOrder, value.row),
+      result,
       () => loaders.submission.valueCounts.load({ id: submission.row.id, args: null }),
     );
   }
@@ -274,8 +277,8 @@ export class SubmissionResolver {
     const result = await loaders.activity.pages.load({ id, args: { query, window } });
     return new ConnectionSource(
       result.rows.map((row) => new Activity(row)),
-      (activity) => String(activity.row.id),
-      result.hasNextPage,
+      (activity) => sortKeyOf(activityOrder, activity.row),
+      result,
       () => loaders.activity.counts.load({ id, args: query }),
     );
   }
@@ -300,8 +303,8 @@ export class SubmissionResolver {
     });
     return new ConnectionSource(
       result.rows.map((row) => new SubmissionHistoryEntry(row)),
-      (entry) => String(entry.row.id),
-      result.hasNextPage,
+      (entry) => sortKeyOf(historyOrder, entry.row),
+      result,
       () => loaders.submission.historyCounts.load({ id: submission.row.id, args: null }),
     );
   }

@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import type { Ordering } from '../../graph/keyset.js';
+import type {
+  AggregateRow,
+  CompletenessRow,
+  ContributionRow,
+  RankedRow,
+} from './aggregation.repository.js';
+
+/** A roll-up lists its group units in tree order (the `grp` CTE reads them from `o`). */
+export const rollupOrder: Ordering<AggregateRow> = {
+  name: 'rollup',
+  columns: [{ sql: sql`o.path`, kind: 'string', value: (row) => row.path }],
+};
+
+/** A ranking lists its units by position: value descending, ties and the unranked by path. */
+export const rankingOrder: Ordering<RankedRow> = {
+  name: 'ranking',
+  columns: [{ sql: sql`position`, kind: 'integer', value: (row) => row.position }],
+};
+
+/** A group's contributions are listed by their unit's place in the tree, then metric. */
+export const contributionOrder: Ordering<ContributionRow> = {
+  name: 'contribution',
+  columns: [
+    { sql: sql`v.path`, kind: 'string', value: (row) => row.path },
+    { sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code },
+  ],
+};
+
+/** The units a template expects a report from are listed in tree order. */
+export const completenessOrder: Ordering<CompletenessRow> = {
+  name: 'completeness',
+  columns: [{ sql: sql`u.path`, kind: 'string', value: (row) => row.path }],
+};
