@@ -1,8 +1,10 @@
 import { createLogger } from '../logger.js';
 import { apikeyCommand, apikeyHelp } from './apikey.js';
+import { backupCommand, backupHelp } from './backup.js';
 import { exportCommand, exportHelp } from './export.js';
 import { migrateCommand, migrateHelp } from './migrate.js';
 import { CliError } from './open-database.js';
+import { restoreCommand, restoreHelp } from './restore.js';
 import { rollupCommand, rollupHelp } from './rollup.js';
 import { schemaCommand, schemaHelp } from './schema.js';
 import { seedCommand, seedHelp } from './seed.js';
@@ -18,6 +20,8 @@ const commands: Record<string, { help: string; run: (args: string[]) => Promise<
   apikey: { help: apikeyHelp, run: (args) => apikeyCommand(args, logger) },
   export: { help: exportHelp, run: (args) => exportCommand(args, logger) },
   rollup: { help: rollupHelp, run: (args) => rollupCommand(args, logger) },
+  backup: { help: backupHelp, run: (args) => backupCommand(args, logger) },
+  restore: { help: restoreHelp, run: (args) => restoreCommand(args, logger) },
 };
 
 const usage = `Usage: fulian <command> [options]
