@@ -3,14 +3,11 @@ import { Migrator } from 'kysely/migration';
 import { migrations } from '../db/migrations/index.js';
 import type { Database } from '../db/tables.js';
 
-// The database as these functions use it: by table names read from the catalog, not typed.
-type AnyDatabase = Kysely<Database> | Kysely<any>;
-
 /**
  * The tables a backup holds: every base table in the schema but kysely's own migration
  * tables, which a restore rebuilds by migrating to the backup's schema version.
  */
-export async function backupTables(db: AnyDatabase): Promise<string[]> {
+export async function backupTables(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`
     SELECT table_name AS name FROM information_schema.tables
     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
@@ -20,7 +17,7 @@ export async function backupTables(db: AnyDatabase): Promise<string[]> {
 }
 
 /** Rows per table, as the manifest records them. */
-export async function countRows(db: AnyDatabase): Promise<Record<string, number>> {
+export async function countRows(db: Kysely<Database>): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of await backupTables(db)) {
     const { rows } = await sql<{ n: number }>`
@@ -31,7 +28,7 @@ export async function countRows(db: AnyDatabase): Promise<Record<string, number>
 }
 
 /** The last migration applied: the schema version a backup records. */
-export async function schemaVersion(db: AnyDatabase): Promise<string | null> {
+export async function schemaVersion(db: Kysely<Database>): Promise<string | null> {
   const { rows } = await sql<{ found: boolean }>`
     SELECT to_regclass('kysely_migration') IS NOT NULL AS found`.execute(db);
   if (!rows[0]?.found) return null;
@@ -49,7 +46,7 @@ export function knowsSchemaVersion(name: string): boolean {
  * Migrates to `target` (a migration's name) or to the latest. Given a transaction, it runs
  * inside it, so a restore's schema, rows and later migrations commit or roll back together.
  */
-export async function migrateWithin(db: AnyDatabase, target?: string): Promise<void> {
+export async function migrateWithin(db: Kysely<Database>, target?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error } = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   if (error) throw error;

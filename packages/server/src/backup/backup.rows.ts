@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { sql, type Kysely } from 'kysely';
+import type { Database } from '../db/tables.js';
 import { backupTables } from './backup.database.js';
 
 /**
@@ -22,7 +23,7 @@ const FETCH = 2_000;
 const INSERT_BATCH = 500;
 
 /** Writes every row and sequence of `db`, which must be a transaction (one snapshot). */
-export async function dumpRows(db: Kysely<any>, out: Writable): Promise<void> {
+export async function dumpRows(db: Kysely<Database>, out: Writable): Promise<void> {
   const write = async (line: string) => {
     if (!out.write(line)) await once(out, 'drain');
   };
@@ -54,7 +55,7 @@ export async function dumpRows(db: Kysely<any>, out: Writable): Promise<void> {
  * derived when they were written (a figure's copied unit and status, the maintained totals),
  * and the foreign keys hold in a consistent snapshot whatever order the tables load in.
  */
-export async function loadRows(db: Kysely<any>, body: Readable): Promise<void> {
+export async function loadRows(db: Kysely<Database>, body: Readable): Promise<void> {
   await sql`SET LOCAL session_replication_role = replica`.execute(db);
   const columns = new Map<string, string[]>();
   let table = '';
@@ -95,7 +96,7 @@ export async function loadRows(db: Kysely<any>, body: Readable): Promise<void> {
 }
 
 /** The columns a row is inserted with: all but the generated ones, computed again. */
-async function insertableColumns(db: Kysely<any>, table: string): Promise<string[]> {
+async function insertableColumns(db: Kysely<Database>, table: string): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`
     SELECT column_name AS name FROM information_schema.columns
     WHERE table_schema = current_schema() AND table_name = ${table} AND is_generated = 'NEVER'
