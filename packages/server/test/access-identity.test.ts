@@ -313,7 +313,10 @@ describe('the credential cache', () => {
           (error: { extensions?: { code?: string } }) => error.extensions?.code,
         ),
       );
-      return { result, statements: statements.map((text) => text.split(' ')[0]!.toLowerCase()) };
+      // The key's own statements: a server of an earlier test may still hand its allowances
+      // back to the database in the background meanwhile (seen under load on PostgreSQL).
+      const own = statements.filter((text) => text.includes('api_key'));
+      return { result, statements: own.map((text) => text.split(' ')[0]!.toLowerCase()) };
     };
   }
 
