@@ -21,6 +21,8 @@ export interface Config {
   limits: Limits;
   /** Reverse proxies whose X-Forwarded-For names an anonymous caller (limits/client-address.ts). */
   trustedProxies: string[];
+  /** Browser origins allowed to call cross-origin (FULIAN_CORS_ORIGINS, cors.ts); none by default. */
+  corsOrigins: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -43,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     limits: limitsConfig(env),
     trustedProxies: addressList(env.FULIAN_TRUSTED_PROXIES, 'FULIAN_TRUSTED_PROXIES'),
+    corsOrigins: originList(env.FULIAN_CORS_ORIGINS, 'FULIAN_CORS_ORIGINS'),
   };
 }
 
@@ -109,14 +112,39 @@ function limitsConfig(env: NodeJS.ProcessEnv): Limits {
 
 /** A comma-separated list of IP addresses; a host name or range is a start-up error. */
 function addressList(raw: string | undefined, name: string): string[] {
-  const entries = (raw ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
+  const entries = listEntries(raw);
   for (const entry of entries) {
     if (isIP(entry) === 0) throw new Error(`${name} takes IP addresses, got "${entry}"`);
   }
   return entries;
+}
+
+/**
+ * A comma-separated list of origins as browsers send them (`http://localhost:5173`): scheme,
+ * host and port, nothing after. A wildcard, a path or a bare host name is a start-up error, so
+ * a typo cannot silently allow nothing, or everything.
+ */
+function originList(raw: string | undefined, name: string): string[] {
+  const entries = listEntries(raw);
+  for (const entry of entries) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(entry).origin;
+    } catch {
+      // Not a URL at all: reported below like any other entry that is not an origin.
+    }
+    if (origin !== entry) {
+      throw new Error(`${name} takes origins such as http://localhost:5173, got "${entry}"`);
+    }
+  }
+  return entries;
+}
+
+function listEntries(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }
 
 function flag(raw: string | undefined, fallback: boolean, name: string): boolean {

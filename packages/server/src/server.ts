@@ -27,6 +27,7 @@ import {
 import { createAuthenticator } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/token.js';
 import { createContext, type Context } from './context.js';
+import { corsHandler } from './cors.js';
 import { createStatementScope, runInStatementScope } from './db/statement-scope.js';
 import type { UnavailableReason } from './db/unavailable.js';
 import type { Database } from './db/tables.js';
@@ -66,6 +67,8 @@ export interface ServerOptions {
    * caller's bucket (FULIAN_TRUSTED_PROXIES); none by default.
    */
   trustedProxies?: readonly string[];
+  /** Browser origins allowed to call cross-origin (FULIAN_CORS_ORIGINS); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 export interface FulianServer {
@@ -89,6 +92,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   const schema = await createSchema();
   const introspection = options.introspection ?? !production;
   const clientAddressOf = clientAddressResolver(options.trustedProxies ?? []);
+  const cors = corsHandler(options.corsOrigins ?? []);
   const demand = new DemandControl(db, limits, (error) =>
     logger.error({ err: error }, 'demand control: a background statement failed'),
   );
@@ -218,6 +222,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (cors(request, response)) return;
     if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (url.pathname === '/readyz') return sendJson(response, ...(await readiness(db, logger)));
     const spreadsheet = url.pathname.startsWith(SPREADSHEET_PREFIX);

@@ -34,6 +34,7 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
     introspection: config.introspection,
     limits: config.limits,
     trustedProxies: config.trustedProxies,
+    corsOrigins: config.corsOrigins,
   });
   const url = await server.listen(config.port);
   logger.info({ url, database: config.databaseUrl ? 'postgres' : 'pglite' }, 'serving');
