@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { TokenConfig, TokenKeySource } from './auth/token.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
 
+/** The `iss` and `aud` a staff token carries unless FULIAN_JWT_ISSUER / _AUDIENCE say otherwise. */
+export const TOKEN_CLAIM_DEFAULT = 'fulian-graph';
+
 export interface Config {
   /** PostgreSQL connection string; absent means the embedded PGlite database. */
   databaseUrl: string | undefined;
@@ -69,8 +72,8 @@ function tokenConfig(env: NodeJS.ProcessEnv): TokenConfig | undefined {
   if (!key) return undefined;
   return {
     key,
-    issuer: env.FULIAN_JWT_ISSUER || 'fulian-graph',
-    audience: env.FULIAN_JWT_AUDIENCE || 'fulian-graph',
+    issuer: env.FULIAN_JWT_ISSUER || TOKEN_CLAIM_DEFAULT,
+    audience: env.FULIAN_JWT_AUDIENCE || TOKEN_CLAIM_DEFAULT,
   };
 }
 

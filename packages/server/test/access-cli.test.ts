@@ -95,7 +95,7 @@ describe('fulian apikey', () => {
     const listed = await fulian(['apikey', 'list']);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(
-      `${id}\t${key.slice(0, 10)}…\tstatistics bureau\tread:public\tactive\tlast used 20`,
+      `${id}\t${key.slice(0, 10)}…\tstatistics bureau\tREAD_PUBLIC\tactive\tlast used 20`,
     );
     expect(listed.stdout).not.toContain(key);
 
@@ -115,11 +115,28 @@ describe('fulian apikey', () => {
     const scope = await fulian(['apikey', 'create', '--name', 'x', '--scopes', 'write:all']);
     expect([scope.code, scope.stderr.trim()]).toEqual([
       1,
-      'fulian apikey: unknown scope "write:all"; known: read:public',
+      'fulian apikey: unknown scope "write:all"; known: READ_PUBLIC',
     ]);
     const name = await fulian(['apikey', 'create']);
     expect([name.code, name.stderr.trim()]).toEqual([1, 'fulian apikey: --name is required']);
   });
+});
+
+describe('API key scopes: one public spelling, the other accepted', () => {
+  it.each(['READ_PUBLIC', 'read:public', 'read_public'])(
+    'creates a key with --scopes %s, stored once and shown as READ_PUBLIC',
+    async (spelling) => {
+      const created = await fulian(['apikey', 'create', '--name', spelling, '--scopes', spelling]);
+      expect(created.code).toBe(0);
+      const id = Number(/created API key (\d+)/.exec(created.stdout)![1]);
+      const stored = await withDatabase((db) =>
+        db.selectFrom('api_key').select('scopes').where('id', '=', id).executeTakeFirstOrThrow(),
+      );
+      expect(stored.scopes).toEqual(['read:public']);
+      const listed = await fulian(['apikey', 'list']);
+      expect(listed.stdout).toMatch(new RegExp(`^${id}\\t.*\\t${spelling}\\tREAD_PUBLIC\\t`, 'm'));
+    },
+  );
 });
 
 describe('fulian token', () => {
@@ -168,9 +185,12 @@ describe('fulian token', () => {
     expect([result.code, result.stderr.trim()]).toEqual([1, `fulian token: ${message}`]);
   });
 
-  it('needs FULIAN_JWT_SECRET', async () => {
+  // In local mode (PGlite outside production) a secret is made and kept instead, as
+  // local-admin.test.ts shows; production never makes one.
+  it('needs FULIAN_JWT_SECRET outside local mode', async () => {
     const result = await fulian(['token', '--role', 'EDITOR', '--org', '4301'], {
       FULIAN_JWT_SECRET: undefined,
+      NODE_ENV: 'production',
     });
     expect([result.code, result.stderr.trim()]).toEqual([
       1,

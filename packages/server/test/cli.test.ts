@@ -1,85 +1,31 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { run, serve, temporaryDataDirs } from './helpers/cli-process.js';
 
-const bin = fileURLToPath(new URL('../bin/fulian.js', import.meta.url));
-const dataDirs: string[] = [];
-afterAll(() => Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, DATABASE_URL: undefined, LOG_LEVEL: 'silent', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-interface Served {
-  child: ChildProcess;
-  /** The server's base URL, once it says it is ready. */
-  url: Promise<string>;
-  /** Resolves when the server logs that it is draining. */
-  draining: Promise<void>;
-  /** The exit code, and when (performance.now()) the process exited. */
-  exited: Promise<{ code: number | null; at: number }>;
-}
-
-/** Starts `fulian serve` on a free port, watching its output. */
-function serve(env: Record<string, string | undefined>): Served {
-  const child = spawn(process.execPath, [bin, 'serve'], {
-    // Not NODE_ENV=test, which vitest sets: the server must stop as it does for its users.
-    env: {
-      ...process.env,
-      NODE_ENV: undefined,
-      DATABASE_URL: undefined,
-      LOG_LEVEL: 'info',
-      PORT: '0',
-      ...env,
-    },
-  });
-  const watch = (stream: NodeJS.ReadableStream, pattern: RegExp) =>
-    new Promise<RegExpExecArray>((resolve) => {
-      let text = '';
-      stream.on('data', (chunk) => {
-        text += chunk;
-        const match = pattern.exec(text);
-        if (match) resolve(match);
-      });
-    });
-  return {
-    child,
-    url: watch(child.stdout, /ready at (http:\/\/\S+)\/graphql/).then((match) => match[1] ?? ''),
-    draining: watch(child.stderr, /"msg":"draining"/).then(() => {}),
-    exited: new Promise((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', (code) => resolve({ code, at: performance.now() }));
-    }),
-  };
-}
-
-async function freshDataDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'fulian-cli-'));
-  dataDirs.push(dir);
-  return dir;
-}
+const freshDataDir = temporaryDataDirs('fulian-cli-');
 
 describe('the fulian CLI', () => {
+  it('lists every command with a line saying what it does', async () => {
+    const result = await run(['--help'], {});
+    expect(result.code).toBe(0);
+    const listed = result.stdout
+      .split('\n')
+      .filter((line) => /^ {2}\S/.test(line))
+      .map((line) => line.trim().split(/\s{2,}/));
+    expect(listed.map(([name]) => name)).toEqual([
+      'serve',
+      'migrate',
+      'seed',
+      'schema',
+      'token',
+      'apikey',
+      'export',
+      'rollup',
+    ]);
+    for (const [name, summary] of listed) expect(summary, name).toMatch(/^[a-z].{20,}/);
+  });
+
   it('prints help for each command', async () => {
     const result = await run(['seed', '--help'], {});
     expect(result.code).toBe(0);

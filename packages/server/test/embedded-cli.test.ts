@@ -170,7 +170,7 @@ describe('one embedded database, many processes', () => {
     expect((await ask(again.url, bearer)).status).toBe(200);
     const listed = await fulian(['apikey', 'list']);
     expect(listed.stdout).toMatch(
-      new RegExp(`^${id}\\t.*\\tbureau\\tread:public\\trevoked 20.*\\tlast used 20`, 'm'),
+      new RegExp(`^${id}\\t.*\\tbureau\\tREAD_PUBLIC\\trevoked 20.*\\tlast used 20`, 'm'),
     );
 
     // Killed outright: the lock stays behind, names a dead pid, and the next server takes it over.

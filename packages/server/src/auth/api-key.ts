@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { ApiKeyRow, Database } from '../db/tables.js';
 import { CREDENTIAL_CACHE_MS, LookupCache } from './lookup-cache.js';
-import { API_KEY_SCOPES, type ApiKeyScope } from './viewer.js';
+import { API_KEY_SCOPE_NAMES, API_KEY_SCOPES, type ApiKeyScope } from './viewer.js';
 
 /** Every key starts with this, so a leaked key is recognisable in logs and secret scanners. */
 const KEY_PREFIX = 'fk_';
@@ -26,6 +26,15 @@ export function hashApiKey(key: string): string {
 
 export function isApiKeyScope(scope: string): scope is ApiKeyScope {
   return (API_KEY_SCOPES as readonly string[]).includes(scope);
+}
+
+/**
+ * A scope as a person writes it, in either spelling and any case: READ_PUBLIC (the public
+ * one), read:public (the stored one), read_public. Null for anything else.
+ */
+export function parseApiKeyScope(text: string): ApiKeyScope | null {
+  const wanted = text.trim().toUpperCase().replace(':', '_');
+  return API_KEY_SCOPES.find((scope) => API_KEY_SCOPE_NAMES[scope] === wanted) ?? null;
 }
 
 /**

@@ -4,9 +4,18 @@ import { UnreachableCaseError } from '../unreachable.js';
 export const ROLES = ['PROVINCE_ADMIN', 'EDITOR', 'REVIEWER', 'VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Scopes an API key can carry. */
+/** Scopes an API key can carry, as the database stores them. */
 export const API_KEY_SCOPES = ['read:public'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/**
+ * Each scope's one public spelling: the GraphQL enum's (an enum value cannot hold a colon), so
+ * the API, the CLI and the docs all say READ_PUBLIC. The stored spelling is read too
+ * (`parseApiKeyScope`).
+ */
+export const API_KEY_SCOPE_NAMES = {
+  'read:public': 'READ_PUBLIC',
+} as const satisfies Record<ApiKeyScope, string>;
 
 /** The organization a staff member works at, as much of it as permission checks need. */
 export interface ViewerOrganization {

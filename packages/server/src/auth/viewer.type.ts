@@ -1,6 +1,6 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { UnreachableCaseError } from '../unreachable.js';
-import { ROLES, type ApiKeyScope, type Role, type Viewer } from './viewer.js';
+import { API_KEY_SCOPE_NAMES, ROLES, type ApiKeyScope, type Role, type Viewer } from './viewer.js';
 
 const VIEWER_KINDS = ['ANONYMOUS', 'STAFF', 'API_KEY', 'SYSTEM'] as const;
 type ViewerKind = (typeof VIEWER_KINDS)[number];
@@ -21,10 +21,9 @@ registerEnumType(RoleEnum, {
     'Role of federation staff, held at one organization: PROVINCE_ADMIN, EDITOR, REVIEWER or VIEWER (see docs/security.md).',
 });
 
-export const ApiKeyScopeEnum = { READ_PUBLIC: 'read:public' } as const satisfies Record<
-  string,
-  ApiKeyScope
->;
+export const ApiKeyScopeEnum = Object.fromEntries(
+  Object.entries(API_KEY_SCOPE_NAMES).map(([scope, name]) => [name, scope]),
+) as { [S in ApiKeyScope as (typeof API_KEY_SCOPE_NAMES)[S]]: S };
 registerEnumType(ApiKeyScopeEnum, {
   name: 'ApiKeyScope',
   description:

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
 import { createServer } from '../server.js';
+import { localAdminCommand, withLocalSecret } from './local-secret.js';
 import { openDatabase } from './open-database.js';
 
 export const serveHelp = `Usage: fulian serve [--no-migrate]
@@ -16,11 +17,15 @@ Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR (default
 which it locks and shares with the other commands on a Unix socket in the directory.
 Callers identify with a staff JWT (FULIAN_JWT_SECRET, FULIAN_JWT_PUBLIC_KEY or
 FULIAN_JWT_JWKS_URL) or an API key (\`fulian apikey create\`); set FULIAN_ALLOW_ANONYMOUS=true
-to serve public data without credentials. docs/security.md lists every setting and limit.`;
+to serve public data without credentials. docs/security.md lists every setting and limit.
+
+Local mode (PGlite, not production, no JWT key configured) signs tokens with a secret it makes
+on first start and keeps in FULIAN_DATA_DIR/jwt-secret (mode 0600); \`fulian token\` finds it
+there. The server prints the command that mints a first admin token.`;
 
 export async function serveCommand(args: string[], logger: Logger): Promise<void> {
   const { values } = parseArgs({ args, options: { 'no-migrate': { type: 'boolean' } } });
-  const config = loadConfig();
+  const { config, localSecretFile } = await withLocalSecret(loadConfig());
   const db = await openDatabase(config, logger, { share: true });
   if (!values['no-migrate']) await migrateToLatest(db);
   const server = await createServer({
@@ -39,6 +44,18 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
   const url = await server.listen(config.port);
   logger.info({ url, database: config.databaseUrl ? 'postgres' : 'pglite' }, 'serving');
   console.log(`fulian-graph ready at ${url}`);
+  if (localSecretFile) {
+    // The first province in the tree: Hunan (43) after a plain `fulian seed`.
+    const province = await db
+      .selectFrom('organization')
+      .select('code')
+      .where('level', '=', 'PROVINCE')
+      .orderBy('path')
+      .executeTakeFirst();
+    console.log(
+      `Local mode: staff tokens are signed with the secret in ${localSecretFile}. A first admin token:\n  ${localAdminCommand(province?.code ?? '43')}`,
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

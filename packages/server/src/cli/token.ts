@@ -6,12 +6,15 @@ import { loadConfig } from '../config.js';
 import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../db/tables.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { withLocalSecret } from './local-secret.js';
 import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const tokenHelp = `Usage: fulian token --role ROLE --org ORG [--subject NAME] [--ttl 8h]
 
 Prints a staff JWT for development and tests, signed with FULIAN_JWT_SECRET (HS256; issuer
-FULIAN_JWT_ISSUER and audience FULIAN_JWT_AUDIENCE, both "fulian-graph" by default).
+FULIAN_JWT_ISSUER and audience FULIAN_JWT_AUDIENCE, both "fulian-graph" by default). In local
+mode (PGlite, no key configured) it signs with the secret \`fulian serve\` keeps in
+FULIAN_DATA_DIR/jwt-secret, made here if no server has made it yet.
 
   --role ROLE     ${ROLES.join(', ')}; or a role prefixed with the level of
                   its organization, e.g. CITY_EDITOR, COUNTY_REVIEWER (the level is checked)
@@ -38,7 +41,7 @@ export async function tokenCommand(args: string[], logger: Logger): Promise<void
     throw new CliError(`--ttl takes a span such as 30m, 8h or 7d, got "${values.ttl}"`);
   }
   const { role, level } = parseRole(values.role);
-  const config = loadConfig();
+  const { config } = await withLocalSecret(loadConfig());
   if (config.token?.key.kind !== 'secret') {
     throw new CliError('Set FULIAN_JWT_SECRET to issue tokens');
   }
