@@ -29,6 +29,10 @@ export interface OrganizationTable {
   /** Stable key of a unit declared in the seed documents that is not a division. */
   seed_key: string | null;
   name: string;
+  /** The name's toneless pinyin run together (yueyangshifulian); written by the seed. */
+  name_pinyin: string | null;
+  /** The first letter of each syllable of the name (yysfl). */
+  name_initials: string | null;
   region_name: string | null;
   level: OrganizationLevel;
   kind: OrganizationKind;

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { pathSegment } from '../db/path.js';
 import type { Database, OrganizationLevel } from '../db/tables.js';
+import { namePinyin } from '../lib/pinyin.js';
 import { federationName, type Division } from './division-source.js';
 
 export const NATIONAL_KEY = 'national';
@@ -52,7 +53,7 @@ async function ensureNational(db: Kysely<Database>): Promise<ParentRow> {
     .values({
       ...row,
       seed_key: NATIONAL_KEY,
-      name: '全国妇联',
+      ...withPinyin('全国妇联'),
       region_name: '中华人民共和国',
       level: 'NATIONAL',
       kind: 'FEDERATION',
@@ -89,10 +90,14 @@ async function seedChunk(
   const fresh = chunk.filter((unit) => !known.has(unit.code));
 
   if (renamed.length > 0) {
+    const names = renamed.map((u) => withPinyin(federationName(u.regionName)));
     await sql`
-      UPDATE organization o SET region_name = r.region_name, name = r.name
+      UPDATE organization o SET region_name = r.region_name, name = r.name,
+        name_pinyin = r.name_pinyin, name_initials = r.name_initials
       FROM unnest(${renamed.map((u) => u.code)}::text[], ${renamed.map((u) => u.regionName)}::text[],
-                  ${renamed.map((u) => federationName(u.regionName))}::text[]) AS r(code, region_name, name)
+                  ${names.map((n) => n.name)}::text[], ${names.map((n) => n.name_pinyin)}::text[],
+                  ${names.map((n) => n.name_initials)}::text[])
+        AS r(code, region_name, name, name_pinyin, name_initials)
       WHERE o.code = r.code`.execute(db);
   }
   if (fresh.length === 0) return { inserted: 0, renamed: renamed.length };
@@ -117,25 +122,41 @@ async function seedChunk(
     return parent ? [{ unit, parent }] : [];
   });
   const ids = await nextIds(db, placed.length);
-  const rows = placed.map(({ unit, parent }, index) => ({
-    id: ids[index]!,
-    code: unit.code,
-    name: federationName(unit.regionName),
-    region_name: unit.regionName,
-    parent_id: parent.id,
-    path: parent.path + pathSegment(ids[index]!),
-    depth: parent.depth + 1,
-  }));
+  const rows = placed.map(({ unit, parent }, index) => {
+    return {
+      id: ids[index]!,
+      code: unit.code,
+      ...withPinyin(federationName(unit.regionName)),
+      region_name: unit.regionName,
+      parent_id: parent.id,
+      path: parent.path + pathSegment(ids[index]!),
+      depth: parent.depth + 1,
+    };
+  });
   const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
   await sql`
-    INSERT INTO organization (id, code, name, region_name, level, kind, parent_id, path, depth)
-    SELECT r.id, r.code, r.name, r.region_name, ${chunk[0]!.level}, 'FEDERATION', r.parent_id, r.path, r.depth
+    INSERT INTO organization (id, code, name, name_pinyin, name_initials, region_name, level, kind,
+                              parent_id, path, depth)
+    SELECT r.id, r.code, r.name, r.name_pinyin, r.name_initials, r.region_name, ${chunk[0]!.level},
+           'FEDERATION', r.parent_id, r.path, r.depth
     FROM unnest(${column('id')}::int[], ${column('code')}::text[], ${column('name')}::text[],
+                ${column('name_pinyin')}::text[], ${column('name_initials')}::text[],
                 ${column('region_name')}::text[], ${column('parent_id')}::int[], ${column('path')}::text[],
-                ${column('depth')}::int[]) AS r(id, code, name, region_name, parent_id, path, depth)`.execute(
+                ${column('depth')}::int[])
+      AS r(id, code, name, name_pinyin, name_initials, region_name, parent_id, path, depth)`.execute(
     db,
   );
   return { inserted: rows.length, renamed: renamed.length };
+}
+
+/** A name with the columns that make it searchable by pinyin, as every seeded row has them. */
+export function withPinyin(name: string): {
+  name: string;
+  name_pinyin: string;
+  name_initials: string;
+} {
+  const reading = namePinyin(name);
+  return { name, name_pinyin: reading.full, name_initials: reading.initials };
 }
 
 /** Draws ids from the identity sequence, in order, so tree order follows code order. */

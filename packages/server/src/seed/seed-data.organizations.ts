@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { pathSegment } from '../db/path.js';
 import type { Database } from '../db/tables.js';
-import { nextIds } from './organization.seed.js';
+import { nextIds, withPinyin } from './organization.seed.js';
 import { SeedDataError } from './seed-data.files.js';
 import type { OrgRef, PlannedOrganization, SeedPlan } from './seed-data.plan.js';
 
@@ -58,9 +58,12 @@ export async function loadOrganizations(
     );
   }
   if (changed.length > 0) {
+    const rows = changed.map((unit) => ({ ...unit, ...withPinyin(unit.name) }));
     const result = await sql`
-      UPDATE organization o SET name = r.name, kind = r.kind, level = r.level
-      FROM jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) AS r(key text, name text, kind text, level text)
+      UPDATE organization o SET name = r.name, name_pinyin = r.name_pinyin,
+        name_initials = r.name_initials, kind = r.kind, level = r.level
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS r(key text, name text, name_pinyin text, name_initials text, kind text, level text)
       WHERE o.seed_key = r.key`.execute(db);
     written += Number(result.numAffectedRows ?? 0);
   }
@@ -79,19 +82,19 @@ export async function loadOrganizations(
       return {
         ...row,
         seed_key: unit.key,
-        name: unit.name,
+        ...withPinyin(unit.name),
         level: unit.level,
         kind: unit.kind,
         parent_id: parent.id,
       };
     });
     await sql`
-      INSERT INTO organization (id, seed_key, name, level, kind, parent_id, path, depth)
-      SELECT id, seed_key, name, level, kind, parent_id, path, depth
+      INSERT INTO organization (id, seed_key, name, name_pinyin, name_initials, level, kind,
+                                parent_id, path, depth)
+      SELECT id, seed_key, name, name_pinyin, name_initials, level, kind, parent_id, path, depth
       FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS r(id int, seed_key text, name text, level text, kind text, parent_id int, path text, depth int)`.execute(
-      db,
-    );
+        AS r(id int, seed_key text, name text, name_pinyin text, name_initials text, level text,
+             kind text, parent_id int, path text, depth int)`.execute(db);
     written += rows.length;
     pending = pending.filter((unit) => !ready.includes(unit));
   }

@@ -6,6 +6,7 @@ import * as access from './0004-access.js';
 import * as rollupReads from './0005-rollup-reads.js';
 import * as decimalLimits from './0006-decimal-limits.js';
 import * as metricTotal from './0007-metric-total.js';
+import * as organizationPinyin from './0008-organization-pinyin.js';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder) works the same
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-rollup-reads': rollupReads,
   '0006-decimal-limits': decimalLimits,
   '0007-metric-total': metricTotal,
+  '0008-organization-pinyin': organizationPinyin,
 };

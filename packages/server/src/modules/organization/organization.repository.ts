@@ -6,6 +6,7 @@ import type {
   OrganizationRow,
 } from '../../db/tables.js';
 import { pathInSubtree } from '../../db/path.js';
+import { organizationSearchCondition } from '../../db/organization-search.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 import { keyset, type Ordering } from '../../graph/keyset.js';
 import {
@@ -20,7 +21,7 @@ import {
 export interface OrganizationFilter {
   level?: OrganizationLevel | null;
   kind?: OrganizationKind | null;
-  /** A substring of the name, matched with the trigram index. */
+  /** A substring of the name or its pinyin (db/organization-search.ts). */
   search?: string | null;
 }
 
@@ -159,10 +160,6 @@ function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {
   const conditions: RawBuilder<unknown>[] = [];
   if (filter.level) conditions.push(sql`AND o.level = ${filter.level}`);
   if (filter.kind) conditions.push(sql`AND o.kind = ${filter.kind}`);
-  if (filter.search) conditions.push(sql`AND o.name LIKE ${`%${escapeLike(filter.search)}%`}`);
+  if (filter.search) conditions.push(sql`AND ${organizationSearchCondition(filter.search)}`);
   return conditions.length === 0 ? sql`` : sql.join(conditions, sql` `);
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
