@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { namePinyin, pinyinTerm } from '../lib/pinyin.js';
 import { containsPattern, termGrams } from './search-grams.js';
+import type { Database } from './tables.js';
 
 /**
  * What an organization search looks in: the name and its pinyin, full and initials. The
@@ -36,7 +37,7 @@ const CHUNK = 10_000;
  * each: the back-fill of migration 0008 for the rows that were there before it. The seed
  * writes pinyin with every name it inserts or changes, so a seeded tree needs no back-fill.
  */
-export async function fillNamePinyin(db: Kysely<any>): Promise<number> {
+export async function fillNamePinyin(db: Kysely<Database>): Promise<number> {
   const missing = await sql<{ id: number; name: string }>`
     SELECT id, name FROM organization WHERE name_pinyin IS NULL ORDER BY id`.execute(db);
   for (let start = 0; start < missing.rows.length; start += CHUNK) {
