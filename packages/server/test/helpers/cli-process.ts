@@ -54,24 +54,34 @@ export function serve(env: Record<string, string | undefined>): Served {
       ...env,
     },
   });
-  const watch = (stream: NodeJS.ReadableStream, pattern: RegExp) =>
+  // Everything each stream printed so far, so a pattern asked for late still sees it.
+  const printed = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk) => (printed.stdout += chunk));
+  child.stderr.on('data', (chunk) => (printed.stderr += chunk));
+  const watch = (name: 'stdout' | 'stderr', pattern: RegExp) =>
     new Promise<RegExpExecArray>((resolve) => {
-      let text = '';
-      stream.on('data', (chunk) => {
-        text += chunk;
-        const match = pattern.exec(text);
-        if (match) resolve(match);
-      });
+      const check = () => {
+        const match = pattern.exec(printed[name]);
+        if (!match) return false;
+        resolve(match);
+        return true;
+      };
+      if (check()) return;
+      const stream = child[name];
+      const onData = () => {
+        if (check()) stream.off('data', onData);
+      };
+      stream.on('data', onData);
     });
   return {
     child,
-    url: watch(child.stdout, /ready at (http:\/\/\S+)\/graphql/).then((match) => match[1] ?? ''),
-    draining: watch(child.stderr, /"msg":"draining"/).then(() => {}),
+    url: watch('stdout', /ready at (http:\/\/\S+)\/graphql/).then((match) => match[1] ?? ''),
+    draining: watch('stderr', /"msg":"draining"/).then(() => {}),
     exited: new Promise((resolve, reject) => {
       child.on('error', reject);
       child.on('exit', (code) => resolve({ code, at: performance.now() }));
     }),
-    printed: (pattern) => watch(child.stdout, pattern),
+    printed: (pattern) => watch('stdout', pattern),
   };
 }
 
