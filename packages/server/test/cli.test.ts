@@ -22,6 +22,8 @@ describe('the fulian CLI', () => {
       'apikey',
       'export',
       'rollup',
+      'backup',
+      'restore',
     ]);
     for (const [name, summary] of listed) expect(summary, name).toMatch(/^[a-z].{20,}/);
   });
