@@ -96,7 +96,7 @@ export type MetricValueType =
 export type OrganizationFilter = {
   kind?: OrganizationKind | null | undefined;
   level?: OrganizationLevel | null | undefined;
-  /** A substring of the name (Chinese), e.g. 长沙. */
+  /** A substring of the name (长沙), or of its pinyin, full or initials, in any case and with or without spaces (Changsha, chang sha, cs). */
   search?: string | null | undefined;
   /** Only units inside this subtree: an organization id or division code. */
   within?: string | null | undefined;
@@ -148,7 +148,7 @@ export type Qualifier =
 export type RelatedOrganizationFilter = {
   kind?: OrganizationKind | null | undefined;
   level?: OrganizationLevel | null | undefined;
-  /** A substring of the name (Chinese), e.g. 长沙. */
+  /** A substring of the name (长沙), or of its pinyin, full or initials, in any case and with or without spaces (Changsha, chang sha, cs). */
   search?: string | null | undefined;
 };
 

@@ -12,7 +12,8 @@ export class RelatedOrganizationFilter {
 
   @Field(() => String, {
     nullable: true,
-    description: 'A substring of the name (Chinese), e.g. 长沙.',
+    description:
+      'A substring of the name (长沙), or of its pinyin, full or initials, in any case and with or without spaces (Changsha, chang sha, cs).',
   })
   search?: string | null;
 }
