@@ -26,6 +26,10 @@ export interface Config {
   trustedProxies: string[];
   /** Browser origins allowed to call cross-origin (FULIAN_CORS_ORIGINS, cors.ts); none by default. */
   corsOrigins: string[];
+  /** A statement taking at least this long is logged with its request. */
+  slowStatementMs: number;
+  /** Where /metrics is served, on a listener of its own; absent means not served. */
+  metrics: { port: number; host: string } | undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -49,6 +53,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: limitsConfig(env),
     trustedProxies: addressList(env.FULIAN_TRUSTED_PROXIES, 'FULIAN_TRUSTED_PROXIES'),
     corsOrigins: originList(env.FULIAN_CORS_ORIGINS, 'FULIAN_CORS_ORIGINS'),
+    slowStatementMs: positiveInt(env.FULIAN_SLOW_STATEMENT_MS, 1_000, 'FULIAN_SLOW_STATEMENT_MS'),
+    metrics: env.FULIAN_METRICS_PORT
+      ? {
+          port: positiveInt(env.FULIAN_METRICS_PORT, 0, 'FULIAN_METRICS_PORT'),
+          host: env.FULIAN_METRICS_HOST || '127.0.0.1',
+        }
+      : undefined,
   };
 }
 

@@ -28,7 +28,11 @@ import { createAuthenticator } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/token.js';
 import { createContext, type Context } from './context.js';
 import { corsHandler } from './cors.js';
-import { createStatementScope, runInStatementScope } from './db/statement-scope.js';
+import {
+  createStatementScope,
+  runInStatementScope,
+  type StatementScope,
+} from './db/statement-scope.js';
 import type { UnavailableReason } from './db/unavailable.js';
 import type { Database } from './db/tables.js';
 import { formatError, UserError, withRequestCode, type ErrorCode } from './errors.js';
@@ -45,6 +49,8 @@ import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
 import { documentLimitRules } from './limits/validation-rules.js';
 import type { Logger } from './logger.js';
 import { SubmissionEvents } from './modules/submission/submission.events.js';
+import { serveMetrics } from './observability/metrics.http.js';
+import { Observability, type RequestOutcome } from './observability/observability.js';
 import { createSchema } from './schema.js';
 import { createSpreadsheetRoutes, SPREADSHEET_PREFIX } from './spreadsheet/spreadsheet.http.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -69,13 +75,22 @@ export interface ServerOptions {
   trustedProxies?: readonly string[];
   /** Browser origins allowed to call cross-origin (FULIAN_CORS_ORIGINS); none by default. */
   corsOrigins?: readonly string[];
+  /**
+   * Metrics, traces and the slow-statement log; pass the one whose onQuery the database was
+   * created with, so its statements are counted. By default one of the server's own, which
+   * sees the requests but none of the statements.
+   */
+  observability?: Observability;
 }
 
 export interface FulianServer {
   httpServer: Server;
   apollo: ApolloServer<Context>;
+  observability: Observability;
   /** Starts listening; port 0 picks a free port. Resolves to the URL of /graphql. */
   listen(port: number, host?: string): Promise<string>;
+  /** Serves /metrics on a port of its own (never the public one). Resolves to its URL. */
+  listenMetrics(port: number, host: string): Promise<string>;
   /** Stops taking requests and waits for those in flight (drain). */
   stop(): Promise<void>;
 }
@@ -93,8 +108,14 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   const introspection = options.introspection ?? !production;
   const clientAddressOf = clientAddressResolver(options.trustedProxies ?? []);
   const cors = corsHandler(options.corsOrigins ?? []);
-  const demand = new DemandControl(db, limits, (error) =>
-    logger.error({ err: error }, 'demand control: a background statement failed'),
+  const observability =
+    options.observability ?? new Observability({ logger, slowStatementMs: 1_000 });
+  observability.watchDatabase(db);
+  const demand = new DemandControl(
+    db,
+    limits,
+    (error) => logger.error({ err: error }, 'demand control: a background statement failed'),
+    observability.rateLimited,
   );
   await demand.start();
   // Live events from every instance on the database (LISTEN/NOTIFY; docs/architecture.md).
@@ -152,6 +173,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     clientAddressOf,
     authenticate,
     formatError: formatClientError,
+    countSubscription: (results) => observability.countSubscription(results),
   });
   const apollo = new ApolloServer<Context>({
     schema,
@@ -189,6 +211,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       availabilityPlugin,
+      observability.plugin,
       // Variables are checked as literals are, before anything is charged or run.
       {
         requestDidStart: async () => ({
@@ -249,13 +272,35 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       });
     }
     if (spreadsheet) return spreadsheets(request, response, url);
+
+    // The deadline aborts the request's SQL (see statement-scope.ts) and answers at once,
+    // whatever the resolvers still running do; the scope also ties the statements to the
+    // request's span and log lines.
+    const deadline = new AbortController();
+    const scope = createStatementScope(deadline.signal);
+    const requestId = requestHeader(request, 'x-request-id') ?? randomUUID();
+    const observed = observability.startRequest(scope, requestId);
+    // Until graphql() returns, a failure (the 500 answered above) is ours.
+    let own: RequestOutcome | undefined = 'INTERNAL';
+    try {
+      own = await graphql(request, response, url, { requestId, clientAddress, scope, deadline });
+    } finally {
+      observed.end(own, response.statusCode);
+    }
+  }
+
+  /** Answers one GraphQL request; returns the outcome of an answer it gave without Apollo. */
+  async function graphql(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    { requestId, clientAddress, scope, deadline }: GraphQLCall,
+  ): Promise<RequestOutcome | undefined> {
     const body = await readBody(request, limits.maxBodyBytes);
     if (body.kind === 'too-large') {
-      return sendJson(
-        response,
-        413,
-        graphQLErrorBody(`Request body over ${limits.maxBodyBytes} bytes`, 'BAD_USER_INPUT'),
-      );
+      const message = `Request body over ${limits.maxBodyBytes} bytes`;
+      sendJson(response, 413, graphQLErrorBody(message, 'BAD_USER_INPUT'));
+      return 'BAD_USER_INPUT';
     }
     const headers = new HeaderMap();
     for (const name of Object.keys(request.headers)) {
@@ -269,11 +314,8 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
           ? JSON.parse(body.text)
           : body.text;
     } catch {
-      return sendJson(
-        response,
-        400,
-        graphQLErrorBody('Request body is not valid JSON', 'BAD_USER_INPUT'),
-      );
+      sendJson(response, 400, graphQLErrorBody('Request body is not valid JSON', 'BAD_USER_INPUT'));
+      return 'BAD_USER_INPUT';
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method?.toUpperCase() ?? 'GET',
@@ -281,7 +323,6 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       search: url.search,
       body: parsed,
     };
-    const requestId = headers.get('x-request-id') ?? randomUUID();
     const context = async () => {
       try {
         return createContext(db, requestId, await authenticate(headers), clientAddress);
@@ -296,11 +337,8 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       }
     };
 
-    // The deadline aborts the request's SQL (see statement-scope.ts) and answers at once,
-    // whatever the resolvers still running do.
-    const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), limits.requestTimeoutMs);
-    const execution = runInStatementScope(createStatementScope(deadline.signal), () =>
+    const execution = runInStatementScope(scope, () =>
       apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context }),
     );
     const expired = new Promise<'timeout'>((resolve) =>
@@ -313,21 +351,25 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       );
       logger.warn({ requestId, timeoutMs: limits.requestTimeoutMs }, 'request timed out');
       response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-      return sendJson(response, 503, { errors: [timedOut()] });
+      sendJson(response, 503, { errors: [timedOut()] });
+      return 'UNAVAILABLE';
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       response.end(result.body.string);
-      return;
+      return undefined;
     }
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
+    return undefined;
   }
 
+  let metricsServer: Server | undefined;
   return {
     httpServer,
     apollo,
+    observability,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         httpServer.once('error', reject);
@@ -336,7 +378,13 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
           resolve(`http://${host ?? 'localhost'}:${actual}/graphql`);
         });
       }),
+    listenMetrics: async (port, host) => {
+      const served = await serveMetrics(observability.metrics, port, host, logger);
+      metricsServer = served.server;
+      return served.url;
+    },
     stop: async () => {
+      metricsServer?.close();
       await apollo.stop();
       await demand.stop();
       await events.stop();
@@ -361,6 +409,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What the route knows of a GraphQL request before reading it. */
+interface GraphQLCall {
+  requestId: string;
+  clientAddress: string | undefined;
+  scope: StatementScope;
+  deadline: AbortController;
 }
 
 type Body = { kind: 'ok'; text: string } | { kind: 'too-large' };

@@ -42,6 +42,8 @@ export interface SubscriptionOptions {
   authenticate: Authenticator;
   /** The HTTP path's formatter: closed-set codes, internal errors masked and logged. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Wraps a running subscription's events, to count it open while they are read. */
+  countSubscription: <T>(events: AsyncIterable<T>) => AsyncIterableIterator<T>;
 }
 
 /**
@@ -173,6 +175,10 @@ export function attachSubscriptions(
         }
       },
       onError: (_ctx, _id, _payload, errors) => format(errors),
+      // graphql-ws ends a subscription through its iterator's return(), which the wrapper
+      // passes on, whether the client completes it, its socket closes or the server drains.
+      onOperation: (_ctx, _id, _payload, _args, result) =>
+        isAsyncIterable(result) ? options.countSubscription(result) : undefined,
       onNext: (_ctx, _id, _payload, args, result) => {
         // An operation's context lives as long as the subscription, and graphql-ws runs the
         // next event only once this one is sent: fresh loaders here keep each event's reads
@@ -190,6 +196,10 @@ export function attachSubscriptions(
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
     },
   };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 /**

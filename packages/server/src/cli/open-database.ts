@@ -18,6 +18,8 @@ export interface OpenOptions {
    * through that server's socket instead.
    */
   share?: boolean;
+  /** Told of every SQL statement sent (the server's metrics and traces). */
+  onQuery?: DatabaseConfig['onQuery'];
 }
 
 /**
@@ -34,6 +36,7 @@ export async function openDatabase(
   const common: DatabaseConfig = {
     statementTimeoutMs: config.statementTimeoutMs,
     onPoolError: (error) => logger.warn({ err: error }, 'database connection lost'),
+    onQuery: options.onQuery,
   };
   let db: Kysely<Database>;
   let where: string;

@@ -3,6 +3,8 @@ import { createTokenVerifier } from '../auth/token.js';
 import { loadConfig } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
+import { Observability } from '../observability/observability.js';
+import { startTraceExport } from '../observability/tracing.js';
 import { createServer } from '../server.js';
 import { localAdminCommand, withLocalSecret } from './local-secret.js';
 import { openDatabase } from './open-database.js';
@@ -21,12 +23,21 @@ to serve public data without credentials. docs/security.md lists every setting a
 
 Local mode (PGlite, not production, no JWT key configured) signs tokens with a secret it makes
 on first start and keeps in FULIAN_DATA_DIR/jwt-secret (mode 0600); \`fulian token\` finds it
-there. The server prints the command that mints a first admin token.`;
+there. The server prints the command that mints a first admin token.
+
+Metrics for Prometheus are served on a port of their own when FULIAN_METRICS_PORT is set
+(http://$FULIAN_METRICS_HOST:$FULIAN_METRICS_PORT/metrics, host 127.0.0.1 by default); traces go
+over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. docs/observability.md tells more.`;
 
 export async function serveCommand(args: string[], logger: Logger): Promise<void> {
   const { values } = parseArgs({ args, options: { 'no-migrate': { type: 'boolean' } } });
   const { config, localSecretFile } = await withLocalSecret(loadConfig());
-  const db = await openDatabase(config, logger, { share: true });
+  const stopTraceExport = await startTraceExport(process.env, logger);
+  const observability = new Observability({ logger, slowStatementMs: config.slowStatementMs });
+  const db = await openDatabase(config, logger, {
+    share: true,
+    onQuery: observability.onQuery,
+  });
   if (!values['no-migrate']) await migrateToLatest(db);
   const server = await createServer({
     db,
@@ -40,9 +51,15 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
     limits: config.limits,
     trustedProxies: config.trustedProxies,
     corsOrigins: config.corsOrigins,
+    observability,
   });
   const url = await server.listen(config.port);
   logger.info({ url, database: config.databaseUrl ? 'postgres' : 'pglite' }, 'serving');
+  if (config.metrics) {
+    const metricsUrl = await server.listenMetrics(config.metrics.port, config.metrics.host);
+    logger.info({ url: metricsUrl }, 'serving metrics');
+    console.log(`metrics at ${metricsUrl}`);
+  }
   console.log(`fulian-graph ready at ${url}`);
   if (localSecretFile) {
     // The first province in the tree: Hunan (43) after a plain `fulian seed`.
@@ -64,6 +81,7 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
     logger.info({ signal }, 'draining');
     await server.stop();
     await db.destroy();
+    await stopTraceExport?.();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -2,6 +2,7 @@ import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { openEmbedded, type EmbeddedSharing } from './embedded.js';
 import { registerListen } from './notifications.js';
+import type { PoolStatus } from './pool-status.js';
 import { postgresListen } from './postgres-listen.js';
 import { resilientPool } from './postgres-pool.js';
 import { recordStatement, StatementScopePlugin } from './statement-scope.js';
@@ -19,12 +20,22 @@ export interface DatabaseConfig {
   share?: EmbeddedSharing;
   statementTimeoutMs?: number;
   /**
-   * Called once per SQL statement sent; tests count statements with it, and the benchmark
-   * harness also replays the slowest one (its parameters) under EXPLAIN ANALYZE.
+   * Called once per SQL statement sent, when it has answered or failed, in the statement's own
+   * async context; tests count statements with it, the benchmark harness also replays the
+   * slowest one (its parameters) under EXPLAIN ANALYZE, and the server's metrics and traces
+   * observe it (observability/).
    */
-  onQuery?: (sql: string, details: { parameters: readonly unknown[]; durationMs: number }) => void;
+  onQuery?: (sql: string, details: StatementDetails) => void;
   /** Called when a pooled connection fails (the process lives on; see postgres-pool.ts). */
   onPoolError?: (error: Error) => void;
+}
+
+/** What onQuery is told of a statement besides its text. */
+export interface StatementDetails {
+  parameters: readonly unknown[];
+  durationMs: number;
+  /** Whether the statement failed (the database refused it, or its connection was lost). */
+  failed: boolean;
 }
 
 const INT8_OID = 20;
@@ -54,21 +65,35 @@ export function createDatabase(config: DatabaseConfig): Kysely<Database> {
     config.onQuery?.(event.query.sql, {
       parameters: event.query.parameters,
       durationMs: event.queryDurationMillis,
+      failed: event.level === 'error',
     });
   };
   const plugins = [new StatementScopePlugin()];
+  let db: Kysely<Database>;
+  let status: () => PoolStatus;
   if (config.databaseUrl) {
-    const db = new Kysely<Database>({ dialect: postgresDialect(config), log, plugins });
+    const pool = postgresPool(config);
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log, plugins });
     registerListen(db, postgresListen(config.databaseUrl, config.onPoolError ?? (() => {})));
-    return db;
+    status = pool.status;
+  } else {
+    const pglite = openEmbedded(config.dataDir ?? 'memory', PARSERS, config.share);
+    db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log, plugins });
+    registerListen(db, pglite.listen);
+    status = pglite.status;
   }
-  const pglite = openEmbedded(config.dataDir ?? 'memory', PARSERS, config.share);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log, plugins });
-  registerListen(db, pglite.listen);
+  poolStatuses.set(db, status);
   return db;
 }
 
-function postgresDialect(config: DatabaseConfig): PostgresDialect {
+const poolStatuses = new WeakMap<Kysely<Database>, () => PoolStatus>();
+
+/** How busy the connections of a database createDatabase opened are (undefined for others). */
+export function poolStatus(db: Kysely<Database>): PoolStatus | undefined {
+  return poolStatuses.get(db)?.();
+}
+
+function postgresPool(config: DatabaseConfig) {
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
     max: 10,
@@ -85,5 +110,5 @@ function postgresDialect(config: DatabaseConfig): PostgresDialect {
         PARSERS[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  return new PostgresDialect({ pool: resilientPool(pool, config.onPoolError ?? (() => {})) });
+  return resilientPool(pool, config.onPoolError ?? (() => {}));
 }

@@ -6,6 +6,7 @@ import type { PGliteDialectConfig } from 'kysely';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import type { Listen } from './notifications.js';
 import { servePGliteSocket, socketPath, type PGliteSocketServer } from './pglite-socket.js';
+import type { PoolStatus } from './pool-status.js';
 import { SessionGate } from './session-gate.js';
 
 /** How the embedded database is shared with other processes while this one holds it. */
@@ -18,8 +19,8 @@ export interface EmbeddedSharing {
 
 type KyselyPGlite = Extract<PGliteDialectConfig['pglite'], { query: unknown }>;
 
-/** The embedded database as kysely takes it, and its LISTEN (see notifications.ts). */
-export type EmbeddedDatabase = KyselyPGlite & { listen: Listen };
+/** The embedded database as kysely takes it, its LISTEN (see notifications.ts), and how busy its one session is. */
+export type EmbeddedDatabase = KyselyPGlite & { listen: Listen; status(): PoolStatus };
 
 /**
  * Opens PGlite for kysely. On a directory, the data directory's lock is taken first (see
@@ -85,6 +86,13 @@ export function openEmbedded(
       return pglite.closed;
     },
     waitReady,
+    status: () => ({
+      total: 1,
+      idle: gate.held ? 0 : 1,
+      waiting: gate.waiting,
+      waits: gate.waits.waits,
+      waitMs: gate.waits.waitMs,
+    }),
     query: (text, parameters, options) =>
       gate.run(() => pglite.query(text, parameters, options)) as never,
     // kysely runs a transaction's statements on the `tx` it is handed, inside this turn.

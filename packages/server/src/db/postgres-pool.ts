@@ -1,5 +1,6 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
+import { WaitTally, type PoolStatus } from './pool-status.js';
 import { currentStatementScope, StatementCancelledError } from './statement-scope.js';
 import { DatabaseUnavailableError } from './unavailable.js';
 
@@ -12,10 +13,15 @@ import { DatabaseUnavailableError } from './unavailable.js';
  *   only reads (see StatementScope.retryReads) sends it once more, outside a transaction;
  * - a refused or timed-out connection attempt and a statement timeout are unavailability too;
  * - each statement is tied to its request (statement-scope.ts): once the request's signal
- *   aborts, the statement still running is cancelled with pg_cancel_backend.
+ *   aborts, the statement still running is cancelled with pg_cancel_backend;
+ * - `status()` tells how busy the pool is, the waits for a connection included.
  */
-export function resilientPool(pool: pg.Pool, onError: (error: Error) => void): PostgresPool {
+export function resilientPool(
+  pool: pg.Pool,
+  onError: (error: Error) => void,
+): PostgresPool & { status(): PoolStatus } {
   const lost = new WeakSet<pg.ClientBase>();
+  const waits = new WaitTally();
   pool.on('connect', (client) => {
     client.on('error', (error) => {
       lost.add(client);
@@ -27,8 +33,10 @@ export function resilientPool(pool: pg.Pool, onError: (error: Error) => void): P
   pool.on('error', () => {});
 
   const acquire = async (): Promise<pg.PoolClient> => {
+    // A caller waits when every connection the pool may open is in use.
+    const full = pool.idleCount === 0 && pool.totalCount >= (pool.options.max ?? 10);
     try {
-      return await pool.connect();
+      return await (full ? waits.time(pool.connect()) : pool.connect());
     } catch (error) {
       throw new DatabaseUnavailableError('DATABASE_UNREACHABLE', error);
     }
@@ -43,6 +51,13 @@ export function resilientPool(pool: pg.Pool, onError: (error: Error) => void): P
       return connection(await acquire());
     },
     end: () => pool.end(),
+    status: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      waits: waits.waits,
+      waitMs: waits.waitMs,
+    }),
   };
 
   function connection(first: pg.PoolClient): PostgresPoolClient {

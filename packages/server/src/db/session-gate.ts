@@ -1,3 +1,5 @@
+import { WaitTally } from './pool-status.js';
+
 /**
  * One turn at a time on PGlite's single session, first come first served.
  *
@@ -10,6 +12,13 @@
 export class SessionGate {
   #held = false;
   readonly #queue: (() => void)[] = [];
+  /** The turns that had to wait, and how long they waited. */
+  readonly waits = new WaitTally();
+
+  /** Whether someone has the turn now. */
+  get held(): boolean {
+    return this.#held;
+  }
 
   /** Turns asked for and not yet given. */
   get waiting(): number {
@@ -18,7 +27,9 @@ export class SessionGate {
 
   /** Waits for the turn; the returned function gives it back (once; later calls do nothing). */
   async acquire(): Promise<() => void> {
-    if (this.#held) await new Promise<void>((resolve) => this.#queue.push(resolve));
+    if (this.#held) {
+      await this.waits.time(new Promise<void>((resolve) => this.#queue.push(resolve)));
+    }
     this.#held = true;
     let released = false;
     return () => {

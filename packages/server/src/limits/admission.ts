@@ -18,6 +18,9 @@ export interface Operation {
   variables: Record<string, unknown>;
 }
 
+/** Why a request was refused RATE_LIMITED. */
+export type RateLimitReason = 'ALLOWANCE' | 'CONCURRENCY_LIMIT' | 'REMEMBERED';
+
 /** What an admitted operation holds until it has run. */
 export interface Ticket {
   /** The bucket it was charged to and the points, to settle; null when not rate limited. */
@@ -45,10 +48,15 @@ export class DemandControl {
   /** Requests of each refused credential held until its refusal runs out (earlyRefusal). */
   private readonly held = new Map<string, number>();
 
+  /**
+   * @param onRateLimited told of every refusal RATE_LIMITED, with its reason: ALLOWANCE,
+   *   CONCURRENCY_LIMIT, or REMEMBERED (refused again before authentication; earlyRefusal)
+   */
   constructor(
     db: Kysely<Database>,
     readonly limits: Limits,
     onError: (error: unknown) => void,
+    private readonly onRateLimited: (reason: RateLimitReason) => void = () => {},
   ) {
     this.tree = TreeSizes.of(db, onError);
     this.book = limits.rateLimit ? new AllowanceBook(db, limits.rateLimit, onError) : null;
@@ -117,6 +125,7 @@ export class DemandControl {
     }
     const release = this.enter(key, cost);
     if (!release) {
+      this.onRateLimited('CONCURRENCY_LIMIT');
       return refused(
         requested,
         null,
@@ -139,6 +148,7 @@ export class DemandControl {
     }
     if (!answer.granted) {
       release();
+      this.onRateLimited('ALLOWANCE');
       const available = Math.floor(answer.available);
       return refused(
         requested,
@@ -199,7 +209,9 @@ export class DemandControl {
       }
     }
     const left = (this.refusedCredentials.get(credential) ?? 0) - Date.now();
-    return left > 0 ? Math.ceil(left / 1_000) : null;
+    if (left <= 0) return null;
+    this.onRateLimited('REMEMBERED');
+    return Math.ceil(left / 1_000);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { createDatabase } from '../../src/db/database.js';
+import { createDatabase, type DatabaseConfig } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/tables.js';
 import { readDivisions, type Division } from '../../src/seed/division-source.js';
@@ -19,11 +19,17 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new
- * PostgreSQL database (dropped on close) when DATABASE_URL is set.
+ * PostgreSQL database (dropped on close) when DATABASE_URL is set. `observe` is told of every
+ * statement too (a server's observability).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { observe?: DatabaseConfig['onQuery'] } = {},
+): Promise<TestDatabase> {
   const statements: string[] = [];
-  const onQuery = (text: string) => statements.push(text);
+  const onQuery: DatabaseConfig['onQuery'] = (text, details) => {
+    statements.push(text);
+    options.observe?.(text, details);
+  };
   const adminUrl = process.env.DATABASE_URL;
   let url: string | undefined;
   let dropDatabase = async () => {};
