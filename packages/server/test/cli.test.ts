@@ -1,6 +1,11 @@
 import { Agent, request as httpRequest } from 'node:http';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { createDatabase } from '../src/db/database.js';
+import { migrations } from '../src/db/migrations/index.js';
+import type { Database } from '../src/db/tables.js';
 import { run, serve, temporaryDataDirs } from './helpers/cli-process.js';
 
 const freshDataDir = temporaryDataDirs('fulian-cli-');
@@ -55,6 +60,42 @@ describe('the fulian CLI', () => {
     expect(result.stderr).toMatch(
       /^fulian serve: cannot reach the database \(postgres:\/\/postgres@127\.0\.0\.1:1\/nowhere\)/,
     );
+  });
+
+  it('lists applied, pending and unknown migrations with migrate --status, changing nothing', async () => {
+    const target = await emptyDatabase();
+    try {
+      const names = Object.keys(migrations).sort();
+      const fresh = await run(['migrate', '--status'], target.env);
+      expect(fresh.code).toBe(0);
+      expect(fresh.stdout.trim().split('\n')).toEqual([
+        ...names.map((name) => `pending\t${name}`),
+        `${names.length} pending; \`fulian migrate\` applies them`,
+      ]);
+      expect((await run(['migrate', '--status'], target.env)).stdout).toBe(fresh.stdout);
+
+      expect((await run(['migrate'], target.env)).code).toBe(0);
+      const migrated = await run(['migrate', '--status'], target.env);
+      const lines = migrated.stdout.trim().split('\n');
+      expect(lines.slice(0, -1).map((line) => line.split('\t').slice(0, 2))).toEqual(
+        names.map((name) => ['applied', name]),
+      );
+      for (const line of lines.slice(0, -1)) {
+        expect(Number.isNaN(Date.parse(line.split('\t')[2] ?? ''))).toBe(false);
+      }
+      expect(lines.at(-1)).toBe('schema is up to date');
+
+      // A newer release migrated the database during a rolling upgrade.
+      const db = target.open();
+      await sql`INSERT INTO kysely_migration (name, timestamp)
+        VALUES ('9999-from-a-newer-release', ${new Date().toISOString()})`.execute(db);
+      await db.destroy();
+      const ahead = (await run(['migrate', '--status'], target.env)).stdout.trim().split('\n');
+      expect(ahead.at(-2)).toMatch(/^unknown\t9999-from-a-newer-release\t20/);
+      expect(ahead.at(-1)).toBe('1 unknown to this build; the database is ahead of it');
+    } finally {
+      await target.drop();
+    }
   });
 
   it('refuses an unknown province code without touching the database', async () => {
@@ -128,3 +169,36 @@ describe('the fulian CLI', () => {
     expect(at - signalled).toBeLessThan(2_000);
   });
 });
+
+/**
+ * An empty database for the CLI: a new PostgreSQL database when DATABASE_URL is set, else a
+ * fresh PGlite directory; `open` reaches it from the test while no command holds it.
+ */
+async function emptyDatabase(): Promise<{
+  env: Record<string, string>;
+  open: () => Kysely<Database>;
+  drop: () => Promise<void>;
+}> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const dataDir = await freshDataDir();
+    return {
+      env: { FULIAN_DATA_DIR: dataDir },
+      open: () => createDatabase({ dataDir }),
+      drop: async () => {},
+    };
+  }
+  const name = `fulian_cli_${randomBytes(6).toString('hex')}`;
+  const admin = createDatabase({ databaseUrl: adminUrl });
+  await sql`CREATE DATABASE ${sql.id(name)}`.execute(admin);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    open: () => createDatabase({ databaseUrl: url.toString() }),
+    drop: async () => {
+      await sql`DROP DATABASE IF EXISTS ${sql.id(name)} WITH (FORCE)`.execute(admin);
+      await admin.destroy();
+    },
+  };
+}
