@@ -182,9 +182,9 @@ describe('one embedded database, many processes', () => {
     expect((await ask(third.url, bearer)).status).toBe(200);
     expect((await fulian(['migrate'])).stdout.trim()).toBe('schema is up to date');
     // The status too comes through the server holding the directory.
-    const status = (await fulian(['migrate', '--status'])).stdout.trim().split('\n');
-    expect(status[0]).toMatch(/^applied\t0001-organization\t20/);
-    expect(status.at(-1)).toBe('schema is up to date');
+    const migrations = (await fulian(['migrate', '--status'])).stdout.trim().split('\n');
+    expect(migrations[0]).toMatch(/^applied\t0001-organization\t20/);
+    expect(migrations.at(-1)).toBe('schema is up to date');
     third.child.kill('SIGTERM');
     expect((await third.ended).code).toBe(0);
   }, 240_000);
