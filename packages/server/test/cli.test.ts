@@ -1,4 +1,5 @@
-import { Agent, request as httpRequest } from 'node:http';
+import { Agent, createServer as createHttpServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
@@ -143,6 +144,57 @@ describe('the fulian CLI', () => {
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toMatchObject({ data: { __typename: 'Query' } });
     expect((await server.exited).code).toBe(0);
+  });
+
+  it('serves /metrics on a port of its own and exports traces over OTLP when told to', async () => {
+    // A stand-in OpenTelemetry collector: what the exporter POSTs, as JSON.
+    const exported: any[] = [];
+    const collector = createHttpServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk) => (text += chunk));
+      request.on('end', () => {
+        exported.push(JSON.parse(text));
+        response.setHeader('content-type', 'application/json');
+        response.end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    try {
+      const server = serve({
+        FULIAN_DATA_DIR: await freshDataDir(),
+        FULIAN_ALLOW_ANONYMOUS: 'true',
+        FULIAN_METRICS_PORT: '0',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}/v1/traces`,
+      });
+      const url = await server.url;
+      const metricsUrl = (await server.printed(/metrics at (http:\/\/\S+)/))[1]!;
+      const answer = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'query Ping { organization(code: "43") { name } }' }),
+      });
+      expect(answer.status).toBe(200);
+      const metrics = await (await fetch(metricsUrl)).text();
+      expect(metrics).toContain('fulian_graphql_requests_total{operation="Ping",code="OK"} 1');
+      expect((await fetch(`${url}/metrics`)).status).toBe(404);
+
+      // Spans are batched; stopping flushes them.
+      server.child.kill('SIGTERM');
+      expect((await server.exited).code).toBe(0);
+      const spans = exported.flatMap((body) =>
+        body.resourceSpans.flatMap((resource: any) =>
+          resource.scopeSpans.flatMap((scope: any) => scope.spans),
+        ),
+      );
+      const ping = spans.find((span) => span.name === 'query Ping');
+      expect(ping).toBeDefined();
+      const statements = spans.filter((span) => span.parentSpanId === ping.spanId);
+      expect(statements.length).toBeGreaterThan(0);
+      expect(JSON.stringify(statements)).not.toContain('"43"');
+    } finally {
+      collector.close();
+    }
   });
 
   it('exits within 2 s of SIGTERM when idle, with a keep-alive connection open', async () => {
