@@ -1,8 +1,11 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.js';
+import { sql, type Kysely } from 'kysely';
 import { currentStatementScope, StatementCancelledError } from './db/statement-scope.js';
+import type { Database } from './db/tables.js';
 import { DatabaseUnavailableError } from './db/unavailable.js';
+import type { Logger } from './logger.js';
 
 // How the server answers when the database is out of time or out of reach: UNAVAILABLE, HTTP
 // 503 and Retry-After, and for a query, one more try on a new connection.
@@ -77,4 +80,24 @@ function causes(error: unknown): unknown[] {
     chain.push(cause);
   }
   return chain;
+}
+
+/** The answer of /readyz: whether the database answers within 2 s. */
+export async function readiness(db: Kysely<Database>, logger: Logger): Promise<[number, unknown]> {
+  try {
+    await withTimeout(sql`SELECT 1`.execute(db), 2_000);
+    return [200, { status: 'ready' }];
+  } catch (error) {
+    // The probe is anonymous: the database's own words (host names, roles) stay in the log.
+    logger.warn({ err: error }, 'not ready: the database does not answer');
+    return [503, { status: 'unavailable' }];
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

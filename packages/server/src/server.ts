@@ -15,12 +15,13 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError } from 'graphql';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { auditPlugin } from './audit/audit.plugin.js';
 import {
   availabilityPlugin,
   databaseUnavailable,
   isCancellation,
+  readiness,
   RETRY_AFTER_SECONDS,
   withUnavailableStatus,
 } from './availability.js';
@@ -42,6 +43,7 @@ import {
   nulInVariables,
 } from './graph/input-rules.js';
 import { credentialOf, DemandControl } from './limits/admission.js';
+import { readBody } from './lib/request-body.js';
 import { headerReader, requestHeader } from './lib/request-headers.js';
 import { clientAddressResolver } from './limits/client-address.js';
 import { demandControlPlugin } from './limits/demand-control.plugin.js';
@@ -392,59 +394,12 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   };
 }
 
-async function readiness(db: Kysely<Database>, logger: Logger): Promise<[number, unknown]> {
-  try {
-    await withTimeout(sql`SELECT 1`.execute(db), 2_000);
-    return [200, { status: 'ready' }];
-  } catch (error) {
-    // The probe is anonymous: the database's own words (host names, roles) stay in the log.
-    logger.warn({ err: error }, 'not ready: the database does not answer');
-    return [503, { status: 'unavailable' }];
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** What the route knows of a GraphQL request before reading it. */
 interface GraphQLCall {
   requestId: string;
   clientAddress: string | undefined;
   scope: StatementScope;
   deadline: AbortController;
-}
-
-type Body = { kind: 'ok'; text: string } | { kind: 'too-large' };
-
-/**
- * Reads the whole body, keeping at most `limit` bytes. A body over the limit is still read to
- * its end (and dropped): the 413 then leaves a clean keep-alive connection, where destroying
- * the request mid-body would reset it under the client's next request. Node's requestTimeout
- * bounds how long a client may go on sending.
- */
-function readBody(request: IncomingMessage, limit: number): Promise<Body> {
-  return new Promise((resolve, reject) => {
-    let chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else chunks = [];
-    });
-    request.on('end', () =>
-      resolve(
-        size > limit
-          ? { kind: 'too-large' }
-          : { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') },
-      ),
-    );
-    request.on('error', reject);
-  });
 }
 
 function graphQLErrorBody(message: string, code: ErrorCode) {
