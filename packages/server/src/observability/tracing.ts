@@ -14,12 +14,17 @@ import type { Logger } from '../logger.js';
 // registers a context manager either: a statement's span finds its request's span through the
 // request's statement scope (observability.ts), the one per-request context there is.
 
-// A proxy that follows whichever provider is registered, even after this line runs.
-const tracer: Tracer = trace.getTracer('fulian-graph', buildInfo().version);
+let cachedTracer: Tracer | undefined;
+
+/** The server's tracer: a proxy that follows whichever provider is registered, even later. */
+function tracer(): Tracer {
+  cachedTracer ??= trace.getTracer('fulian-graph', buildInfo().version);
+  return cachedTracer;
+}
 
 /** Starts the span of one GraphQL request over HTTP. */
 export function startRequestSpan(requestId: string): Span {
-  return tracer.startSpan('graphql.request', {
+  return tracer().startSpan('graphql.request', {
     kind: SpanKind.SERVER,
     attributes: { 'fulian.request_id': requestId },
   });
@@ -35,7 +40,7 @@ export function recordStatementSpan(
   statement: { text: string; command: string; durationMs: number; failed: boolean },
 ): void {
   const endTime = performance.timeOrigin + performance.now();
-  const span = tracer.startSpan(
+  const span = tracer().startSpan(
     statement.command.toUpperCase(),
     {
       kind: SpanKind.CLIENT,
