@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { run, serve, temporaryDataDirs, type Served } from './helpers/cli-process.js';
@@ -15,6 +15,17 @@ const localMode = (dataDir: string) => ({
   FULIAN_JWT_PUBLIC_KEY: undefined,
   FULIAN_JWT_JWKS_URL: undefined,
 });
+
+// A server a failed or timed-out test left running is stopped, not left behind.
+const started: Served[] = [];
+afterAll(() => {
+  for (const server of started) if (server.child.exitCode === null) server.child.kill('SIGKILL');
+});
+const serveLocally = (dataDir: string) => {
+  const server = serve(localMode(dataDir));
+  started.push(server);
+  return server;
+};
 
 async function whoAmI(url: string, token: string): Promise<unknown> {
   const response = await fetch(`${url}/graphql`, {
@@ -39,7 +50,7 @@ describe('local mode: a first admin', () => {
     await insertTokenOrganizations(db);
     await db.destroy();
 
-    const first = serve(localMode(dataDir));
+    const first = serveLocally(dataDir);
     const url = await first.url;
     const [, command] = await first.printed(/A first admin token:\n {2}(npx fulian token .+)\n/);
     expect(command).toBe('npx fulian token --role PROVINCE_ADMIN --org 43');
@@ -60,7 +71,7 @@ describe('local mode: a first admin', () => {
     await stop(first);
 
     // A restart reuses the secret: the token minted before still works.
-    const second = serve(localMode(dataDir));
+    const second = serveLocally(dataDir);
     const secondUrl = await second.url;
     await second.printed(/A first admin token/);
     expect(await readFile(secretFile, 'utf8')).toBe(secret);
