@@ -135,9 +135,25 @@ function ratioUnits(r: string): string {
   return `ARRAY[${classes.join(',\n')}]`;
 }
 
-function stepFunction(): string {
+/**
+ * `own`: the target units' figures that the step reads (the metric's, or a ratio's parts'),
+ * once per basis they count under, as (unit, code, period, basis, role, value, qualifier,
+ * scope, aggregatable). Migration 0009 replaces it.
+ */
+export const OWN_FIGURES_BY_UNIT = `
+      SELECT v.organization_id AS unit, r.code, v.period, b.basis, r.role,
+        v.value, v.qualifier, v.scope, v.aggregatable
+      FROM unnest(target) AS t(id)
+      JOIN metric_value v ON v.organization_id = t.id
+      JOIN reads r ON r.read_code = v.metric_code
+      JOIN unnest(bases) AS b(basis) ON v.submission_status = 'APPROVED'
+        OR (b.basis = 'SUBMITTED' AND v.submission_status = 'SUBMITTED')
+      WHERE v.submission_id IS NOT NULL AND (periods IS NULL OR v.period = ANY(periods))`;
+
+/** The statement creating (or, with `replace`, replacing) metric_total_step. */
+export function stepFunction(ownFigures = OWN_FIGURES_BY_UNIT, replace = false): string {
   return `
-    CREATE FUNCTION metric_total_step(target integer[], codes text[], periods text[], bases text[])
+    CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION metric_total_step(target integer[], codes text[], periods text[], bases text[])
     RETURNS TABLE (
       organization_id integer, metric_code text, period text, basis text,
       value numeric, figures integer, qualifiers text[],
@@ -164,16 +180,7 @@ function stepFunction(): string {
         AS r(read_code, role)
       WHERE r.read_code IS NOT NULL
     ),
-    own AS (
-      SELECT v.organization_id AS unit, r.code, v.period, b.basis, r.role,
-        v.value, v.qualifier, v.scope, v.aggregatable
-      FROM unnest(target) AS t(id)
-      JOIN metric_value v ON v.organization_id = t.id
-      JOIN reads r ON r.read_code = v.metric_code
-      JOIN unnest(bases) AS b(basis) ON v.submission_status = 'APPROVED'
-        OR (b.basis = 'SUBMITTED' AND v.submission_status = 'SUBMITTED')
-      WHERE v.submission_id IS NOT NULL AND (periods IS NULL OR v.period = ANY(periods))
-    ),
+    own AS (${ownFigures}),
     mine AS (
       SELECT unit, code, period, basis,
         max(value) FILTER (WHERE role = 'metric' AND aggregatable) AS v,

@@ -7,6 +7,7 @@ import * as rollupReads from './0005-rollup-reads.js';
 import * as decimalLimits from './0006-decimal-limits.js';
 import * as metricTotal from './0007-metric-total.js';
 import * as organizationPinyin from './0008-organization-pinyin.js';
+import * as metricTotalReads from './0009-metric-total-reads.js';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder) works the same
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006-decimal-limits': decimalLimits,
   '0007-metric-total': metricTotal,
   '0008-organization-pinyin': organizationPinyin,
+  '0009-metric-total-reads': metricTotalReads,
 };
