@@ -67,7 +67,7 @@ describe('a page of a roll-up from the totals', () => {
       periodType: 'YEAR',
       statuses: ['APPROVED'],
       within: null,
-      coverage: true,
+      coverage: 'ALL',
     };
     // A page of one county reads two (430101 and 430102, the first by path), each the one unit
     // its group expects a report from.

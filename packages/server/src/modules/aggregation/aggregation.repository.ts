@@ -47,9 +47,17 @@ export interface AggregateSpec {
   /** The submission statuses whose figures count (APPROVED, and SUBMITTED when asked). */
   statuses: SubmissionStatus[];
   within: PathRange | null;
-  /** Whether to count whose figures the aggregate holds (AggregateRow's coverage columns). */
-  coverage: boolean;
+  /** Which of AggregateRow's coverage columns to count (the others are null). */
+  coverage: CoverageCounts;
 }
+
+/**
+ * The coverage counts an aggregate can give: none; the units whose figures entered the value,
+ * were covered by a SUBTREE figure or could not enter (contributing, covered, unpaired); or
+ * those and the reports the templates expect (expected, unapproved, missing), which are
+ * counted per expected unit.
+ */
+export type CoverageCounts = 'NONE' | 'UNITS' | 'ALL';
 
 /** Which units get a row: the federations at one level (paged by path), or given ids. */
 export type GroupSelection =
@@ -260,12 +268,12 @@ function coverageParts(
   columns: RawBuilder<unknown>;
   joins: RawBuilder<unknown>;
 } {
-  if (!spec.coverage) {
+  if (spec.coverage === 'NONE') {
     return {
       agg: sql``,
       ctes: sql``,
       columns: sql`NULL::int AS contributing, NULL::int AS covered, NULL::int AS unpaired,
-        NULL::int AS expected, NULL::int AS unapproved, NULL::int AS missing`,
+        ${NO_EXPECTED_COUNTS}`,
       joins: sql``,
     };
   }
@@ -304,6 +312,17 @@ function coverageParts(
     : sql`SELECT organization_id, period, bool_or(included) AS has_included
       FROM val GROUP BY organization_id, period`;
   const count = (column: string) => sql`coalesce(${sql.ref(`${units.source}.${column}`)}, 0)::int`;
+  const unitColumns = sql`${count('units_entered')} AS contributing,
+      ${count('units_covered')} AS covered,
+      ${count('units_unpaired')} AS unpaired`;
+  if (spec.coverage === 'UNITS') {
+    return {
+      agg: units.agg,
+      ctes: units.ctes,
+      columns: sql`${unitColumns}, ${NO_EXPECTED_COUNTS}`,
+      joins: units.join,
+    };
+  }
   return {
     agg: units.agg,
     ctes: sql`${units.ctes},
@@ -327,9 +346,7 @@ function coverageParts(
         ${inSubtree('e.path', spec.within)}
       GROUP BY g.id, p.period
     )`,
-    columns: sql`${count('units_entered')} AS contributing,
-      ${count('units_covered')} AS covered,
-      ${count('units_unpaired')} AS unpaired,
+    columns: sql`${unitColumns},
       coalesce(cv.expected, 0)::int AS expected,
       coalesce(cv.unapproved, 0)::int AS unapproved,
       coalesce(cv.missing, 0)::int AS missing`,
@@ -337,6 +354,10 @@ function coverageParts(
       LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period`,
   };
 }
+
+/** The expected-report columns of an aggregate that does not count them. */
+export const NO_EXPECTED_COUNTS = sql`NULL::int AS expected, NULL::int AS unapproved,
+  NULL::int AS missing`;
 
 /** A ratio's two part metrics. */
 export interface RatioParts {

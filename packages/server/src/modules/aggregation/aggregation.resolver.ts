@@ -35,6 +35,7 @@ import {
   findSeries,
   metricCodes,
   ratioParts,
+  type AggregateSpec,
   type CompletenessStatus,
 } from './aggregation.repository.js';
 import {
@@ -95,13 +96,13 @@ export class AggregationResolver {
       resolveWithin(context, within),
     ]);
     const statuses = countedStatuses(includeSubmitted);
-    const spec = {
+    const spec: AggregateSpec = {
       metric,
       periods: [period.canonical],
       periodType: period.type,
       statuses,
       within: range,
-      coverage: selectsField(info, 'coverage'),
+      coverage: selectsField(info, 'coverage') ? 'ALL' : 'NONE',
     };
     const result = await findRollupPage(context.db, spec, groupBy, window, statementFor(groupBy));
     const contributionArgs = {
@@ -152,13 +153,13 @@ export class AggregationResolver {
       requireMetric(context.loaders, metricCode),
       resolveWithin(context, within),
     ]);
-    const spec = {
+    const spec: AggregateSpec = {
       metric,
       periods: [period.canonical],
       periodType: period.type,
       statuses: countedStatuses(includeSubmitted),
       within: range,
-      coverage: selectsField(info, 'coverage'),
+      coverage: selectsField(info, 'coverage') ? 'ALL' : 'NONE',
     };
     const result = await findRankingPage(context.db, spec, level, window, statementFor(level));
     const first = result.rows[0];
@@ -210,7 +211,7 @@ export class AggregationResolver {
         periodType: periods[0]!.type,
         statuses: countedStatuses(includeSubmitted),
         within: null,
-        coverage: selectsField(info, 'coverage'),
+        coverage: selectsField(info, 'coverage') ? 'ALL' : 'NONE',
       },
       unit.id,
       statementFor(unit.level),
@@ -281,7 +282,7 @@ async function countRanked(
 ): Promise<number> {
   const first = await findRankingPage(
     context.db,
-    { ...spec, coverage: false },
+    { ...spec, coverage: 'NONE' },
     level,
     { limit: 1, backward: false, after: null, before: null },
     statementFor(level),

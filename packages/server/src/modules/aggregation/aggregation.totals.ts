@@ -4,6 +4,7 @@ import { PATH_SEGMENT_LENGTH, pathInSubtree } from '../../db/path.js';
 import {
   DECIMAL_PLACES,
   groupCtes,
+  NO_EXPECTED_COUNTS,
   metricCodes,
   treeFunction,
   type AggregateRow,
@@ -134,13 +135,17 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
   };
   const ratio = rule === 'RATIO';
   const codes = metricCodes(metric);
-  const coverage = spec.coverage
-    ? sql`coalesce(s.units[1], 0) AS contributing, coalesce(s.units[2], 0) AS covered,
-        coalesce(s.units[3], 0) AS unpaired, coalesce(cv.expected, 0)::int AS expected,
+  const unitColumns =
+    spec.coverage === 'NONE'
+      ? sql`NULL::int AS contributing, NULL::int AS covered, NULL::int AS unpaired`
+      : sql`coalesce(s.units[1], 0) AS contributing, coalesce(s.units[2], 0) AS covered,
+        coalesce(s.units[3], 0) AS unpaired`;
+  const expected = spec.coverage === 'ALL';
+  const expectedColumns = expected
+    ? sql`coalesce(cv.expected, 0)::int AS expected,
         coalesce(cv.unapproved, 0)::int AS unapproved, coalesce(cv.missing, 0)::int AS missing`
-    : sql`NULL::int AS contributing, NULL::int AS covered, NULL::int AS unpaired,
-        NULL::int AS expected, NULL::int AS unapproved, NULL::int AS missing`;
-  const expectedCtes = spec.coverage
+    : NO_EXPECTED_COUNTS;
+  const expectedCtes = expected
     ? sql`,
     levels AS (
       SELECT DISTINCT unnest(t.submitting_levels) AS level
@@ -186,10 +191,10 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
       s.children_denominator, s.children_denominator_qualifiers,
       coalesce(s.numerator_unpaired, 0)::int AS numerator_unpaired,
       coalesce(s.denominator_unpaired, 0)::int AS denominator_unpaired,
-      ${coverage}
+      ${unitColumns}, ${expectedColumns}
     FROM grp g
     CROSS JOIN periods p
     LEFT JOIN step s ON s.organization_id = g.id AND s.period = p.period
-    ${spec.coverage ? sql`LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period` : sql``}
+    ${expected ? sql`LEFT JOIN coverage cv ON cv.group_id = g.id AND cv.period = p.period` : sql``}
     ORDER BY g.path, p.ord`;
 }

@@ -46,7 +46,10 @@ const STATUSES: Record<Basis, AggregateSpec['statuses']> = {
  * (aggregateQuery, the oracle), and lists every difference: for each metric with a tree rule,
  * each period with figures, each basis, and each unit inside `within` that holds a total or
  * a figure, and each province inside (whose total reads its cities', so a missing or stale
- * total below shows there).
+ * total below shows there). Of the coverage counts it compares those the totals keep
+ * (contributing, covered, unpaired): the expected reports are counted from the figures and
+ * templates by both statements alike, at a cost per expected unit and group that made
+ * verifying a province take twice as long.
  */
 export async function verifyTotals(
   db: Kysely<Database>,
@@ -69,7 +72,7 @@ export async function verifyTotals(
           periodType: period_type,
           statuses: STATUSES[basis],
           within: options.within,
-          coverage: true,
+          coverage: 'UNITS',
         };
         const groups = { kind: 'ids', ids } as const;
         const [figures, totals] = [

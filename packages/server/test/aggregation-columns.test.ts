@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  aggregateQuery,
+  type AggregateRow,
+  type AggregateSpec,
+  type AggregateStatement,
+} from '../src/modules/aggregation/aggregation.repository.js';
+import { totalsQuery } from '../src/modules/aggregation/aggregation.totals.js';
+import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
+
+let database: TestDatabase;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await seedHandTree(database.db);
+  await seedTestMetrics(database.db);
+  await seedTemplate(database.db, 'test-annual', ['CITY', 'COUNTY']);
+});
+afterAll(() => database.close());
+
+/**
+ * Every column of AggregateRow, once: the type checker holds this list to the interface (a
+ * key missing or unknown fails to compile), the test below holds the statements to the list.
+ */
+const COLUMNS: Record<keyof AggregateRow, true> = {
+  organization_id: true,
+  path: true,
+  period: true,
+  value: true,
+  qualifiers: true,
+  children_value: true,
+  children_qualifiers: true,
+  reported: true,
+  reported_qualifier: true,
+  numerator: true,
+  numerator_qualifiers: true,
+  denominator: true,
+  denominator_qualifiers: true,
+  children_numerator: true,
+  children_numerator_qualifiers: true,
+  children_denominator: true,
+  children_denominator_qualifiers: true,
+  numerator_unpaired: true,
+  denominator_unpaired: true,
+  contributing: true,
+  covered: true,
+  unpaired: true,
+  expected: true,
+  unapproved: true,
+  missing: true,
+};
+
+const STATEMENTS: [string, AggregateStatement][] = [
+  ['the figures', aggregateQuery],
+  ['the totals', totalsQuery],
+];
+
+describe('an aggregate statement', () => {
+  for (const [source, statement] of STATEMENTS) {
+    for (const code of ['test.sessions', 'test.women_share']) {
+      for (const coverage of ['NONE', 'UNITS', 'ALL'] as const) {
+        it(`from ${source} returns exactly AggregateRow's columns (${code}, coverage ${coverage})`, async () => {
+          const metric = await database.db
+            .selectFrom('metric_definition')
+            .selectAll()
+            .where('code', '=', code)
+            .executeTakeFirstOrThrow();
+          const spec: AggregateSpec = {
+            metric,
+            periods: ['2020'],
+            periodType: 'YEAR',
+            statuses: ['APPROVED'],
+            within: null,
+            coverage,
+          };
+          const { rows } = await statement(spec, {
+            kind: 'level',
+            level: 'CITY',
+            window: null,
+          }).execute(database.db);
+          expect(rows).toHaveLength(3);
+          for (const row of rows)
+            expect(Object.keys(row).sort()).toEqual(Object.keys(COLUMNS).sort());
+        });
+      }
+    }
+  }
+});
