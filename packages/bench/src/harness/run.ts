@@ -226,7 +226,7 @@ export async function runSuite(
         );
       }
       explain = await explainSlowest(db, results, prepared, traces);
-      if (options.only.length === 0 && target.kind === 'postgres')
+      if (options.only.length === 0)
         villageExport = await measureVillageExport(db, benchmarkYear(options.dataset), progress);
     } finally {
       client.close();

@@ -25,8 +25,7 @@ const MIB = 2 ** 20;
 /**
  * Streams the roll-up of every village of Hunan to an XLSX file, as `fulian export rollup
  * --by VILLAGE` does, and samples the process's resident memory while it runs: a streaming
- * writer keeps the peak flat however many rows there are. The suite runs it on PostgreSQL
- * only: on PGlite the village roll-up of the sample data set had not finished after 8 minutes.
+ * writer keeps the peak flat however many rows there are.
  */
 export async function measureVillageExport(
   db: Kysely<Database>,
