@@ -74,7 +74,7 @@ describe('a page of a roll-up from the totals', () => {
     const statement = totalsQuery(spec, {
       kind: 'level',
       level: 'COUNTY',
-      window: { after: null, limit: 1 },
+      window: { after: null, before: null, backward: false, limit: 1 },
     }).compile(database.db);
     const explained = await database.db.executeQuery<Record<string, unknown>>({
       ...statement,
