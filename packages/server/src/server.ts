@@ -43,6 +43,7 @@ import {
   nulInVariables,
 } from './graph/input-rules.js';
 import { credentialOf, DemandControl } from './limits/admission.js';
+import { sendJson } from './lib/json-response.js';
 import { readBody } from './lib/request-body.js';
 import { headerReader, requestHeader } from './lib/request-headers.js';
 import { clientAddressResolver } from './limits/client-address.js';
@@ -404,10 +405,4 @@ interface GraphQLCall {
 
 function graphQLErrorBody(message: string, code: ErrorCode) {
   return { errors: [{ message, extensions: { code } }] };
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify(body));
 }

@@ -8,6 +8,7 @@ import { databaseUnavailable, isCancellation, RETRY_AFTER_SECONDS } from '../ava
 import type { Database } from '../db/tables.js';
 import { UserError, type ErrorCode } from '../errors.js';
 import { toGlobalId } from '../graph/global-id.js';
+import { sendJson } from '../lib/json-response.js';
 import { headerReader, requestHeader } from '../lib/request-headers.js';
 import { NORMALIZATIONS } from '../lib/typed-number.js';
 import type { Logger } from '../logger.js';
@@ -271,11 +272,4 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Buffer
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.setHeader('cache-control', 'no-store');
-  response.end(JSON.stringify(body));
 }
