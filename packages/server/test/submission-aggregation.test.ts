@@ -581,7 +581,8 @@ describe('series', () => {
       {
         period: { text: '2021' },
         value: null,
-        qualifier: 'EXACT',
+        // No figure, so nothing to qualify.
+        qualifier: null,
         reason: 'NO_DATA',
         change: null,
         growthRate: null,

@@ -115,9 +115,12 @@ function rollupOperation(
           rows.map((row) => [
             row.code,
             decimal(row.value),
-            ratio
-              ? ratioQualifier(row.numerator_qualifiers, row.denominator_qualifiers)
-              : combineQualifiers(row.qualifiers),
+            // A null value has no qualifier (docs/reporting.md).
+            row.value == null
+              ? null
+              : ratio
+                ? ratioQualifier(row.numerator_qualifiers, row.denominator_qualifiers)
+                : combineQualifiers(row.qualifiers),
             ...(ratio ? [decimal(row.numerator), decimal(row.denominator)] : []),
             {
               contributing: row.contributing,

@@ -96,7 +96,10 @@ function following(period: Period): Period {
   }
 }
 
-/** The value of an aggregate row (or of the units below it) with its qualifier and null reason. */
+/**
+ * The value of an aggregate row (or of the units below it) with its qualifier, or null with
+ * the reason and no qualifier: a missing figure is neither exact nor approximate.
+ */
 export function explain(
   metric: MetricDefinitionRow,
   row: AggregateRow,
@@ -106,29 +109,29 @@ export function explain(
     const numerator = part === 'value' ? row.numerator : row.children_numerator;
     const denominator = part === 'value' ? row.denominator : row.children_denominator;
     const value = part === 'value' ? row.value : row.children_value;
-    const qualifier = ratioQualifier(
-      part === 'value' ? row.numerator_qualifiers : row.children_numerator_qualifiers,
-      part === 'value' ? row.denominator_qualifiers : row.children_denominator_qualifiers,
-    );
     // The unpaired parts explain a ratio with no pair at all; below the group they are not
     // counted, and that reason is never shown.
     const unpaired =
       part === 'value'
         ? { numerators: row.numerator_unpaired, denominators: row.denominator_unpaired }
         : { numerators: 0, denominators: 0 };
-    return {
-      value,
-      qualifier,
-      reason: value === null ? ratioReason(numerator, denominator, unpaired) : null,
-    };
+    if (value === null) {
+      return {
+        value,
+        qualifier: null,
+        reason: ratioReason(numerator, denominator, unpaired),
+      };
+    }
+    const qualifier = ratioQualifier(
+      part === 'value' ? row.numerator_qualifiers : row.children_numerator_qualifiers,
+      part === 'value' ? row.denominator_qualifiers : row.children_denominator_qualifiers,
+    );
+    return { value, qualifier, reason: null };
   }
   const value = part === 'value' ? row.value : row.children_value;
+  if (value === null) return { value, qualifier: null, reason: 'NO_DATA' };
   const qualifiers = part === 'value' ? row.qualifiers : row.children_qualifiers;
-  return {
-    value,
-    qualifier: combineQualifiers(qualifiers),
-    reason: value === null ? 'NO_DATA' : null,
-  };
+  return { value, qualifier: combineQualifiers(qualifiers), reason: null };
 }
 
 /**

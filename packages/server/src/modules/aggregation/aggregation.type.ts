@@ -95,9 +95,11 @@ export abstract class AggregateValue {
   valueFloat: number | null;
 
   @Field(() => QualifierEnum, {
-    description: 'AT_LEAST when a part is AT_LEAST, and so on (docs/reporting.md).',
+    nullable: true,
+    description:
+      'AT_LEAST when a part is AT_LEAST, and so on (docs/reporting.md); null when the value is null, since there is no figure to qualify.',
   })
-  qualifier: Qualifier;
+  qualifier: Qualifier | null;
 
   @Field(() => AggregateNullReasonEnum, { nullable: true })
   reason: AggregateNullReason | null;
@@ -139,11 +141,10 @@ export abstract class AggregateValue {
   }
 }
 
-export interface Explained {
-  value: string | null;
-  qualifier: Qualifier;
-  reason: AggregateNullReason | null;
-}
+/** A value with its qualifier, or null with the reason and no qualifier. */
+export type Explained =
+  | { value: string; qualifier: Qualifier; reason: null }
+  | { value: null; qualifier: null; reason: AggregateNullReason };
 
 @ObjectType({
   implements: AggregateValue,
@@ -189,7 +190,7 @@ export class RollupRow extends AggregateValue {
     this.reported = row.reported;
     this.reportedQualifier = row.reported_qualifier;
     this.sumOfChildren = children.value;
-    this.sumOfChildrenQualifier = children.value === null ? null : children.qualifier;
+    this.sumOfChildrenQualifier = children.qualifier;
     this.contributionSource = { groupId: row.organization_id, args };
   }
 }
