@@ -27,6 +27,8 @@ const config: CodegenConfig = {
           DateTime: 'string',
           // Exact decimals (figures, money) travel as strings; never parse them as floats.
           Decimal: 'string',
+          // Figures as people type them ("338万", "33.91%", 2679): sent as a string or number.
+          TypedNumber: { input: 'string | number', output: 'string' },
           JSONObject: 'Record<string, unknown>',
         },
       },

@@ -432,6 +432,97 @@ async function waitForLockWait(): Promise<void> {
   throw new Error('No statement started waiting on a lock');
 }
 
+describe('values as people type them', () => {
+  it('reads them with the spreadsheet’s reader, shows each reading on a dry run and refuses the rest per path', async () => {
+    const draft = await open('4302', editorB, '2014');
+    const readable = [
+      { metric: 'test.members', value: '338万' },
+      { metric: 'test.sales', value: '1.2万' },
+      { metric: 'test.women_share', value: '33.91%' },
+      { metric: 'test.women_members', value: '2,679' },
+      { metric: 'test.sessions', value: '三百' },
+    ];
+    const dry = await mutate(
+      SAVE,
+      {
+        id: draft.id,
+        expectedVersion: 1,
+        dryRun: true,
+        // One it cannot read and one unknown metric: each is a problem at its path, beside the
+        // readings of the rest.
+        values: [
+          ...readable,
+          { metric: 'test.rank', value: '四五十' },
+          { metric: 'test.nonsense', value: '1' },
+        ],
+      },
+      editorB,
+    );
+    expect(dry.errors).toBeUndefined();
+    expect(dry.normalized).toEqual([
+      { path: 'values.0.value', input: '338万', value: '3380000', applied: ['WAN'] },
+      { path: 'values.1.value', input: '1.2万', value: '12000', applied: ['WAN'] },
+      { path: 'values.2.value', input: '33.91%', value: '33.91', applied: ['PERCENT_SIGN'] },
+      {
+        path: 'values.3.value',
+        input: '2,679',
+        value: '2679',
+        applied: ['THOUSANDS_SEPARATOR'],
+      },
+      { path: 'values.4.value', input: '三百', value: '300', applied: ['CHINESE_NUMERAL'] },
+    ]);
+    expect(dry.problems).toEqual([
+      {
+        path: 'values.5.value',
+        message: '"四五十": an ambiguous Chinese numeral (write 一千二百 or 1200, not 一千二)',
+      },
+      { path: 'values.6.metric', message: expect.stringContaining('test.nonsense') },
+    ]);
+    expect(dry.changes.map((change: any) => [change.metric, change.after.value])).toEqual([
+      ['test.members', '3380000'],
+      ['test.sales', '12000'],
+      ['test.women_share', '33.91'],
+      ['test.women_members', '2679'],
+      ['test.sessions', '300'],
+    ]);
+
+    const unreadable = await mutate(
+      SAVE,
+      { id: draft.id, expectedVersion: 1, values: [{ metric: 'test.members', value: '45%' }] },
+      editorB,
+    );
+    expect(unreadable.errors).toEqual(['BAD_USER_INPUT']);
+    expect(unreadable.extensions.field).toBe('input.values.0.value');
+    expect(unreadable.extensions.problems[0].message).toBe(
+      '"45%": this metric is not a percentage: no % sign',
+    );
+
+    // Saved as read, each keeping what was typed as its wording.
+    const saved = await mutate(
+      SAVE,
+      {
+        id: draft.id,
+        expectedVersion: 1,
+        values: [...readable, { metric: 'test.rank', value: '１２' }],
+      },
+      editorB,
+    );
+    expect(saved.normalized).toHaveLength(6);
+    expect(
+      saved.submission.values.edges.map((edge: any) => [edge.node.value, edge.node.wording]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['3380000', '338万'],
+        ['12000', '1.2万'],
+        ['33.91', '33.91%'],
+        ['2679', '2,679'],
+        ['300', '三百'],
+        ['12', '１２'],
+      ]),
+    );
+  });
+});
+
 describe('a figure another template holds', () => {
   it('names the submission holding it by its global id', async () => {
     const holder = await mutate(

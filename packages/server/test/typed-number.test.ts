@@ -177,6 +177,11 @@ describe('the typed-number normalizer', () => {
     expect(readTypedNumber('二〇二〇')).toMatchObject({ reason: 'BAD_CHINESE_NUMERAL' });
     expect(readTypedNumber('3万%')).toMatchObject({ reason: 'PERCENT_WITH_MULTIPLIER' });
     expect(readTypedNumber('1'.repeat(101))).toMatchObject({ reason: 'TOO_LONG' });
+    // A percent sign is read only where the figure is a percentage.
+    expect(readTypedNumber('45%', { percent: false })).toMatchObject({
+      reason: 'PERCENT_NOT_ALLOWED',
+    });
+    expect(readTypedNumber('45%', { percent: true })).toEqual(number('45', ['PERCENT_SIGN']));
   });
 
   it('answers any text without throwing: blank, a canonical decimal, or a reason in both languages', () => {

@@ -1,6 +1,14 @@
 import { fromScaled, normalizeDecimal, toScaled } from './decimal.js';
 import { readChineseNumeral } from './chinese-numeral.js';
 
+export interface ReadOptions {
+  /**
+   * Whether the figure is a percentage, so that `33.91%` means 33.91; a percent sign on any
+   * other figure is refused (PERCENT_NOT_ALLOWED) rather than silently dropped.
+   */
+  percent?: boolean;
+}
+
 /**
  * The one reader of numbers as people type them, in a spreadsheet cell or an API call:
  * `338万`, `1.2万`, `33.91%`, `2,679`, full-width digits (`２６７９`), simple Chinese numerals
@@ -13,7 +21,10 @@ import { readChineseNumeral } from './chinese-numeral.js';
  * readTypedNumber('338万'); // { kind: 'number', value: '3380000', applied: ['WAN'] }
  * readTypedNumber('  ');    // { kind: 'blank' }
  */
-export function readTypedNumber(input: string | number | null | undefined): TypedNumber {
+export function readTypedNumber(
+  input: string | number | null | undefined,
+  options: ReadOptions = {},
+): TypedNumber {
   if (input == null) return { kind: 'blank' };
   if (typeof input === 'number') return readNumber(input);
   if (input.length > MAX_LENGTH) return refuse('TOO_LONG');
@@ -34,6 +45,7 @@ export function readTypedNumber(input: string | number | null | undefined): Type
       applied.push(multiplier === '万' ? 'WAN' : 'YI');
       value = multiplyDecimal(value, multiplier === '万' ? '10000' : '100000000');
     }
+    if (percent && options.percent === false) return refuse('PERCENT_NOT_ALLOWED');
     if (percent) applied.push('PERCENT_SIGN');
     return { kind: 'number', value, applied };
   }
@@ -86,6 +98,10 @@ export const REFUSALS = {
   PERCENT_WITH_MULTIPLIER: {
     zh: '“万”“亿”与“%”不能同时使用',
     en: '万 or 亿 cannot be combined with %',
+  },
+  PERCENT_NOT_ALLOWED: {
+    zh: '该指标不是百分数，不能带“%”',
+    en: 'this metric is not a percentage: no % sign',
   },
   TOO_LONG: { zh: '内容过长，不是一个数字', en: 'too long to be a number' },
   NOT_FINITE: { zh: '不是有限的数字', en: 'not a finite number' },

@@ -22,10 +22,6 @@ export const CELL_PROBLEMS = {
     zh: '单元格是日期或逻辑值，不是数字',
     en: 'the cell holds a date or a true/false value, not a number',
   },
-  PERCENT_NOT_ALLOWED: {
-    zh: '该指标不是百分数，不能带“%”',
-    en: 'this metric is not a percentage: no % sign',
-  },
   DUPLICATE_ROW: { zh: '该指标出现了不止一行', en: 'this metric has more than one row' },
   ROW_MISSING: {
     zh: '找不到该指标的行（指标代码和名称都不匹配）',
@@ -44,6 +40,7 @@ export type ProblemCode =
   | 'BAD_SEPARATOR'
   | 'BAD_CHINESE_NUMERAL'
   | 'PERCENT_WITH_MULTIPLIER'
+  | 'PERCENT_NOT_ALLOWED'
   | 'TOO_LONG'
   | 'NOT_FINITE';
 
@@ -178,19 +175,12 @@ function readCell(
   const input = cellInput(cell);
   if ('problem' in input)
     return { ...base, problem: { code: input.problem, ...CELL_PROBLEMS[input.problem] } };
-  const typed = readTypedNumber(input.value);
+  const typed = readTypedNumber(input.value, { percent: definition.value_type === 'PERCENT' });
   if (typed.kind === 'blank') return { ...base, applied: input.applied, problem: null };
   if (typed.kind === 'refused') {
     return { ...base, problem: { code: typed.reason, zh: typed.zh, en: typed.en } };
   }
   const applied = [...input.applied, ...typed.applied];
-  if (typed.applied.includes('PERCENT_SIGN') && definition.value_type !== 'PERCENT') {
-    return {
-      ...base,
-      applied,
-      problem: { code: 'PERCENT_NOT_ALLOWED', ...CELL_PROBLEMS.PERCENT_NOT_ALLOWED },
-    };
-  }
   try {
     const valid = validateMetricValue(definition, {
       metric: definition.code,

@@ -10,6 +10,7 @@ export const SAVE = `mutation($input: SaveSubmissionValuesInput!) {
     dryRun replayed narrativeChanged
     changes { metric kind before { value qualifier scope } after { value qualifier scope wording } }
     problems { path message }
+    normalized { path input value applied }
     submission { ${SUBMISSION_FIELDS} values(first: 100) { edges { node { value unit qualifier scope wording } } } }
   } }`;
 

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import type { MetricScope, MetricUnit, Qualifier } from '../../db/tables.js';
-import { DecimalScalar } from '../../graph/decimal.scalar.js';
+import { TypedNumberScalar } from '../../graph/typed-number.scalar.js';
 import { MetricScopeEnum, MetricUnitEnum, QualifierEnum } from '../metric/metric.type.js';
 
 @InputType()
@@ -32,10 +32,11 @@ export class SubmissionValueInput {
   @Field(() => String, { description: 'A metric code of the template, e.g. training.sessions.' })
   metric!: string;
 
-  @Field(() => DecimalScalar, {
-    description: 'Exact, in the metric’s unit: "3380000" for 338 万元.',
+  @Field(() => TypedNumberScalar, {
+    description:
+      'In the metric’s unit: "3380000" or "338万" for 338 万元, "33.91%" or "33.91" for a percentage. What was read is reported in normalized (and kept as the wording unless one is given).',
   })
-  value!: string;
+  value!: string | number;
 
   @Field(() => MetricUnitEnum, {
     nullable: true,

@@ -3,7 +3,8 @@ import type { MetricScope, Qualifier } from '../../db/tables.js';
 import { DecimalScalar } from '../../graph/decimal.scalar.js';
 import { codeEnum } from '../../graph/enum.js';
 import { MetricScopeEnum, QualifierEnum } from '../metric/metric.type.js';
-import type { Problem, ValueChange, ValueState } from './submission.save-plan.js';
+import { NORMALIZATIONS, type Normalization } from '../../lib/typed-number.js';
+import type { Normalized, Problem, ValueChange, ValueState } from './submission.save-plan.js';
 import { Submission } from './submission.type.js';
 
 // What the submission mutations answer: the submission written, and for a save the figures it
@@ -72,6 +73,37 @@ export class InputProblem {
   }
 }
 
+export const NumberNormalizationEnum = codeEnum(
+  Object.keys(NORMALIZATIONS) as Normalization[],
+  'NumberNormalization',
+  'What the server did to read a typed number: FULL_WIDTH digits, a THOUSANDS_SEPARATOR, WAN (万 × 10,000), YI (亿 × 100,000,000), a PERCENT_SIGN, a CHINESE_NUMERAL; PERCENT_FORMAT and FORMULA_RESULT are spreadsheet cells’.',
+);
+
+@ObjectType({ description: 'A value read from what was typed, and how.' })
+export class InputNormalization {
+  @Field(() => String, { description: 'Where in the input, e.g. values.0.value.' })
+  path!: string;
+
+  @Field(() => String, { description: 'The value as sent, e.g. 338万.' })
+  input!: string;
+
+  @Field(() => DecimalScalar, { description: 'The exact decimal it was read as, e.g. 3380000.' })
+  value!: string;
+
+  @Field(() => [NumberNormalizationEnum])
+  applied!: Normalization[];
+
+  @Field(() => String, { description: 'What was done, in words.' })
+  message!: string;
+
+  static of(normalized: Normalized): InputNormalization {
+    return Object.assign(new InputNormalization(), {
+      ...normalized,
+      message: normalized.applied.map((step) => NORMALIZATIONS[step].en).join('; '),
+    });
+  }
+}
+
 @ObjectType()
 export class CreateSubmissionPayload {
   @Field(() => Submission)
@@ -104,6 +136,12 @@ export class SaveSubmissionValuesPayload {
       'Every problem found, by input path. Only a dry run returns problems; a real save with problems fails with BAD_USER_INPUT carrying the same list in extensions.problems.',
   })
   problems!: InputProblem[];
+
+  @Field(() => [InputNormalization], {
+    description:
+      'Every value read from what was typed (338万 → 3380000, 33.91% → 33.91), by input path: a dry run shows how each would be stored.',
+  })
+  normalized!: InputNormalization[];
 
   @Field(() => Boolean)
   dryRun!: boolean;

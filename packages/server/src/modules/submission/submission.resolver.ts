@@ -41,6 +41,7 @@ import { createSubmission } from './submission.create.js';
 import { saveSubmissionValues } from './submission.save.js';
 import {
   CreateSubmissionPayload,
+  InputNormalization,
   InputProblem,
   SaveSubmissionValuesPayload,
   SubmissionValueChange,
@@ -127,6 +128,7 @@ export class SubmissionResolver {
       changes: result.changes.map((change) => new SubmissionValueChange(change)),
       narrativeChanged: result.narrativeChanged,
       problems: result.problems.map(InputProblem.of),
+      normalized: result.normalized.map(InputNormalization.of),
       dryRun: result.dryRun,
       replayed: result.replayed,
     };

@@ -9,6 +9,7 @@ import type {
 import { UserError } from '../../errors.js';
 import { toGlobalId } from '../../graph/global-id.js';
 import { normalizeDecimal } from '../../lib/decimal.js';
+import { readTypedNumber, type Normalization } from '../../lib/typed-number.js';
 import { validateMetricValue } from '../metric/metric.validation.js';
 import { findTemplateDefinitions } from './reporting-template.repository.js';
 import { findSubmittedValues, type SubmissionWithOrganization } from './submission.repository.js';
@@ -19,7 +20,8 @@ const MAX_WORDING = 200;
 /** One figure as a client sends it in saveSubmissionValues. */
 export interface SubmissionValueRequest {
   metric: string;
-  value: string;
+  /** As typed: read by the shared number reader against the metric (338万, 33.91%, 三百). */
+  value: string | number;
   unit?: string | null;
   qualifier?: Qualifier | null;
   scope?: MetricScope | null;
@@ -61,10 +63,22 @@ export interface Problem {
   message: string;
 }
 
+/** A value that was read from what was typed into an exact decimal, and how. */
+export interface Normalized {
+  /** Where in the input, e.g. values.3.value. */
+  path: string;
+  /** The value as sent. */
+  input: string;
+  /** The exact decimal it was read as. */
+  value: string;
+  applied: Normalization[];
+}
+
 export interface SavePlan {
   upserts: NewMetricValue[];
   changes: ValueChange[];
   problems: Problem[];
+  normalized: Normalized[];
   narrative: string | null;
   narrativeChanged: boolean;
 }
@@ -91,6 +105,7 @@ export async function planSave(
   );
 
   const problems: Problem[] = [];
+  const normalized: Normalized[] = [];
   const changes: ValueChange[] = [];
   const upserts: NewMetricValue[] = [];
   const seen = new Set<string>();
@@ -132,6 +147,28 @@ export async function planSave(
       });
       return;
     }
+    // What people type (338万, 33.91%, 三百) is read by the reader the spreadsheet import uses;
+    // what it cannot read is this path's problem, beside every other one.
+    const typed = readTypedNumber(input.value, { percent: definition.value_type === 'PERCENT' });
+    if (typed.kind !== 'number') {
+      problems.push({
+        path: `${at}.value`,
+        message:
+          typed.kind === 'blank'
+            ? 'no value: give a number, or list the metric in remove to delete its figure'
+            : `${preview(input.value)}: ${typed.en}`,
+      });
+      return;
+    }
+    const typedText = typeof input.value === 'string' ? input.value.trim() : null;
+    if (typed.applied.length > 0) {
+      normalized.push({
+        path: `${at}.value`,
+        input: String(input.value),
+        value: typed.value,
+        applied: typed.applied,
+      });
+    }
     let valid;
     try {
       valid = validateMetricValue(
@@ -139,7 +176,7 @@ export async function planSave(
         {
           metric: input.metric,
           period: submission.period,
-          value: input.value,
+          value: typed.value,
           unit: input.unit,
           asOf: input.asOf,
         },
@@ -154,7 +191,8 @@ export async function planSave(
       value: valid.value,
       qualifier: input.qualifier ?? 'EXACT',
       scope: input.scope ?? 'SELF',
-      wording: input.wording ?? null,
+      // A figure typed as 338万 keeps that as its wording, as a spreadsheet cell does.
+      wording: input.wording ?? (typed.applied.length > 0 ? typedText : null),
       asOf: valid.asOf,
     };
     const existing = current.get(input.metric);
@@ -204,7 +242,13 @@ export async function planSave(
       narrativeChanged = narrative !== submission.narrative;
     }
   }
-  return { upserts, changes, problems, narrative, narrativeChanged };
+  return { upserts, changes, problems, normalized, narrative, narrativeChanged };
+}
+
+/** A value as a problem quotes it, cut short. */
+function preview(value: string | number): string {
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…"` : text;
 }
 
 function stateOf(row: MetricValueRow): ValueState {

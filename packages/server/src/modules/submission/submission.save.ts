@@ -24,6 +24,7 @@ import {
 } from './submission.service.js';
 import {
   planSave,
+  type Normalized,
   type Problem,
   type SaveValuesRequest,
   type ValueChange,
@@ -35,6 +36,7 @@ export interface SaveValuesResult {
   changes: ValueChange[];
   narrativeChanged: boolean;
   problems: Problem[];
+  normalized: Normalized[];
   dryRun: boolean;
   replayed: boolean;
 }
@@ -42,6 +44,8 @@ export interface SaveValuesResult {
 interface StoredSave {
   changes: ValueChange[];
   narrativeChanged: boolean;
+  /** Absent from answers stored before values were read as typed. */
+  normalized?: Normalized[];
 }
 
 /**
@@ -95,7 +99,12 @@ export async function saveSubmissionValues(
       });
     }
     if (plan.changes.length === 0 && !plan.narrativeChanged) {
-      await claim?.store({ submissionId: submission.id, changes: [], narrativeChanged: false });
+      await claim?.store({
+        submissionId: submission.id,
+        changes: [],
+        narrativeChanged: false,
+        normalized: plan.normalized,
+      });
       return { replay: null, plan, submission: submission as SubmissionRow, events: [] };
     }
 
@@ -161,6 +170,7 @@ export async function saveSubmissionValues(
       submissionId: submission.id,
       changes: plan.changes,
       narrativeChanged: plan.narrativeChanged,
+      normalized: plan.normalized,
     });
     if (status !== submission.status) {
       const event = statusEvent(updated, organizationTarget(submission), submission.status, actor);
@@ -175,6 +185,7 @@ export async function saveSubmissionValues(
       changes: outcome.replay.changes,
       narrativeChanged: outcome.replay.narrativeChanged,
       problems: [],
+      normalized: outcome.replay.normalized ?? [],
       dryRun: false,
       replayed: true,
     };
@@ -185,6 +196,7 @@ export async function saveSubmissionValues(
     changes: plan.changes,
     narrativeChanged: plan.narrativeChanged,
     problems: plan.problems,
+    normalized: plan.normalized,
     dryRun,
     replayed: false,
   };
