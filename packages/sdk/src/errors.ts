@@ -18,6 +18,58 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * The closed set of `extensions.reason` per code (the schema's `<Code>Reason` enums describe
+ * each); an error carries one of its code's reasons or none. `FulianError.reason` is typed by
+ * it, so a switch over it is checked.
+ *
+ * @example
+ * if (error instanceof FulianError && error.reason === 'VERSION') reloadAndRetry();
+ */
+export const ERROR_REASONS = {
+  UNAUTHENTICATED: ['BAD_LINK', 'LINK_EXPIRED', 'OUT_OF_SCOPE'],
+  FORBIDDEN: ['OUT_OF_SCOPE'],
+  NOT_FOUND: [],
+  BAD_USER_INPUT: [
+    'GRAPHQL_PARSE_FAILED',
+    'GRAPHQL_VALIDATION_FAILED',
+    'BAD_REQUEST',
+    'OPERATION_RESOLUTION_FAILURE',
+    'PERSISTED_QUERY_NOT_FOUND',
+    'PERSISTED_QUERY_NOT_SUPPORTED',
+    'DEPTH_LIMIT',
+    'ALIAS_LIMIT',
+    'DIRECTIVE_LIMIT',
+    'COST_LIMIT',
+    'NUL_CHARACTER',
+    'SUBSCRIPTION_OVER_HTTP',
+    'NOT_A_SUBSCRIPTION',
+    'CONTENT_TYPE',
+    'TOO_LARGE',
+    'NOT_A_WORKBOOK',
+    'ZIP_BOMB',
+    'NOT_A_TEMPLATE',
+    'TEMPLATE_MISMATCH',
+    'PERIOD_MISMATCH',
+    'PROBLEMS',
+  ],
+  CONFLICT: [
+    'VERSION',
+    'EXISTS',
+    'IDEMPOTENCY_KEY_REUSED',
+    'HELD_ELSEWHERE',
+    'PENDING_BELOW',
+    'STATUS',
+  ],
+  LOCKED: ['APPROVED', 'PARENT_APPROVED'],
+  RATE_LIMITED: ['CONCURRENCY_LIMIT'],
+  UNAVAILABLE: ['TIMEOUT', 'DATABASE_UNREACHABLE'],
+  INTERNAL: [],
+} as const satisfies Record<ErrorCode, readonly string[]>;
+
+/** The reasons an error of code `C` (any code by default) may carry. */
+export type ErrorReason<C extends ErrorCode = ErrorCode> = (typeof ERROR_REASONS)[C][number];
+
 /** One entry of a GraphQL response's `errors`, as the server sends it. */
 export interface GraphQLErrorEntry {
   message: string;
@@ -43,6 +95,8 @@ export class FulianError extends Error {
   readonly code: ErrorCode;
   /** Where in the result the first error happened, e.g. `['organization', 'children']`. */
   readonly path: readonly (string | number)[] | undefined;
+  /** The first error's `extensions.reason`, one of its code's (`ERROR_REASONS`), if it has one. */
+  readonly reason: ErrorReason | undefined;
   /** The first error's extensions (its code, and details such as the field at fault). */
   readonly extensions: Record<string, unknown>;
   readonly errors: readonly GraphQLErrorEntry[];
@@ -65,6 +119,10 @@ export class FulianError extends Error {
     this.code = (ERROR_CODES as readonly unknown[]).includes(code)
       ? (code as ErrorCode)
       : 'INTERNAL';
+    const reason = first.extensions?.reason;
+    this.reason = (ERROR_REASONS[this.code] as readonly unknown[]).includes(reason)
+      ? (reason as ErrorReason)
+      : undefined;
     this.path = first.path;
     this.extensions = first.extensions ?? {};
     this.errors = errors;

@@ -13,10 +13,12 @@ export {
 } from './client.js';
 export {
   ERROR_CODES,
+  ERROR_REASONS,
   FulianError,
   FulianHttpError,
   FulianNetworkError,
   type ErrorCode,
+  type ErrorReason,
   type GraphQLErrorEntry,
   type RequestError,
 } from './errors.js';

@@ -1,12 +1,18 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parse } from 'graphql';
+import { buildSchema, GraphQLEnumType, parse } from 'graphql';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES as SERVER_ERROR_CODES } from '../../server/src/errors.js';
+import {
+  ERROR_CODES as SERVER_ERROR_CODES,
+  ERROR_REASONS as SERVER_ERROR_REASONS,
+} from '../../server/src/errors.js';
+import { reasonEnumName } from '../../server/src/graph/error-reasons.js';
 import {
   createClient,
   ERROR_CODES,
+  ERROR_REASONS,
   FulianError,
   FulianHttpError,
   FulianNetworkError,
@@ -275,6 +281,19 @@ describe('raw documents', () => {
 describe('errors, typed', () => {
   it('knows every code the server can send, and no other', () => {
     expect([...ERROR_CODES].sort()).toEqual([...SERVER_ERROR_CODES].sort());
+  });
+
+  it('knows every reason of every code, as the server defines them and the schema lists them', async () => {
+    const schema = buildSchema(
+      await readFile(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'),
+    );
+    for (const code of ERROR_CODES) {
+      const server = Object.keys(SERVER_ERROR_REASONS[code]).sort();
+      expect([...ERROR_REASONS[code]].sort(), code).toEqual(server);
+      const listed = schema.getType(reasonEnumName(code));
+      const values = listed instanceof GraphQLEnumType ? listed.getValues() : [];
+      expect(values.map((value) => value.name).sort(), code).toEqual(server);
+    }
   });
 
   it('a resolver error: FulianError with its code, path, extensions and partial data', async () => {

@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type PubSub } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
+import { withErrorReasons } from './graph/error-reasons.js';
 import { assertEveryNodeFetched, nodeResolver } from './graph/node.resolver.js';
 import { activityNode } from './modules/activity/activity.node.js';
 import { ActivityResolver } from './modules/activity/activity.resolver.js';
@@ -101,7 +102,7 @@ export function createSchema(): Promise<GraphQLSchema> {
     authChecker,
   }).then((schema) => {
     assertEveryNodeFetched(schema, nodeFetchers);
-    return schema;
+    return withErrorReasons(schema);
   });
   return built;
 }

@@ -34,9 +34,14 @@ import {
   runInStatementScope,
   type StatementScope,
 } from './db/statement-scope.js';
-import type { UnavailableReason } from './db/unavailable.js';
 import type { Database } from './db/tables.js';
-import { formatError, UserError, withRequestCode, type ErrorCode } from './errors.js';
+import {
+  formatError,
+  UserError,
+  withRequestCode,
+  type ErrorCode,
+  type ErrorReason,
+} from './errors.js';
 import {
   noNulCharacterRule,
   noSubscriptionOverHttpRule,
@@ -131,7 +136,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   // and may succeed if sent again: UNAVAILABLE (HTTP 503 with Retry-After), told apart by its
   // reason, and outside the masking below since it carries nothing internal.
   const unavailable = (
-    reason: UnavailableReason,
+    reason: ErrorReason<'UNAVAILABLE'>,
     message: string,
     path?: GraphQLFormattedError['path'],
   ): GraphQLFormattedError => ({

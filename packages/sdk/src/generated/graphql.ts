@@ -92,6 +92,17 @@ export type MetricValueType =
   | 'INTEGER'
   | 'PERCENT';
 
+/** What the server did to read a typed number: FULL_WIDTH digits, a THOUSANDS_SEPARATOR, WAN (万 × 10,000), YI (亿 × 100,000,000), a PERCENT_SIGN, a CHINESE_NUMERAL; PERCENT_FORMAT and FORMULA_RESULT are spreadsheet cells’. */
+export type NumberNormalization =
+  | 'CHINESE_NUMERAL'
+  | 'FORMULA_RESULT'
+  | 'FULL_WIDTH'
+  | 'PERCENT_FORMAT'
+  | 'PERCENT_SIGN'
+  | 'THOUSANDS_SEPARATOR'
+  | 'WAN'
+  | 'YI';
+
 /** Narrows the list of all organizations. */
 export type OrganizationFilter = {
   kind?: OrganizationKind | null | undefined;
@@ -240,8 +251,8 @@ export type SubmissionValueInput = {
   scope?: MetricScope | null | undefined;
   /** When given, must be the metric’s unit (a guard against unit slips). */
   unit?: MetricUnit | null | undefined;
-  /** Exact, in the metric’s unit: "3380000" for 338 万元. */
-  value: string;
+  /** In the metric’s unit: "3380000" or "338万" for 338 万元, "33.91%" or "33.91" for a percentage. What was read is reported in normalized (and kept as the wording unless one is given). */
+  value: string | number;
   /** The figure as written, e.g. 338 万元. */
   wording?: string | null | undefined;
 };
@@ -507,7 +518,7 @@ export type SaveSubmissionValuesMutationVariables = Exact<{
 }>;
 
 
-export type SaveSubmissionValuesMutation = { saveSubmissionValues: { dryRun: boolean, replayed: boolean, narrativeChanged: boolean, changes: Array<{ kind: ValueChangeKind, metric: string, before: { value: string, qualifier: Qualifier, scope: MetricScope, wording: string | null, asOf: string | null } | null, after: { value: string, qualifier: Qualifier, scope: MetricScope, wording: string | null, asOf: string | null } | null }>, problems: Array<{ path: string, message: string }>, submission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } } };
+export type SaveSubmissionValuesMutation = { saveSubmissionValues: { dryRun: boolean, replayed: boolean, narrativeChanged: boolean, changes: Array<{ kind: ValueChangeKind, metric: string, before: { value: string, qualifier: Qualifier, scope: MetricScope, wording: string | null, asOf: string | null } | null, after: { value: string, qualifier: Qualifier, scope: MetricScope, wording: string | null, asOf: string | null } | null }>, problems: Array<{ path: string, message: string }>, normalized: Array<{ path: string, input: string, value: string, applied: Array<NumberNormalization>, message: string }>, submission: { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } } } };
 
 export type SubmitSubmissionMutationVariables = Exact<{
   id: string | number;
@@ -1877,6 +1888,13 @@ export const SaveSubmissionValuesDocument = new TypedDocumentString(`
     }
     problems {
       path
+      message
+    }
+    normalized {
+      path
+      input
+      value
+      applied
       message
     }
     submission {

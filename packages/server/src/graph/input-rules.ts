@@ -6,6 +6,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import type { ErrorReason } from '../errors.js';
 
 /*
  * Checks every operation's input at the boundary, before any resolver runs, so no resolver has
@@ -21,7 +22,7 @@ function nulError(field: string, at: { nodes: readonly ASTNode[] } | { status: 4
     ...('nodes' in at ? { nodes: at.nodes } : {}),
     extensions: {
       code: 'BAD_USER_INPUT',
-      reason: 'NUL_CHARACTER',
+      reason: 'NUL_CHARACTER' satisfies ErrorReason<'BAD_USER_INPUT'>,
       field,
       ...('status' in at ? { http: { status: at.status } } : {}),
     },
@@ -92,7 +93,10 @@ export const noSubscriptionOverHttpRule: ValidationRule = (context: ValidationCo
         'Subscriptions are served over WebSocket (graphql-ws) at /graphql, not over HTTP',
         {
           nodes: [node],
-          extensions: { code: 'BAD_USER_INPUT', reason: 'SUBSCRIPTION_OVER_HTTP' },
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            reason: 'SUBSCRIPTION_OVER_HTTP' satisfies ErrorReason<'BAD_USER_INPUT'>,
+          },
         },
       ),
     );

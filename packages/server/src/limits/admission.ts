@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { bucketKey } from '../auth/actor.js';
 import type { Context } from '../context.js';
 import type { Database } from '../db/tables.js';
-import { UserError } from '../errors.js';
+import { UserError, type ErrorExtensions } from '../errors.js';
 import { AllowanceBook } from './allowance.js';
 import { requestedCost, type RequestedCost } from './cost.js';
 import { EXPENSIVE_UNITS, type Limits } from './limits.js';
@@ -296,7 +296,7 @@ function refused(requested: number, remaining: number | null, error: UserError):
 function rateLimited(
   message: string,
   retryAfter: number,
-  extensions: Record<string, unknown>,
+  extensions: ErrorExtensions<'RATE_LIMITED'>,
 ): UserError {
   return new UserError('RATE_LIMITED', message, {
     retryAfter,

@@ -7,9 +7,13 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
+import type { ErrorReason } from '../errors.js';
 import type { Limits } from './limits.js';
 
-type LimitReason = 'DEPTH_LIMIT' | 'ALIAS_LIMIT' | 'DIRECTIVE_LIMIT';
+type LimitReason = Extract<
+  ErrorReason<'BAD_USER_INPUT'>,
+  'DEPTH_LIMIT' | 'ALIAS_LIMIT' | 'DIRECTIVE_LIMIT'
+>;
 
 function limitError(
   reason: LimitReason,

@@ -6,7 +6,7 @@ import type { Authenticator } from '../auth/authenticate.js';
 import { describeViewer } from '../auth/viewer.js';
 import { databaseUnavailable, isCancellation, RETRY_AFTER_SECONDS } from '../availability.js';
 import type { Database } from '../db/tables.js';
-import { UserError, type ErrorCode } from '../errors.js';
+import { UserError, type ErrorCode, type ErrorReason } from '../errors.js';
 import { toGlobalId } from '../graph/global-id.js';
 import { sendJson } from '../lib/json-response.js';
 import { headerReader, requestHeader } from '../lib/request-headers.js';
@@ -122,7 +122,7 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
       if (unavailable || isCancellation(error)) {
         // The database's failure or the request's deadline, not the request's fault: the same
         // request may succeed again.
-        const reason = unavailable?.reason ?? 'TIMEOUT';
+        const reason: ErrorReason<'UNAVAILABLE'> = unavailable?.reason ?? 'TIMEOUT';
         const message = unavailable?.message ?? 'The upload ran out of time';
         logger.warn({ err: unavailable?.cause ?? error, reason }, message);
         response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));

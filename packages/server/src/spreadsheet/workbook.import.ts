@@ -8,7 +8,7 @@ import type {
   OrganizationRow,
   ReportingTemplateRow,
 } from '../db/tables.js';
-import { UserError } from '../errors.js';
+import { UserError, type ErrorReason } from '../errors.js';
 import { normalizeDecimal } from '../lib/decimal.js';
 import { findByIds } from '../modules/organization/organization.repository.js';
 import { parsePeriod } from '../period/period.js';
@@ -216,6 +216,6 @@ function sheetProblem(
   return null;
 }
 
-function mismatch(reason: string, zh: string, en: string): UserError {
+function mismatch(reason: ErrorReason<'BAD_USER_INPUT'>, zh: string, en: string): UserError {
   return new UserError('BAD_USER_INPUT', `The upload is refused: ${en}`, { reason, zh, en });
 }

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { UserError } from '../errors.js';
+import { UserError, type ErrorReason } from '../errors.js';
 
 /** An upload is at most 5 MiB: a province's counties' workbook is well under 1 MiB. */
 export const MAX_WORKBOOK_BYTES = 5 * 1024 * 1024;
@@ -77,6 +77,6 @@ export async function openWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
   return workbook;
 }
 
-function refused(reason: string, zh: string, en: string): UserError {
+function refused(reason: ErrorReason<'BAD_USER_INPUT'>, zh: string, en: string): UserError {
   return new UserError('BAD_USER_INPUT', `The upload is refused: ${en}`, { reason, zh, en });
 }
