@@ -145,38 +145,6 @@ describe('bad input gets a coded answer naming the field, never INTERNAL', () =>
     expect(answer.body.errors?.[0]?.message).toMatch(/WebSocket/);
   });
 
-  it('refuses a Decimal past the stated precision and scale, before anything runs', async () => {
-    const save = (value: string) =>
-      post({
-        query:
-          'mutation ($input: SaveSubmissionValuesInput!) { saveSubmissionValues(input: $input) { dryRun } }',
-        variables: {
-          input: {
-            id: toGlobalId('Submission', 1),
-            expectedVersion: 1,
-            values: [{ metric: 'm', value }],
-          },
-        },
-      });
-    for (const value of [
-      '9'.repeat(140_000),
-      '1'.repeat(21),
-      '0.12345678901',
-      `-${'9'.repeat(21)}.5`,
-    ]) {
-      const answer = await save(value);
-      expect(answer.status).toBe(400);
-      expect(codes(answer)).toEqual(['BAD_USER_INPUT']);
-      expect(answer.body.errors?.[0]?.message).toMatch(
-        /input\.values\[0\]\.value.*at most 20 digits/s,
-      );
-    }
-    // Within the limits (leading and trailing zeros aside), the value passes on to the resolver.
-    for (const value of ['9'.repeat(20), `000${'1'.repeat(20)}.1234567890000`]) {
-      expect(codes(await save(value))).not.toContain('BAD_USER_INPUT');
-    }
-  });
-
   it('holds the figure columns to the same limit as the Decimal scalar', async () => {
     const ratio = (code: string, factor: string) =>
       database.db

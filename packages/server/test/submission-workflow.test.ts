@@ -10,6 +10,7 @@ import {
 } from '../src/modules/submission/submission.workflow.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
 import {
+  TEST_METRICS,
   organizationByCode,
   seedHandTree,
   seedTemplate,
@@ -520,6 +521,51 @@ describe('values as people type them', () => {
         ['12', '１２'],
       ]),
     );
+  });
+});
+
+describe('figures past the columns’ precision', () => {
+  it('are a problem at their path, never a statement the database refuses', async () => {
+    const draft = await open('4303', admin, '2013');
+    const values = ['9'.repeat(140_000), '1'.repeat(21), '0.12345678901', `-${'9'.repeat(21)}.5`];
+    const dry = await mutate(
+      SAVE,
+      {
+        id: draft.id,
+        expectedVersion: 1,
+        dryRun: true,
+        values: values.map((value, index) => ({ metric: TEST_METRICS[index], value })),
+      },
+      admin,
+    );
+    expect(dry.problems.map((problem: any) => [problem.path, problem.message])).toEqual([
+      ['values.0.value', `"${'9'.repeat(39)}…": too long to be a number`],
+      [
+        'values.1.value',
+        expect.stringContaining('at most 20 digits before the point and 10 after'),
+      ],
+      [
+        'values.2.value',
+        expect.stringContaining('at most 20 digits before the point and 10 after'),
+      ],
+      [
+        'values.3.value',
+        expect.stringContaining('at most 20 digits before the point and 10 after'),
+      ],
+    ]);
+    // Within the limits (leading and trailing zeros aside), a value is taken.
+    const wide = await mutate(
+      SAVE,
+      {
+        id: draft.id,
+        expectedVersion: 1,
+        dryRun: true,
+        values: [{ metric: 'test.sales', value: `000${'1'.repeat(20)}.1234567890000` }],
+      },
+      admin,
+    );
+    expect(wide.problems).toEqual([]);
+    expect(wide.changes[0].after.value).toBe(`${'1'.repeat(20)}.123456789`);
   });
 });
 

@@ -1,5 +1,11 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { isDecimal, normalizeDecimal } from '../lib/decimal.js';
+import {
+  DECIMAL_MAX_INTEGER_DIGITS,
+  DECIMAL_MAX_SCALE,
+  fitsFigureColumns,
+  isDecimal,
+  normalizeDecimal,
+} from '../lib/decimal.js';
 
 /**
  * Exact decimals cross the API as strings ("3380000", "33.91"), so no figure is rounded by a
@@ -26,24 +32,11 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
 });
 
-/**
- * The most digits a Decimal input may have before and after the point: numeric(30, 10), what
- * the database's figure columns hold (migration 0006-decimal-limits). Counted as written less
- * leading and trailing zeros, before the text is converted, so a megabyte of digits costs no
- * more than reading it.
- */
-const DECIMAL_MAX_INTEGER_DIGITS = 20;
-const DECIMAL_MAX_SCALE = 10;
-
 function parseDecimal(value: unknown): string {
   if (typeof value !== 'string' || !isDecimal(value)) {
     throw new TypeError(`${preview(value)} is not an exact decimal, e.g. "33.91"`);
   }
-  const [whole = '', fraction = ''] = value.replace(/^-/, '').split('.');
-  if (
-    whole.replace(/^0+/, '').length > DECIMAL_MAX_INTEGER_DIGITS ||
-    fraction.replace(/0+$/, '').length > DECIMAL_MAX_SCALE
-  ) {
+  if (!fitsFigureColumns(value)) {
     throw new TypeError(
       `${preview(value)} is too long: a Decimal has at most ${DECIMAL_MAX_INTEGER_DIGITS} digits before the point and ${DECIMAL_MAX_SCALE} after`,
     );

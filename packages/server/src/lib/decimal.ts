@@ -6,6 +6,25 @@
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
+/**
+ * The most digits a figure may have before and after the point: numeric(30, 10), what the
+ * database's figure columns hold (migration 0006-decimal-limits).
+ */
+export const DECIMAL_MAX_INTEGER_DIGITS = 20;
+export const DECIMAL_MAX_SCALE = 10;
+
+/**
+ * Whether a decimal fits the figure columns, its digits counted as written less leading and
+ * trailing zeros, before any conversion, so a megabyte of digits costs no more than reading it.
+ */
+export function fitsFigureColumns(text: string): boolean {
+  const [whole = '', fraction = ''] = text.replace(/^-/, '').split('.');
+  return (
+    whole.replace(/^0+/, '').length <= DECIMAL_MAX_INTEGER_DIGITS &&
+    fraction.replace(/0+$/, '').length <= DECIMAL_MAX_SCALE
+  );
+}
+
 /** Whether text is a plain decimal number: optional minus, digits, optional fraction. */
 export function isDecimal(text: string): boolean {
   return DECIMAL.test(text);

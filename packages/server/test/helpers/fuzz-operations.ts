@@ -318,6 +318,21 @@ export class OperationGenerator {
         return fc.oneof(fc.double(), fc.constantFrom(...INTS));
       case 'Boolean':
         return fc.oneof(fc.boolean(), fc.constantFrom('true', 0));
+      case 'TypedNumber':
+        return fc.oneof(
+          fc.constantFrom(
+            ...DECIMALS,
+            '338万',
+            '1.2万',
+            '33.91%',
+            '2,679',
+            '２６７９',
+            '三百',
+            '一千二',
+          ),
+          fc.constantFrom(...INTS),
+          nastyString,
+        );
       case 'Decimal':
         return fc.oneof(
           fc.constantFrom(...DECIMALS),

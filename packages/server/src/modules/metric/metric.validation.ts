@@ -1,7 +1,15 @@
 import type { MetricDefinitionRow, MetricUnit } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { parseDate, parsePeriod, type Period } from '../../period/period.js';
-import { compareDecimal, isDecimal, isWholeDecimal, normalizeDecimal } from '../../lib/decimal.js';
+import {
+  DECIMAL_MAX_INTEGER_DIGITS,
+  DECIMAL_MAX_SCALE,
+  compareDecimal,
+  fitsFigureColumns,
+  isDecimal,
+  isWholeDecimal,
+  normalizeDecimal,
+} from '../../lib/decimal.js';
 
 /** A figure as a client or a seed file states it, before it is checked. */
 export interface MetricValueInput {
@@ -79,6 +87,13 @@ export function validateAmount(
   if (!isDecimal(amount)) {
     throw badInput(
       `"${amount}" is not an exact decimal number (digits, optionally a "." and more digits)`,
+      field,
+    );
+  }
+  // Checked before any arithmetic, as the database's figure columns would refuse it in SQL.
+  if (!fitsFigureColumns(amount)) {
+    throw badInput(
+      `${name} has at most ${DECIMAL_MAX_INTEGER_DIGITS} digits before the point and ${DECIMAL_MAX_SCALE} after`,
       field,
     );
   }
