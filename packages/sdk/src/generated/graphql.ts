@@ -369,11 +369,11 @@ export type ActivityFieldsFragment = { id: string, key: string | null, title: st
 
 export type SubmissionFieldsFragment = { id: string, status: SubmissionStatus, version: number, narrative: string | null, dueDate: string, daysLate: number, createdAt: string, createdBy: string | null, updatedAt: string, updatedBy: string | null, submittedAt: string | null, submittedBy: string | null, returnedAt: string | null, returnedBy: string | null, returnComment: string | null, approvedAt: string | null, approvedBy: string | null, period: { text: string, type: PeriodType, start: string, end: string }, template: { code: string, name: string }, organization: { id: string, code: string | null, name: string, level: OrganizationLevel } };
 
-type AggregateFields_RankingEntry_Fragment = { value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, coverage: { contributing: number, expected: number, missing: number, unapproved: number } };
+type AggregateFields_RankingEntry_Fragment = { value: string | null, valueFloat: number | null, qualifier: Qualifier | null, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, coverage: { contributing: number, expected: number, missing: number, unapproved: number } };
 
-type AggregateFields_RollupRow_Fragment = { value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, coverage: { contributing: number, expected: number, missing: number, unapproved: number } };
+type AggregateFields_RollupRow_Fragment = { value: string | null, valueFloat: number | null, qualifier: Qualifier | null, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, coverage: { contributing: number, expected: number, missing: number, unapproved: number } };
 
-type AggregateFields_SeriesPoint_Fragment = { value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, coverage: { contributing: number, expected: number, missing: number, unapproved: number } };
+type AggregateFields_SeriesPoint_Fragment = { value: string | null, valueFloat: number | null, qualifier: Qualifier | null, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, coverage: { contributing: number, expected: number, missing: number, unapproved: number } };
 
 export type AggregateFieldsFragment =
   | AggregateFields_RankingEntry_Fragment
@@ -592,7 +592,7 @@ export type RollupQueryVariables = Exact<{
 }>;
 
 
-export type RollupQuery = { rollup: { totalCount: number, edges: Array<{ cursor: string, node: { reported: string | null, reportedQualifier: Qualifier | null, sumOfChildren: string | null, sumOfChildrenQualifier: Qualifier | null, value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, period: { text: string, type: PeriodType, start: string, end: string }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } };
+export type RollupQuery = { rollup: { totalCount: number, edges: Array<{ cursor: string, node: { reported: string | null, reportedQualifier: Qualifier | null, sumOfChildren: string | null, sumOfChildrenQualifier: Qualifier | null, value: string | null, valueFloat: number | null, qualifier: Qualifier | null, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, period: { text: string, type: PeriodType, start: string, end: string }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } };
 
 export type RankingQueryVariables = Exact<{
   metric: string;
@@ -607,7 +607,7 @@ export type RankingQueryVariables = Exact<{
 }>;
 
 
-export type RankingQuery = { ranking: { ranked: number, total: string | null, totalQualifier: Qualifier | null, metric: { code: string, name: string, unit: MetricUnit }, period: { text: string, type: PeriodType, start: string, end: string }, entries: { totalCount: number, edges: Array<{ cursor: string, node: { rank: number | null, shareOfTotal: string | null, value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } };
+export type RankingQuery = { ranking: { ranked: number, total: string | null, totalQualifier: Qualifier | null, metric: { code: string, name: string, unit: MetricUnit }, period: { text: string, type: PeriodType, start: string, end: string }, entries: { totalCount: number, edges: Array<{ cursor: string, node: { rank: number | null, shareOfTotal: string | null, value: string | null, valueFloat: number | null, qualifier: Qualifier | null, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, organization: { id: string, code: string | null, name: string, level: OrganizationLevel }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } };
 
 export type SeriesQueryVariables = Exact<{
   metric: string;
@@ -618,7 +618,7 @@ export type SeriesQueryVariables = Exact<{
 }>;
 
 
-export type SeriesQuery = { series: Array<{ change: string | null, growthRate: string | null, growthReason: AggregateNullReason | null, value: string | null, valueFloat: number | null, qualifier: Qualifier, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, period: { text: string, type: PeriodType, start: string, end: string }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } }> };
+export type SeriesQuery = { series: Array<{ change: string | null, growthRate: string | null, growthReason: AggregateNullReason | null, value: string | null, valueFloat: number | null, qualifier: Qualifier | null, reason: AggregateNullReason | null, numerator: string | null, denominator: string | null, period: { text: string, type: PeriodType, start: string, end: string }, coverage: { contributing: number, expected: number, missing: number, unapproved: number } }> };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
