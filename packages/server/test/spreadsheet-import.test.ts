@@ -223,6 +223,12 @@ describe('a filled workbook', () => {
       ['D8', 'VALUE_INVALID'],
       ['D9', 'PERCENT_NOT_ALLOWED'],
     ]);
+    // Each rule's refusal in words the person who typed the cell reads.
+    const zh = (cell: string) =>
+      plan.sheets[0]!.cells.find((found) => found.cell === cell)!.problem!.zh;
+    expect(zh('D4')).toBe('不能为负数（填的是 -5）');
+    expect(zh('D6')).toBe('应为整数（填的是 1.5）');
+    expect(zh('D8')).toBe('百分比不能超过 100（填的是 120）');
     const before = await footprint(database.db);
     expect(await refusal(commitImport(database.db, editorA, request(bytes)))).toMatchObject({
       code: 'BAD_USER_INPUT',

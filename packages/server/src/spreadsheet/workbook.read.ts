@@ -197,7 +197,10 @@ function readCell(
       applied,
       problem: {
         code: 'VALUE_INVALID',
-        zh: `不符合该指标的规则（${typed.value}）：${error.message}`,
+        zh:
+          typeof error.extensions.zh === 'string'
+            ? error.extensions.zh
+            : `不符合该指标的规则（${typed.value}）：${error.message}`,
         en: error.message,
       },
     };

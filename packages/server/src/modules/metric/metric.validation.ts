@@ -1,5 +1,5 @@
 import type { MetricDefinitionRow, MetricUnit } from '../../db/tables.js';
-import { badInput } from '../../errors.js';
+import { badInput, UserError } from '../../errors.js';
 import { parseDate, parsePeriod, type Period } from '../../period/period.js';
 import {
   DECIMAL_MAX_INTEGER_DIGITS,
@@ -84,34 +84,43 @@ export function validateAmount(
   name: string,
   field: string,
 ): string {
+  // Each refusal in English and in Chinese: the spreadsheet import shows the Chinese to the
+  // person who typed the cell; the API carries both (extensions.zh).
+  const refuse = (en: string, zh: string) => new UserError('BAD_USER_INPUT', en, { field, zh });
   if (!isDecimal(amount)) {
-    throw badInput(
+    throw refuse(
       `"${amount}" is not an exact decimal number (digits, optionally a "." and more digits)`,
-      field,
+      `“${amount}”不是精确的十进制数`,
     );
   }
   // Checked before any arithmetic, as the database's figure columns would refuse it in SQL.
   if (!fitsFigureColumns(amount)) {
-    throw badInput(
+    throw refuse(
       `${name} has at most ${DECIMAL_MAX_INTEGER_DIGITS} digits before the point and ${DECIMAL_MAX_SCALE} after`,
-      field,
+      `整数部分最多 ${DECIMAL_MAX_INTEGER_DIGITS} 位，小数部分最多 ${DECIMAL_MAX_SCALE} 位`,
     );
   }
   const value = normalizeDecimal(amount);
   if (compareDecimal(value, '0') < 0) {
-    throw badInput(`${name} cannot be negative, got ${value}`, field);
+    throw refuse(`${name} cannot be negative, got ${value}`, `不能为负数（填的是 ${value}）`);
   }
   if (rules.value_type === 'INTEGER' && !isWholeDecimal(value)) {
-    throw badInput(`${name} is a whole count, got ${value}`, field);
+    throw refuse(`${name} is a whole count, got ${value}`, `应为整数（填的是 ${value}）`);
   }
   if (rules.unit === 'RANK' && (!isWholeDecimal(value) || compareDecimal(value, '1') < 0)) {
-    throw badInput(`${name} is a rank: a whole number from 1, got ${value}`, field);
+    throw refuse(
+      `${name} is a rank: a whole number from 1, got ${value}`,
+      `名次应为从 1 开始的整数（填的是 ${value}）`,
+    );
   }
   if (
     (rules.value_type === 'PERCENT' || rules.unit === 'PERCENT') &&
     compareDecimal(value, '100') > 0
   ) {
-    throw badInput(`${name} is a percentage: at most 100, got ${value}`, field);
+    throw refuse(
+      `${name} is a percentage: at most 100, got ${value}`,
+      `百分比不能超过 100（填的是 ${value}）`,
+    );
   }
   return value;
 }
