@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Viewer } from '../src/auth/viewer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedData } from '../src/seed/seed-data.js';
@@ -133,32 +134,46 @@ async function page(
   return found;
 }
 
+/**
+ * Reads a whole list forwards and backwards in pages of about a third, checking each page's
+ * flags and cursors; answers the nodes, having checked both ways agree.
+ */
+async function walkBothWays(
+  list: { query: string; connection: (data: any) => Connection },
+  variables: Record<string, unknown> = {},
+): Promise<unknown[]> {
+  const read = (more: Record<string, unknown>) =>
+    page(list.query, list.connection, { ...variables, ...more });
+  const { totalCount: total } = await read({ first: 0 });
+  // Three pages each way where the list has three rows, so a middle page is read too (the
+  // seed's reports give a roll-up group two contributions).
+  expect(total).toBeGreaterThanOrEqual(2);
+  const size = Math.max(1, Math.floor(total / 3));
+  const forward: unknown[] = [];
+  let after: string | null = null;
+  do {
+    const found = await read({ first: size, after });
+    expect(found.pageInfo.hasPreviousPage).toBe(after !== null);
+    forward.push(...found.edges.map((edge) => edge.node));
+    after = found.pageInfo.hasNextPage ? found.pageInfo.endCursor : null;
+  } while (after !== null);
+  expect(forward).toHaveLength(total);
+
+  const backward: unknown[] = [];
+  let before: string | null = null;
+  do {
+    const found = await read({ last: size, before });
+    expect(found.pageInfo.hasNextPage).toBe(before !== null);
+    backward.unshift(...found.edges.map((edge) => edge.node));
+    before = found.pageInfo.hasPreviousPage ? found.pageInfo.startCursor : null;
+  } while (before !== null);
+  expect(backward).toEqual(forward);
+  return forward;
+}
+
 describe('every connection pages both ways', () => {
   it.each(connections)('$name: backwards from the end gives the forward order', async (list) => {
-    const { totalCount: total } = await page(list.query, list.connection, { first: 0 });
-    // Three pages each way where the seed has three rows, so a middle page is read too (the
-    // seed's reports give a roll-up group two contributions).
-    expect(total).toBeGreaterThanOrEqual(2);
-    const size = Math.max(1, Math.floor(total / 3));
-    const forward: unknown[] = [];
-    let after: string | null = null;
-    do {
-      const found = await page(list.query, list.connection, { first: size, after });
-      expect(found.pageInfo.hasPreviousPage).toBe(after !== null);
-      forward.push(...found.edges.map((edge) => edge.node));
-      after = found.pageInfo.hasNextPage ? found.pageInfo.endCursor : null;
-    } while (after !== null);
-    expect(forward).toHaveLength(total);
-
-    const backward: unknown[] = [];
-    let before: string | null = null;
-    do {
-      const found = await page(list.query, list.connection, { last: size, before });
-      expect(found.pageInfo.hasNextPage).toBe(before !== null);
-      backward.unshift(...found.edges.map((edge) => edge.node));
-      before = found.pageInfo.hasPreviousPage ? found.pageInfo.startCursor : null;
-    } while (before !== null);
-    expect(backward).toEqual(forward);
+    await walkBothWays(list);
   });
 
   it('reads the rows between two cursors from either end', async () => {
@@ -193,6 +208,86 @@ describe('every connection pages both ways', () => {
       before: found.edges[0]!.cursor,
     });
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('orders users ask for, cursor-safe both ways', () => {
+  const rowsOf = async <Row>(query: ReturnType<typeof sql<Row>>) =>
+    (await query.execute(database.db)).rows;
+  const ORDERED = `query(${PAGE}, $orderBy: OrganizationOrder)`;
+
+  it('orders organizations by name and by code, either way, as PostgreSQL sorts them', async () => {
+    const townships = {
+      query: `${ORDERED} { organization(code: "4301") { list: descendants(level: TOWNSHIP, orderBy: $orderBy, ${ARGS}) { ${CONNECTION} } } }
+        fragment key on Organization { code name }`,
+      connection: (data: any) => data.organization.list,
+    };
+    const byNameDescending = await walkBothWays(townships, {
+      orderBy: { field: 'NAME', direction: 'DESC' },
+    });
+    expect(byNameDescending).toEqual(
+      await rowsOf(sql<{ code: string; name: string }>`SELECT code, name FROM organization
+        WHERE level = 'TOWNSHIP' AND kind = 'FEDERATION' AND code LIKE '4301%'
+        ORDER BY name DESC, path DESC`),
+    );
+
+    // Every kind at city level: the units without a division code come first.
+    const cityUnits = {
+      query: `${ORDERED} { list: organizations(filter: { level: CITY, kind: null }, orderBy: $orderBy, ${ARGS}) { ${CONNECTION} } }
+        fragment key on Organization { code name }`,
+      connection: (data: any) => data.list,
+    };
+    const byCode = await walkBothWays(cityUnits, { orderBy: { field: 'CODE' } });
+    expect(byCode).toEqual(
+      await rowsOf(sql<{ code: string | null; name: string }>`SELECT code, name FROM organization
+        WHERE level = 'CITY' ORDER BY coalesce(code, ''), path`),
+    );
+    expect(byCode.at(-1)).toMatchObject({ code: '4331' });
+  });
+
+  it('orders activities by date, latest first, undated ones last', async () => {
+    const activities = {
+      query: `query(${PAGE}, $orderBy: ActivityOrder) { list: activities(orderBy: $orderBy, ${ARGS}) { ${CONNECTION} } }
+        fragment key on Activity { id period { start } }`,
+      connection: (data: any) => data.list,
+    };
+    const latestFirst = (await walkBothWays(activities, {
+      orderBy: { field: 'DATE', direction: 'DESC' },
+    })) as { period: { start: string } | null }[];
+    const starts = latestFirst.map((activity) => activity.period?.start ?? '0001-01-01');
+    expect(starts).toEqual([...starts].sort().reverse());
+    expect(new Set(starts).size).toBeGreaterThan(1);
+  });
+
+  it("orders a unit's figures by value and by period", async () => {
+    const figures = {
+      query: `query(${PAGE}, $orderBy: MetricValueOrder) { organization(code: "4301") { list: metricValues(orderBy: $orderBy, ${ARGS}) { ${CONNECTION} } } }
+        fragment key on MetricValue { id value period { start } }`,
+      connection: (data: any) => data.organization.list,
+    };
+    const byValue = (await walkBothWays(figures, {
+      orderBy: { field: 'VALUE', direction: 'DESC' },
+    })) as { value: string }[];
+    const values = byValue.map((figure) => Number(figure.value));
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    const byPeriod = (await walkBothWays(figures, { orderBy: { field: 'PERIOD' } })) as {
+      period: { start: string };
+    }[];
+    const starts = byPeriod.map((figure) => figure.period.start);
+    expect(starts).toEqual([...starts].sort());
+  });
+
+  it("refuses a cursor of another order, or another order's direction", async () => {
+    const query = `${ORDERED} { list: organizations(filter: { level: CITY }, orderBy: $orderBy, ${ARGS}) { ${CONNECTION} } }
+      fragment key on Organization { code }`;
+    const byName = await execute(query, { orderBy: { field: 'NAME' }, first: 2 });
+    const cursor = byName.data.list.pageInfo.endCursor;
+    for (const orderBy of [null, { field: 'CODE' }, { field: 'NAME', direction: 'DESC' }]) {
+      const result = await execute(query, { orderBy, first: 2, after: cursor });
+      expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    }
+    const next = await execute(query, { orderBy: { field: 'NAME' }, first: 2, after: cursor });
+    expect(next.errors).toBeUndefined();
   });
 });
 

@@ -75,8 +75,9 @@ export const tree: OperationDefinition = {
         FROM organization o
         ${figure(TREE_METRICS[0], 's')}
         ${figure(TREE_METRICS[1], 'a')}
-        WHERE o.parent_id = ANY(
-          ARRAY(SELECT id FROM organization WHERE parent_id = ${hunan.id}) || ${hunan.id}::int)
+        WHERE o.kind = 'FEDERATION' AND o.parent_id = ANY(
+          ARRAY(SELECT id FROM organization WHERE parent_id = ${hunan.id} AND kind = 'FEDERATION')
+            || ${hunan.id}::int)
         ORDER BY o.path`,
       fromGraphQL: (data: Data) =>
         data.organization.children.edges.map(({ node: city }) => [

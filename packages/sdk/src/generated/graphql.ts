@@ -32,6 +32,17 @@ export type ActivityKind =
   | 'SERVICE'
   | 'TRAINING';
 
+/** The order of a list of activities; load order unless given. */
+export type ActivityOrder = {
+  direction?: OrderDirection | null | undefined;
+  field: ActivityOrderField;
+};
+
+/** What activities are ordered by: LOADED (load order) or DATE (the day they start; undated ones first); ties by load order. */
+export type ActivityOrderField =
+  | 'DATE'
+  | 'LOADED';
+
 /** Why an aggregate is null: no counted figure (NO_DATA); a ratio missing a part, dividing by zero, or whose parts were given but never both by the same unit (PARTS_UNPAIRED); a growth rate without a previous value or from zero. Never a guess. */
 export type AggregateNullReason =
   | 'DENOMINATOR_MISSING'
@@ -86,6 +97,18 @@ export type MetricUnit =
   | 'VISIT'
   | 'YUAN';
 
+/** The order of a unit's figures; by metric, then period, unless given. */
+export type MetricValueOrder = {
+  direction?: OrderDirection | null | undefined;
+  field: MetricValueOrderField;
+};
+
+/** What figures are ordered by: METRIC (then period), PERIOD (the day it starts, then metric) or VALUE (the exact figure; best with one metric, whose figures share a unit); ties by load order. */
+export type MetricValueOrderField =
+  | 'METRIC'
+  | 'PERIOD'
+  | 'VALUE';
+
 /** Whole counts, decimals (money), or percentages (0–100). */
 export type MetricValueType =
   | 'DECIMAL'
@@ -103,8 +126,14 @@ export type NumberNormalization =
   | 'WAN'
   | 'YI';
 
+/** Which way a list runs: ASC (A to Z, earliest first, smallest first) or DESC. */
+export type OrderDirection =
+  | 'ASC'
+  | 'DESC';
+
 /** Narrows the list of all organizations. */
 export type OrganizationFilter = {
+  /** FEDERATION unless given: the federations, not the departments, committees, centres and homes under them. null for every kind. */
   kind?: OrganizationKind | null | undefined;
   level?: OrganizationLevel | null | undefined;
   /** A substring of the name (长沙), or of its pinyin, full or initials, in any case and with or without spaces (Changsha, chang sha, cs). */
@@ -132,6 +161,18 @@ export type OrganizationLevel =
   | 'TOWNSHIP'
   | 'VILLAGE';
 
+/** The order of a list of organizations; tree order unless given. */
+export type OrganizationOrder = {
+  direction?: OrderDirection | null | undefined;
+  field: OrganizationOrderField;
+};
+
+/** What organizations are ordered by: TREE (each unit right after its parent), NAME, or CODE (units without a division code first); ties by tree order. */
+export type OrganizationOrderField =
+  | 'CODE'
+  | 'NAME'
+  | 'TREE';
+
 /** Year, quarter, month, day, or a span of two of one kind (2018/2022). */
 export type PeriodType =
   | 'DAY'
@@ -155,8 +196,9 @@ export type Qualifier =
   | 'EXACT'
   | 'NEARLY';
 
-/** Narrows a list of organizations. */
+/** Narrows a list or count of organizations; lists and counts take the same filter. */
 export type RelatedOrganizationFilter = {
+  /** FEDERATION unless given: the federations, not the departments, committees, centres and homes under them. null for every kind. */
   kind?: OrganizationKind | null | undefined;
   level?: OrganizationLevel | null | undefined;
   /** A substring of the name (长沙), or of its pinyin, full or initials, in any case and with or without spaces (Changsha, chang sha, cs). */
@@ -291,6 +333,7 @@ export type ViewerKind =
 
 export type ActivitiesQueryVariables = Exact<{
   filter?: RootActivityFilter | null | undefined;
+  orderBy?: ActivityOrder | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
   last?: number | null | undefined;
@@ -304,6 +347,7 @@ export type OrganizationActivitiesQueryVariables = Exact<{
   code?: string | null | undefined;
   id?: string | number | null | undefined;
   filter?: ActivityFilter | null | undefined;
+  orderBy?: ActivityOrder | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
   last?: number | null | undefined;
@@ -392,6 +436,7 @@ export type MetricValuesQueryVariables = Exact<{
   metric?: string | null | undefined;
   period?: string | null | undefined;
   scope?: MetricScope | null | undefined;
+  orderBy?: MetricValueOrder | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
   last?: number | null | undefined;
@@ -422,6 +467,7 @@ export type ChildrenQueryVariables = Exact<{
   code?: string | null | undefined;
   id?: string | number | null | undefined;
   filter?: RelatedOrganizationFilter | null | undefined;
+  orderBy?: OrganizationOrder | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
   last?: number | null | undefined;
@@ -436,6 +482,7 @@ export type DescendantsQueryVariables = Exact<{
   id?: string | number | null | undefined;
   level?: OrganizationLevel | null | undefined;
   filter?: RelatedOrganizationFilter | null | undefined;
+  orderBy?: OrganizationOrder | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
   last?: number | null | undefined;
@@ -447,6 +494,7 @@ export type DescendantsQuery = { organization: { descendants: { totalCount: numb
 
 export type OrganizationsQueryVariables = Exact<{
   filter?: OrganizationFilter | null | undefined;
+  orderBy?: OrganizationOrder | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
   last?: number | null | undefined;
@@ -955,9 +1003,10 @@ export const AggregateFieldsFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"AggregateFields"}) as unknown as TypedDocumentString<AggregateFieldsFragment, unknown>;
 export const ActivitiesDocument = new TypedDocumentString(`
-    query Activities($filter: RootActivityFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    query Activities($filter: RootActivityFilter, $orderBy: ActivityOrder, $first: Int, $after: String, $last: Int, $before: String) {
   activities(
     filter: $filter
+    orderBy: $orderBy
     first: $first
     after: $after
     last: $last
@@ -1045,10 +1094,11 @@ fragment ActivityFields on Activity {
   }
 }`) as unknown as TypedDocumentString<ActivitiesQuery, ActivitiesQueryVariables>;
 export const OrganizationActivitiesDocument = new TypedDocumentString(`
-    query OrganizationActivities($code: String, $id: ID, $filter: ActivityFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    query OrganizationActivities($code: String, $id: ID, $filter: ActivityFilter, $orderBy: ActivityOrder, $first: Int, $after: String, $last: Int, $before: String) {
   organization(code: $code, id: $id) {
     activities(
       filter: $filter
+      orderBy: $orderBy
       first: $first
       after: $after
       last: $last
@@ -1329,12 +1379,13 @@ export const MetricsDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<MetricsQuery, MetricsQueryVariables>;
 export const MetricValuesDocument = new TypedDocumentString(`
-    query MetricValues($code: String, $id: ID, $metric: String, $period: String, $scope: MetricScope, $first: Int, $after: String, $last: Int, $before: String) {
+    query MetricValues($code: String, $id: ID, $metric: String, $period: String, $scope: MetricScope, $orderBy: MetricValueOrder, $first: Int, $after: String, $last: Int, $before: String) {
   organization(code: $code, id: $id) {
     metricValues(
       metric: $metric
       period: $period
       scope: $scope
+      orderBy: $orderBy
       first: $first
       after: $after
       last: $last
@@ -1481,10 +1532,11 @@ fragment PageInfoFields on PageInfo {
   hasNextPage
 }`) as unknown as TypedDocumentString<OrganizationTreeQuery, OrganizationTreeQueryVariables>;
 export const ChildrenDocument = new TypedDocumentString(`
-    query Children($code: String, $id: ID, $filter: RelatedOrganizationFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    query Children($code: String, $id: ID, $filter: RelatedOrganizationFilter, $orderBy: OrganizationOrder, $first: Int, $after: String, $last: Int, $before: String) {
   organization(code: $code, id: $id) {
     children(
       filter: $filter
+      orderBy: $orderBy
       first: $first
       after: $after
       last: $last
@@ -1522,11 +1574,12 @@ fragment OrganizationConnectionFields on OrganizationConnection {
   }
 }`) as unknown as TypedDocumentString<ChildrenQuery, ChildrenQueryVariables>;
 export const DescendantsDocument = new TypedDocumentString(`
-    query Descendants($code: String, $id: ID, $level: OrganizationLevel, $filter: RelatedOrganizationFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    query Descendants($code: String, $id: ID, $level: OrganizationLevel, $filter: RelatedOrganizationFilter, $orderBy: OrganizationOrder, $first: Int, $after: String, $last: Int, $before: String) {
   organization(code: $code, id: $id) {
     descendants(
       level: $level
       filter: $filter
+      orderBy: $orderBy
       first: $first
       after: $after
       last: $last
@@ -1564,9 +1617,10 @@ fragment OrganizationConnectionFields on OrganizationConnection {
   }
 }`) as unknown as TypedDocumentString<DescendantsQuery, DescendantsQueryVariables>;
 export const OrganizationsDocument = new TypedDocumentString(`
-    query Organizations($filter: OrganizationFilter, $first: Int, $after: String, $last: Int, $before: String) {
+    query Organizations($filter: OrganizationFilter, $orderBy: OrganizationOrder, $first: Int, $after: String, $last: Int, $before: String) {
   organizations(
     filter: $filter
+    orderBy: $orderBy
     first: $first
     after: $after
     last: $last

@@ -32,19 +32,19 @@ import {
 
 /** Every operation of the SDK; the client has one method per entry. */
 export const operations = {
-  /** Activities anywhere in the network, filtered by subtree (`within`), kind, period, theme, or a Chinese substring of the title or description. */
+  /** Activities anywhere in the network, filtered by subtree (`within`), kind, period, theme, or a Chinese substring of the title or description; in load order or by date. */
   activities: { kind: 'query', document: ActivitiesDocument },
   /** One activity by its global id, with the figures it produced and where each comes from. */
   activity: { kind: 'query', document: ActivityDocument },
   /** Approves a submitted report, which locks its figures. */
   approveSubmission: { kind: 'mutation', document: ApproveSubmissionDocument },
-  /** The units directly below one organization, a page at a time. */
+  /** The units directly below one organization (federations unless filter.kind says otherwise), in tree order unless ordered by name or code, a page at a time. */
   children: { kind: 'query', document: ChildrenDocument },
   /** Who has reported for a template and period inside a subtree: totals by status and, per expected federation, its status, submission time and days late. */
   completeness: { kind: 'query', document: CompletenessDocument },
   /** Opens a report: a unit's submission for a template and period, as a draft. With an idempotency key, a retry returns the first answer and writes nothing (so the client may retry it). */
   createSubmission: { kind: 'mutation', document: CreateSubmissionDocument, idempotencyKey: 'idempotencyKey' },
-  /** Every unit below one organization, at one level or all, in tree order, a page at a time. */
+  /** Every unit below one organization, at one level or all, in tree order unless ordered by name or code, a page at a time. */
   descendants: { kind: 'query', document: DescendantsDocument },
   /** One source document by its global id. */
   document: { kind: 'query', document: DocumentDocument },
@@ -52,7 +52,7 @@ export const operations = {
   documents: { kind: 'query', document: DocumentsDocument },
   /** Which leadership members of a unit liaise with which counties, and their contacts there. The contacts' names and phones are personal data, shown only to viewers entitled to them. */
   liaisonAssignments: { kind: 'query', document: LiaisonAssignmentsDocument },
-  /** One organization's figures, narrowed by metric code, period (the figures inside it) and scope (its own work, or its whole subtree), each exact, with its wording and its source. */
+  /** One organization's figures, narrowed by metric code, period (the figures inside it) and scope (its own work, or its whole subtree), each exact, with its wording and its source; by metric, period or value. */
   metricValues: { kind: 'query', document: MetricValuesDocument },
   /** The metric catalogue: what each metric counts, in which unit, and how it rolls up over time and over the tree. */
   metrics: { kind: 'query', document: MetricsDocument },
@@ -60,13 +60,13 @@ export const operations = {
   node: { kind: 'query', document: NodeDocument },
   /** One organization by division code or global id, with its parent and every unit above it. */
   organization: { kind: 'query', document: OrganizationDocument },
-  /** The activities one organization organized or co-organized, filtered by kind, period, theme or search. */
+  /** The activities one organization organized or co-organized, filtered by kind, period, theme or search; in load order or by date. */
   organizationActivities: { kind: 'query', document: OrganizationActivitiesDocument },
   /** A unit's record beyond its figures: its programmes and brands, the honours it received, and its work plans with their numbered items and targets. */
   organizationRecord: { kind: 'query', document: OrganizationRecordDocument },
   /** One level of the tree: a unit, how many units sit below it at each level, and its first children (20 unless `first` says otherwise) with their own sizes. */
   organizationTree: { kind: 'query', document: OrganizationTreeDocument },
-  /** Search and filter all organizations: by name (a Chinese substring), level, kind, or subtree. */
+  /** Search and filter all organizations: by name (a Chinese substring), level, kind (federations unless given), or subtree; ordered by tree, name or code. */
   organizations: { kind: 'query', document: OrganizationsDocument },
   /** The federations at one level ranked by a metric's aggregate, ties sharing a rank, with shares of the total. */
   ranking: { kind: 'query', document: RankingDocument },

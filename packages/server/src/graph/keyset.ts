@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { badInput } from '../errors.js';
+import { codeEnum } from './enum.js';
 import type { PageWindow } from './pagination.js';
 
 /**
@@ -54,6 +55,36 @@ export interface Ordering<Row> {
   name: string;
   columns: readonly OrderColumn<Row>[];
   descending?: boolean;
+}
+
+export const ORDER_DIRECTIONS = ['ASC', 'DESC'] as const;
+export type OrderDirection = (typeof ORDER_DIRECTIONS)[number];
+export const OrderDirectionEnum = codeEnum(
+  ORDER_DIRECTIONS,
+  'OrderDirection',
+  'Which way a list runs: ASC (A to Z, earliest first, smallest first) or DESC.',
+);
+
+/** An order as a client asks for it: one of the list's order fields, either way. */
+export interface ListOrder<Field extends string> {
+  field: Field;
+  direction: OrderDirection;
+}
+
+/**
+ * The ordering of a list by one of its order fields, either way. Its name, and so every
+ * cursor, says list, field and direction: a cursor of one order is refused by another.
+ */
+export function orderingOf<Row, Field extends string>(
+  list: string,
+  columns: Record<Field, readonly OrderColumn<Row>[]>,
+  order: ListOrder<Field>,
+): Ordering<Row> {
+  return {
+    name: `${list}:${order.field}:${order.direction}`,
+    columns: columns[order.field],
+    descending: order.direction === 'DESC',
+  };
 }
 
 /** What a row's cursor encodes: the ordering's name and the row's values of its columns. */

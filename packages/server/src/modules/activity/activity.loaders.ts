@@ -9,8 +9,10 @@ import {
   findActivitiesByProgrammes,
   findActivityPages,
   findCoOrganizers,
+  type ActivityOrderField,
   type ActivityQuery,
 } from './activity.repository.js';
+import type { ListOrder } from '../../graph/keyset.js';
 
 export function createActivityLoaders(db: Kysely<Database>) {
   const byId = byIdLoader((ids) => findActivitiesByIds(db, ids));
@@ -18,14 +20,14 @@ export function createActivityLoaders(db: Kysely<Database>) {
     for (const row of rows) byId.prime(row.id, row);
   };
 
-  const pages = groupedLoader<{ query: ActivityQuery; window: PageWindow }, Page<ActivityRow>>(
-    async (ids, { query, window }) => {
-      const result = await findActivityPages(db, ids, query, window);
-      prime([...result.values()].flatMap((page) => page.rows));
-      return result;
-    },
-    emptyPage,
-  );
+  const pages = groupedLoader<
+    { query: ActivityQuery; order: ListOrder<ActivityOrderField>; window: PageWindow },
+    Page<ActivityRow>
+  >(async (ids, { query, order, window }) => {
+    const result = await findActivityPages(db, ids, query, order, window);
+    prime([...result.values()].flatMap((page) => page.rows));
+    return result;
+  }, emptyPage);
 
   const counts = groupedLoader<ActivityQuery, number>(
     (ids, query) => countActivities(db, ids, query),

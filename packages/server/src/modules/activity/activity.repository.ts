@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { pathInSubtree } from '../../db/path.js';
 import { containsPattern, termGrams } from '../../db/search-grams.js';
 import type { ActivityKind, ActivityRow, Database, OrganizationRow } from '../../db/tables.js';
-import { keyset, type Ordering } from '../../graph/keyset.js';
+import { keyset, orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
 import {
   countsByKey,
   pagesByKey,
@@ -20,11 +20,31 @@ export interface ActivityQuery {
   search?: string | null;
 }
 
-/** Activities are listed in load order. */
-export const activityOrder: Ordering<ActivityRow> = {
-  name: 'activity',
-  columns: [{ sql: sql`a.id`, kind: 'integer', value: (row) => row.id }],
+export const ACTIVITY_ORDER_FIELDS = ['LOADED', 'DATE'] as const;
+export type ActivityOrderField = (typeof ACTIVITY_ORDER_FIELDS)[number];
+
+const byId: OrderColumn<ActivityRow> = { sql: sql`a.id`, kind: 'integer', value: (row) => row.id };
+
+/** The orders of activity lists; the id, unique, breaks ties. */
+const activityColumns: Record<ActivityOrderField, OrderColumn<ActivityRow>[]> = {
+  LOADED: [byId],
+  // By the day the activity starts; an activity without a date sorts as the earliest.
+  DATE: [
+    {
+      sql: sql`coalesce(a.period_start, DATE '0001-01-01')`,
+      kind: 'date',
+      value: (row) => row.period_start ?? '0001-01-01',
+    },
+    byId,
+  ],
 };
+
+/** The order activity lists have unless asked for another: load order. */
+export const LOADED_ORDER: ListOrder<ActivityOrderField> = { field: 'LOADED', direction: 'ASC' };
+
+export function activityOrdering(order: ListOrder<ActivityOrderField>) {
+  return orderingOf('activity', activityColumns, order);
+}
 
 export async function findActivitiesByIds(
   db: Kysely<Database>,
@@ -74,9 +94,10 @@ export async function findActivityPages(
   db: Kysely<Database>,
   organizationIds: readonly number[],
   query: ActivityQuery,
+  order: ListOrder<ActivityOrderField>,
   window: PageWindow,
 ): Promise<Map<number, Page<ActivityRow>>> {
-  const page = keyset(activityOrder, window);
+  const page = keyset(activityOrdering(order), window);
   const result = await sql<Keyed<ActivityRow>>`
     SELECT a.*, k.id AS scope_key
     FROM unnest(${[...organizationIds]}::int[]) AS k(id)
@@ -115,9 +136,10 @@ export async function findActivityPage(
   db: Kysely<Database>,
   within: OrganizationRow | null,
   query: ActivityQuery,
+  order: ListOrder<ActivityOrderField>,
   window: PageWindow,
 ): Promise<Page<ActivityRow>> {
-  const page = keyset(activityOrder, window);
+  const page = keyset(activityOrdering(order), window);
   const result = await sql<ActivityRow>`
     SELECT a.* FROM activity a
     WHERE true ${withinCondition(within)} ${conditions(query)} ${page.where}

@@ -7,15 +7,18 @@ import { MetricValue } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
 import { Organization } from '../organization/organization.type.js';
 import { Programme } from '../programme/programme.type.js';
-import { RootActivityFilter } from './activity.input.js';
+import { ActivityOrder, activityOrder, RootActivityFilter } from './activity.input.js';
 import { activityQuery } from './activity.query.js';
-import { activityOrder, countAllActivities, findActivityPage } from './activity.repository.js';
+import { activityOrdering, countAllActivities, findActivityPage } from './activity.repository.js';
 import { Activity, ActivityConnection } from './activity.type.js';
+
+const ORDER_BY = 'The order; load order unless given.';
 
 @Resolver(() => Activity)
 export class ActivityResolver {
   @Query(() => ActivityConnection, {
-    description: 'Every activity, in load order, filtered; `within` narrows to a subtree.',
+    description:
+      'Every activity, filtered (`within` narrows to a subtree), in load order unless orderBy says otherwise.',
   })
   // A search reads the activities of the whole subtree through the gram index; a plain page
   // reads one page.
@@ -29,17 +32,20 @@ export class ActivityResolver {
     @Ctx() { db, loaders }: Context,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => RootActivityFilter, { nullable: true }) filter?: RootActivityFilter | null,
+    @Arg('orderBy', () => ActivityOrder, { nullable: true, description: ORDER_BY })
+    orderBy?: ActivityOrder | null,
   ): Promise<ConnectionSource<Activity>> {
     const window = pageWindow(page);
+    const order = activityOrder(orderBy);
     const query = activityQuery(filter);
     const within = filter?.within
       ? await requireByReference(loaders.organization, filter.within, 'filter.within')
       : null;
-    const result = await findActivityPage(db, within, query, window);
+    const result = await findActivityPage(db, within, query, order, window);
     loaders.activity.prime(result.rows);
     return new ConnectionSource(
       result.rows.map((row) => new Activity(row)),
-      (activity) => sortKeyOf(activityOrder, activity.row),
+      (activity) => sortKeyOf(activityOrdering(order), activity.row),
       result,
       () => countAllActivities(db, within, query),
     );

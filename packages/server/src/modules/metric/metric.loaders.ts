@@ -14,10 +14,13 @@ import {
   findValuesByActivities,
   findValuesByIds,
   type MetricValueFilter,
+  type ValueOrderField,
 } from './metric.repository.js';
+import type { ListOrder } from '../../graph/keyset.js';
 
 export interface ValuePageArgs {
   filter: MetricValueFilter;
+  order: ListOrder<ValueOrderField>;
   window: PageWindow;
 }
 export type ValuePageKey = GroupedKey<ValuePageArgs>;
@@ -45,7 +48,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
       for (const key of keys) {
         const { metric, ...rest } = key.args.filter;
         const signature = metric
-          ? JSON.stringify({ byMetric: true, rest, window: key.args.window })
+          ? JSON.stringify({ byMetric: true, rest, order: key.args.order, window: key.args.window })
           : JSON.stringify(key.args);
         const group = groups.get(signature) ?? { args: key.args, keys: [] };
         group.keys.push(key);
@@ -56,13 +59,19 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
         [...groups.values()].map(async ({ args, keys: grouped }) => {
           if (args.filter.metric) {
             const pairs = grouped.map((key) => ({ id: key.id, metric: key.args.filter.metric! }));
-            const found = await findValuePagesByMetric(db, pairs, args.filter, args.window);
+            const found = await findValuePagesByMetric(
+              db,
+              pairs,
+              args.filter,
+              args.order,
+              args.window,
+            );
             for (const key of grouped) {
               pages.set(key, found.get(pairKey(key.id, key.args.filter.metric!))!);
             }
           } else {
             const ids = [...new Set(grouped.map((key) => key.id))];
-            const found = await findValuePages(db, ids, args.filter, args.window);
+            const found = await findValuePages(db, ids, args.filter, args.order, args.window);
             for (const key of grouped) pages.set(key, found.get(key.id)!);
           }
         }),

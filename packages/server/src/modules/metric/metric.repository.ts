@@ -5,7 +5,7 @@ import type {
   MetricScope,
   MetricValueRow,
 } from '../../db/tables.js';
-import { keyset, type Ordering } from '../../graph/keyset.js';
+import { keyset, orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
 import {
   countsByKey,
   pagesByKey,
@@ -65,15 +65,31 @@ export async function findValuesByActivities(
     .execute();
 }
 
-/** An organization's figures are listed by metric, then period. */
-export const valueOrder: Ordering<MetricValueRow> = {
-  name: 'value',
-  columns: [
-    { sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code },
-    { sql: sql`v.period_start`, kind: 'date', value: (row) => row.period_start },
-    { sql: sql`v.id`, kind: 'integer', value: (row) => row.id },
-  ],
+export const VALUE_ORDER_FIELDS = ['METRIC', 'PERIOD', 'VALUE'] as const;
+export type ValueOrderField = (typeof VALUE_ORDER_FIELDS)[number];
+
+const column = {
+  metric: { sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code },
+  period: { sql: sql`v.period_start`, kind: 'date', value: (row) => row.period_start },
+  value: { sql: sql`v.value`, kind: 'decimal', value: (row) => row.value },
+  id: { sql: sql`v.id`, kind: 'integer', value: (row) => row.id },
+} satisfies Record<string, OrderColumn<MetricValueRow>>;
+
+/** The orders of an organization's figures; the id, unique, breaks ties. */
+const valueColumns: Record<ValueOrderField, OrderColumn<MetricValueRow>[]> = {
+  // On the (organization_id, metric_code, period_start, id) index.
+  METRIC: [column.metric, column.period, column.id],
+  PERIOD: [column.period, column.metric, column.id],
+  // The figure itself, exact: best used with a metric, whose figures share a unit.
+  VALUE: [column.value, column.id],
 };
+
+/** The order figures are listed in unless asked for another: by metric, then period. */
+export const METRIC_ORDER: ListOrder<ValueOrderField> = { field: 'METRIC', direction: 'ASC' };
+
+export function valueOrdering(order: ListOrder<ValueOrderField>) {
+  return orderingOf('value', valueColumns, order);
+}
 
 /**
  * One page of each key organization's figures, in one statement: a lateral subquery per
@@ -83,9 +99,10 @@ export async function findValuePages(
   db: Kysely<Database>,
   organizationIds: readonly number[],
   filter: MetricValueFilter,
+  order: ListOrder<ValueOrderField>,
   window: PageWindow,
 ): Promise<Map<number, Page<MetricValueRow>>> {
-  const page = keyset(valueOrder, window);
+  const page = keyset(valueOrdering(order), window);
   const result = await sql<Keyed<MetricValueRow>>`
     SELECT v.*, k.id AS scope_key
     FROM unnest(${[...organizationIds]}::int[]) AS k(id)
@@ -108,9 +125,10 @@ export async function findValuePagesByMetric(
   db: Kysely<Database>,
   pairs: readonly { id: number; metric: string }[],
   filter: MetricValueFilter,
+  order: ListOrder<ValueOrderField>,
   window: PageWindow,
 ): Promise<Map<string, Page<MetricValueRow> | null>> {
-  const page = keyset(valueOrder, window);
+  const page = keyset(valueOrdering(order), window);
   // A pair of a defined metric gives at least one row (its figures, or nulls when it has
   // none); a pair of an undefined metric gives none.
   const result = await sql<Keyed<MetricValueRow> & { scope_metric: string }>`

@@ -4,14 +4,15 @@ import type { MetricScope } from '../../db/tables.js';
 import { boundedList } from '../../graph/complexity.js';
 import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
-import { ActivityFilter } from '../activity/activity.input.js';
+import { ActivityFilter, ActivityOrder, activityOrder } from '../activity/activity.input.js';
 import { activityQuery } from '../activity/activity.query.js';
-import { activityOrder } from '../activity/activity.repository.js';
+import { activityOrdering } from '../activity/activity.repository.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { Honor } from '../honor/honor.type.js';
 import { LiaisonAssignment } from '../liaison/liaison.type.js';
+import { MetricValueOrder, valueOrder } from '../metric/metric.input.js';
 import { noSuchMetric } from '../metric/metric.reference.js';
-import { valueOrder, type MetricValueFilter } from '../metric/metric.repository.js';
+import { valueOrdering, type MetricValueFilter } from '../metric/metric.repository.js';
 import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
 import { parsePeriod } from '../../period/period.js';
 import { Programme } from '../programme/programme.type.js';
@@ -22,21 +23,28 @@ import { Organization } from './organization.type.js';
 @Resolver(() => Organization)
 export class OrganizationContentResolver {
   @FieldResolver(() => ActivityConnection, {
-    description: 'Activities the unit organized or co-organized, in load order.',
+    description:
+      'Activities the unit organized or co-organized, in load order unless orderBy says otherwise.',
   })
   async activities(
     @Root() organization: Organization,
     @Ctx() { loaders }: Context,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => ActivityFilter, { nullable: true }) filter?: ActivityFilter | null,
+    @Arg('orderBy', () => ActivityOrder, {
+      nullable: true,
+      description: 'The order; load order unless given.',
+    })
+    orderBy?: ActivityOrder | null,
   ): Promise<ConnectionSource<Activity>> {
     const window = pageWindow(page);
     const query = activityQuery(filter);
     const id = organization.row.id;
-    const result = await loaders.activity.pages.load({ id, args: { query, window } });
+    const order = activityOrder(orderBy);
+    const result = await loaders.activity.pages.load({ id, args: { query, order, window } });
     return new ConnectionSource(
       result.rows.map((row) => new Activity(row)),
-      (activity) => sortKeyOf(activityOrder, activity.row),
+      (activity) => sortKeyOf(activityOrdering(order), activity.row),
       result,
       () => loaders.activity.counts.load({ id, args: query }),
     );
@@ -44,7 +52,7 @@ export class OrganizationContentResolver {
 
   @FieldResolver(() => MetricValueConnection, {
     description:
-      "The unit's figures, by metric and period. `period` keeps the figures whose period lies inside it (2020 keeps 2020 and 2020-07, not 2019/2021); `scope` keeps the unit's own work (SELF) or its whole-subtree totals (SUBTREE).",
+      "The unit's figures, by metric and period unless orderBy says otherwise. `period` keeps the figures whose period lies inside it (2020 keeps 2020 and 2020-07, not 2019/2021); `scope` keeps the unit's own work (SELF) or its whole-subtree totals (SUBTREE).",
   })
   async metricValues(
     @Root() organization: Organization,
@@ -54,6 +62,11 @@ export class OrganizationContentResolver {
     metric?: string | null,
     @Arg('period', () => String, { nullable: true }) period?: string | null,
     @Arg('scope', () => MetricScopeEnum, { nullable: true }) scope?: MetricScope | null,
+    @Arg('orderBy', () => MetricValueOrder, {
+      nullable: true,
+      description: 'The order; by metric, then period, unless given.',
+    })
+    orderBy?: MetricValueOrder | null,
   ): Promise<ConnectionSource<MetricValue>> {
     const window = pageWindow(page);
     const parsed = period != null ? parsePeriod(period, 'period') : null;
@@ -63,12 +76,13 @@ export class OrganizationContentResolver {
       scope: scope ?? null,
     };
     const id = organization.row.id;
-    const result = await loaders.metric.valuePages.load({ id, args: { filter, window } });
+    const order = valueOrder(orderBy);
+    const result = await loaders.metric.valuePages.load({ id, args: { filter, order, window } });
     // The figures' statement says whether the metric exists (findValuePagesByMetric).
     if (result === null) throw noSuchMetric(metric!);
     return new ConnectionSource(
       result.rows.map((row) => new MetricValue(row)),
-      (value) => sortKeyOf(valueOrder, value.row),
+      (value) => sortKeyOf(valueOrdering(order), value.row),
       result,
       () => loaders.metric.valueCounts.load({ id, args: filter }),
     );

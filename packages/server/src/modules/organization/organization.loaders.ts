@@ -11,8 +11,10 @@ import {
   findByIds,
   findPages,
   type OrganizationFilter,
+  type OrganizationOrderField,
   type Relation,
 } from './organization.repository.js';
+import type { ListOrder } from '../../graph/keyset.js';
 
 export interface RelatedArgs {
   relation: Relation;
@@ -47,15 +49,15 @@ export function createOrganizationLoaders(db: Kysely<Database>, gate: BatchGate)
     return ids.map((id) => grouped.get(id) ?? []);
   });
 
-  const pages = groupedLoader<RelatedArgs & { window: PageWindow }, Page<OrganizationRow>>(
-    async (ids, { relation, filter, window }) => {
-      // A list of units brings in fields that ask for figures: they wait for it (BatchGate).
-      const result = await gate.track(findPages(db, relation, ids, filter, window));
-      prime([...result.values()].flatMap((page) => page.rows));
-      return result;
-    },
-    emptyPage,
-  );
+  const pages = groupedLoader<
+    RelatedArgs & { order: ListOrder<OrganizationOrderField>; window: PageWindow },
+    Page<OrganizationRow>
+  >(async (ids, { relation, filter, order, window }) => {
+    // A list of units brings in fields that ask for figures: they wait for it (BatchGate).
+    const result = await gate.track(findPages(db, relation, ids, filter, order, window));
+    prime([...result.values()].flatMap((page) => page.rows));
+    return result;
+  }, emptyPage);
 
   const counts = groupedLoader<RelatedArgs, number>(
     (ids, { relation, filter }) => countRelated(db, relation, ids, filter),

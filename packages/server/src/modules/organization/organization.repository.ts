@@ -8,7 +8,7 @@ import type {
 import { pathInSubtree } from '../../db/path.js';
 import { organizationSearchCondition } from '../../db/organization-search.js';
 import { UnreachableCaseError } from '../../unreachable.js';
-import { keyset, type Ordering } from '../../graph/keyset.js';
+import { keyset, orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
 import {
   countsByKey,
   pagesByKey,
@@ -25,11 +25,33 @@ export interface OrganizationFilter {
   search?: string | null;
 }
 
-/** Organizations are listed in tree order: by path, so every unit comes right after its parent. */
-export const organizationOrder: Ordering<OrganizationRow> = {
-  name: 'organization',
-  columns: [{ sql: sql`o.path`, kind: 'string', value: (row) => row.path }],
+export const ORGANIZATION_ORDER_FIELDS = ['TREE', 'NAME', 'CODE'] as const;
+export type OrganizationOrderField = (typeof ORGANIZATION_ORDER_FIELDS)[number];
+
+const byPath: OrderColumn<OrganizationRow> = {
+  sql: sql`o.path`,
+  kind: 'string',
+  value: (row) => row.path,
 };
+
+/** The orders of organization lists; the path, unique, breaks ties. */
+const organizationColumns: Record<OrganizationOrderField, OrderColumn<OrganizationRow>[]> = {
+  // By path: every unit comes right after its parent, on the (level, path) index.
+  TREE: [byPath],
+  NAME: [{ sql: sql`o.name`, kind: 'string', value: (row) => row.name }, byPath],
+  // Units without a division code (departments, zones) sort before every code.
+  CODE: [
+    { sql: sql`coalesce(o.code, '')`, kind: 'string', value: (row) => row.code ?? '' },
+    byPath,
+  ],
+};
+
+/** The order organization lists have unless asked for another. */
+export const TREE_ORDER: ListOrder<OrganizationOrderField> = { field: 'TREE', direction: 'ASC' };
+
+export function organizationOrdering(order: ListOrder<OrganizationOrderField>) {
+  return orderingOf('organization', organizationColumns, order);
+}
 
 /** Which organizations a batched page or count ranges over, relative to each key organization. */
 export type Relation = 'children' | 'descendants';
@@ -82,9 +104,10 @@ export async function findPages(
   relation: Relation,
   keyIds: readonly number[],
   filter: OrganizationFilter,
+  order: ListOrder<OrganizationOrderField>,
   window: PageWindow,
 ): Promise<Map<number, Page<OrganizationRow>>> {
-  const page = keyset(organizationOrder, window);
+  const page = keyset(organizationOrdering(order), window);
   const result = await sql<Keyed<OrganizationRow>>`
     SELECT o.*, k.id AS scope_key
     FROM organization k
@@ -119,9 +142,10 @@ export async function findPage(
   db: Kysely<Database>,
   within: OrganizationRow | null,
   filter: OrganizationFilter,
+  order: ListOrder<OrganizationOrderField>,
   window: PageWindow,
 ): Promise<Page<OrganizationRow>> {
-  const page = keyset(organizationOrder, window);
+  const page = keyset(organizationOrdering(order), window);
   const result = await sql<OrganizationRow>`
     SELECT o.* FROM organization o
     WHERE true ${withinCondition(within)} ${filterConditions(filter)} ${page.where}

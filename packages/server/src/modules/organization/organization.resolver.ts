@@ -15,19 +15,36 @@ import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../../db/tables.js'
 import { badInput } from '../../errors.js';
 import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
 import { fromGlobalIdOf } from '../../graph/global-id.js';
-import { sortKeyOf } from '../../graph/keyset.js';
+import { sortKeyOf, type ListOrder } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
-import { OrganizationFilter, RelatedOrganizationFilter } from './organization.input.js';
+import {
+  filterKind,
+  OrganizationFilter,
+  OrganizationOrder,
+  organizationOrder,
+  RelatedOrganizationFilter,
+} from './organization.input.js';
 import type { RelatedArgs } from './organization.loaders.js';
 import { checkDivisionCode, requireByReference } from './organization.reference.js';
-import { countAll, findPage, organizationOrder } from './organization.repository.js';
+import {
+  countAll,
+  findPage,
+  organizationOrdering,
+  type OrganizationOrderField,
+} from './organization.repository.js';
 import {
   Organization,
   OrganizationConnection,
   OrganizationLevelEnum,
 } from './organization.type.js';
 
-const bySortKey = (organization: Organization) => sortKeyOf(organizationOrder, organization.row);
+/** The cursor of an organization in a list read in `order`. */
+const sortKeyIn =
+  (order: ListOrder<OrganizationOrderField>) =>
+  (organization: Organization): string =>
+    sortKeyOf(organizationOrdering(order), organization.row);
+
+const ORDER_BY = 'The order; tree order unless given.';
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -53,23 +70,27 @@ export class OrganizationResolver {
   }
 
   @Query(() => OrganizationConnection, {
-    description: 'All organizations, in tree order, filtered.',
+    description:
+      'All organizations, filtered (the federations unless filter.kind says otherwise), in tree order unless orderBy says otherwise.',
   })
   async organizations(
     @Ctx() { db, loaders }: Context,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => OrganizationFilter, { nullable: true }) filter?: OrganizationFilter | null,
+    @Arg('orderBy', () => OrganizationOrder, { nullable: true, description: ORDER_BY })
+    orderBy?: OrganizationOrder | null,
   ): Promise<ConnectionSource<Organization>> {
     const window = pageWindow(page);
+    const order = organizationOrder(orderBy);
     const within = filter?.within
       ? await requireByReference(loaders.organization, filter.within, 'filter.within')
       : null;
-    const related = { level: filter?.level, kind: filter?.kind, search: filter?.search };
-    const result = await findPage(db, within, related, window);
+    const related = { level: filter?.level, kind: filterKind(filter), search: filter?.search };
+    const result = await findPage(db, within, related, order, window);
     loaders.organization.prime(result.rows);
     return new ConnectionSource(
       result.rows.map((row) => new Organization(row)),
-      bySortKey,
+      sortKeyIn(order),
       result,
       () => countAll(db, within, related),
     );
@@ -101,24 +122,25 @@ export class OrganizationResolver {
     return rows.map((row) => new Organization(row));
   }
 
-  @FieldResolver(() => OrganizationConnection, { description: 'The units directly below.' })
+  @FieldResolver(() => OrganizationConnection, {
+    description: 'The units directly below: the federations unless filter.kind says otherwise.',
+  })
   children(
     @Root() organization: Organization,
     @Ctx() { loaders }: Context,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => RelatedOrganizationFilter, { nullable: true })
     filter?: RelatedOrganizationFilter | null,
+    @Arg('orderBy', () => OrganizationOrder, { nullable: true, description: ORDER_BY })
+    orderBy?: OrganizationOrder | null,
   ): Promise<ConnectionSource<Organization>> {
-    return relatedConnection(
-      loaders,
-      organization,
-      { relation: 'children', filter: related(filter) },
-      page,
-    );
+    const args = { relation: 'children' as const, filter: related(filter) };
+    return relatedConnection(loaders, organization, args, organizationOrder(orderBy), page);
   }
 
   @FieldResolver(() => OrganizationConnection, {
-    description: 'Every unit below, at any depth, in tree order.',
+    description:
+      'Every unit below, at any depth (the federations unless filter.kind says otherwise), in tree order unless orderBy says otherwise.',
   })
   descendants(
     @Root() organization: Organization,
@@ -127,13 +149,16 @@ export class OrganizationResolver {
     @Arg('level', () => OrganizationLevelEnum, { nullable: true }) level?: OrganizationLevel | null,
     @Arg('filter', () => RelatedOrganizationFilter, { nullable: true })
     filter?: RelatedOrganizationFilter | null,
+    @Arg('orderBy', () => OrganizationOrder, { nullable: true, description: ORDER_BY })
+    orderBy?: OrganizationOrder | null,
   ): Promise<ConnectionSource<Organization>> {
     const args = { relation: 'descendants' as const, filter: related(filter, level) };
-    return relatedConnection(loaders, organization, args, page);
+    return relatedConnection(loaders, organization, args, organizationOrder(orderBy), page);
   }
 
   @FieldResolver(() => Int, {
-    description: 'How many units are below, at one level or at all levels.',
+    description:
+      'How many units are below, at one level or at all levels: the totalCount of descendants with the same level and filter (federations unless filter.kind says otherwise).',
   })
   // An index-only count, about ten times cheaper per unit than reading figures; its parent is
   // not known before it runs, so it is costed as the whole tree at its level.
@@ -142,10 +167,12 @@ export class OrganizationResolver {
     @Root() organization: Organization,
     @Ctx() { loaders }: Context,
     @Arg('level', () => OrganizationLevelEnum, { nullable: true }) level?: OrganizationLevel | null,
+    @Arg('filter', () => RelatedOrganizationFilter, { nullable: true })
+    filter?: RelatedOrganizationFilter | null,
   ): Promise<number> {
     return loaders.organization.counts.load({
       id: organization.row.id,
-      args: { relation: 'descendants', filter: related(null, level) },
+      args: { relation: 'descendants', filter: related(filter, level) },
     });
   }
 }
@@ -159,7 +186,7 @@ function related(
   }
   return {
     level: level ?? filter?.level ?? null,
-    kind: filter?.kind ?? null,
+    kind: filterKind(filter),
     search: filter?.search || null,
   };
 }
@@ -168,16 +195,17 @@ async function relatedConnection(
   loaders: Context['loaders'],
   organization: Organization,
   args: RelatedArgs,
+  order: ListOrder<OrganizationOrderField>,
   page: PageArgs,
 ): Promise<ConnectionSource<Organization>> {
   const window = pageWindow(page);
   const result = await loaders.organization.pages.load({
     id: organization.row.id,
-    args: { ...args, window },
+    args: { ...args, order, window },
   });
   return new ConnectionSource(
     result.rows.map((row) => new Organization(row)),
-    bySortKey,
+    sortKeyIn(order),
     result,
     () => loaders.organization.counts.load({ id: organization.row.id, args }),
   );

@@ -21,7 +21,7 @@ import { fromGlobalIdOf } from '../../graph/global-id.js';
 import { isInSubtree } from '../../db/path.js';
 import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
-import { activityOrder } from '../activity/activity.repository.js';
+import { activityOrdering, LOADED_ORDER } from '../activity/activity.repository.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { MetricDefinition, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
@@ -276,10 +276,11 @@ export class SubmissionResolver {
       theme: null,
       search: null,
     };
-    const result = await loaders.activity.pages.load({ id, args: { query, window } });
+    const order = LOADED_ORDER;
+    const result = await loaders.activity.pages.load({ id, args: { query, order, window } });
     return new ConnectionSource(
       result.rows.map((row) => new Activity(row)),
-      (activity) => sortKeyOf(activityOrder, activity.row),
+      (activity) => sortKeyOf(activityOrdering(order), activity.row),
       result,
       () => loaders.activity.counts.load({ id, args: query }),
     );
