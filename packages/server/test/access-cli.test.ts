@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../src/auth/api-key.js';
@@ -11,9 +9,9 @@ import { createTokenVerifier } from '../src/auth/token.js';
 import { createDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { insertTokenOrganizations } from './helpers/organizations.js';
+import { run } from './helpers/cli-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
-const bin = fileURLToPath(new URL('../bin/fulian.js', import.meta.url));
 const SECRET = 'cli-test-secret-of-at-least-32-bytes!';
 
 /**
@@ -41,17 +39,7 @@ async function withDatabase<T>(fn: (db: TestDatabase['db']) => Promise<T>): Prom
 }
 
 function fulian(args: string[], env: Record<string, string | undefined> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'silent', ...databaseEnv(), ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return run(args, { ...databaseEnv(), ...env });
 }
 
 beforeAll(async () => {

@@ -2,11 +2,9 @@
 // on PGlite (the default) the backup goes through the server holding the data directory, on
 // PostgreSQL (DATABASE_URL) through pg_dump; the restore goes into a fresh directory or
 // database.
-import { spawn } from 'node:child_process';
 import { readdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../src/auth/token.js';
@@ -18,11 +16,10 @@ import { migrations } from '../src/db/migrations/index.js';
 import type { Database } from '../src/db/tables.js';
 import { fromGlobalIdOf } from '../src/graph/global-id.js';
 import { verifyTotals } from '../src/modules/aggregation/aggregation.verify.js';
+import { run, serve, type Served } from './helpers/cli-process.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
-import { serveChild, type ServedChild } from './helpers/serve-child.js';
 import { APPROVE, CREATE, SAVE, SUBMIT } from './helpers/submission-operations.js';
 
-const bin = fileURLToPath(new URL('../bin/fulian.js', import.meta.url));
 const adminUrl = process.env.DATABASE_URL;
 const SECRET = 'backup-test-secret-of-at-least-32-bytes';
 const LATEST = Object.keys(migrations).sort().at(-1)!;
@@ -59,21 +56,8 @@ async function place(
   };
 }
 
-function fulian(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function fulian(args: string[], env: Record<string, string>) {
+  return run(args, env);
 }
 
 /** What a restored database holds that a refused restore must not have touched. */
@@ -112,7 +96,8 @@ afterAll(async () => {
 
 describe(`backup while the server saves and approves (${adminUrl ? 'PostgreSQL, pg_dump' : 'PGlite, through the server'})`, () => {
   let source: Awaited<ReturnType<typeof place>>;
-  let served: ServedChild;
+  let served: Served;
+  let base: string;
   let token: string;
   const file = () => path.join(root, 'live.backup');
 
@@ -131,16 +116,20 @@ describe(`backup while the server saves and approves (${adminUrl ? 'PostgreSQL, 
       '10m',
     );
     // The writers below send as fast as they are answered; refusing them is not the subject.
-    served = await serveChild({
+    served = serve({
       ...source.env,
       FULIAN_JWT_SECRET: SECRET,
       FULIAN_RATE_LIMIT: 'false',
+      LOG_LEVEL: 'error',
     });
+    base = await served.url;
   });
-  afterAll(() => served?.kill());
+  afterAll(() => {
+    if (served?.child.exitCode === null) served.child.kill('SIGKILL');
+  });
 
   async function post(query: string, variables: unknown): Promise<any> {
-    const response = await fetch(`${served.base}/graphql`, {
+    const response = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),

@@ -8,7 +8,7 @@ import { issueToken } from '../src/auth/token.js';
 import { createDatabase } from '../src/db/database.js';
 import { fromGlobalIdOf } from '../src/graph/global-id.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
-import { serveChild, type ServedChild } from './helpers/serve-child.js';
+import { serve, type Served } from './helpers/cli-process.js';
 import { CREATE } from './helpers/submission-operations.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
@@ -29,7 +29,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!adminUrl)('failover (PostgreSQL terminates the server’s connections)', () => {
   let database: TestDatabase;
-  let served: ServedChild;
+  let served: Served;
   let child: ChildProcess;
   let base: string;
   let token: string;
@@ -44,15 +44,17 @@ describe.skipIf(!adminUrl)('failover (PostgreSQL terminates the server’s conne
       { subject: 'failover@43', role: 'PROVINCE_ADMIN', organization: '43' },
       '10m',
     );
-    served = await serveChild({
+    served = serve({
       DATABASE_URL: database.url,
       FULIAN_JWT_SECRET: SECRET,
       FULIAN_ALLOW_ANONYMOUS: 'true',
+      LOG_LEVEL: 'error',
     });
-    ({ base, child } = served);
+    child = served.child;
+    base = await served.url;
   });
   afterAll(async () => {
-    served?.kill();
+    if (served?.child.exitCode === null) served.child.kill('SIGKILL');
     await database.close();
   });
 

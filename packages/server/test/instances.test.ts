@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { issueToken } from '../src/auth/token.js';
 import { createGraphQLClient } from './helpers/graphql-client.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
-import { serveChild, type ServedChild } from './helpers/serve-child.js';
+import { serve, type Served } from './helpers/cli-process.js';
 import { APPROVE, CREATE, SUBMIT, UNAPPROVE } from './helpers/submission-operations.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
@@ -17,14 +17,15 @@ const onPostgres = Boolean(process.env.DATABASE_URL);
 
 let database: TestDatabase;
 let first: Awaited<ReturnType<typeof createGraphQLClient>>;
-let other: ServedChild;
+let other: Served;
+let otherBase: string;
 let socket: Client;
 let token: string;
 const SECRET = 'instances-test-secret-of-at-least-32-bytes';
 
 /** An operation sent to the other process as the province's administrator. */
 async function otherExecute(query: string, variables: unknown): Promise<any> {
-  const response = await fetch(`${other.base}/graphql`, {
+  const response = await fetch(`${otherBase}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
@@ -44,7 +45,8 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL', () => {
       '10m',
     );
     first = await createGraphQLClient(database);
-    other = await serveChild({ DATABASE_URL: database.url, FULIAN_JWT_SECRET: SECRET });
+    other = serve({ DATABASE_URL: database.url, FULIAN_JWT_SECRET: SECRET, LOG_LEVEL: 'error' });
+    otherBase = await other.url;
     const url = await first.server.listen(0, '127.0.0.1');
     socket = createClient({
       url: url.replace('http', 'ws'),
@@ -54,7 +56,7 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL', () => {
   });
   afterAll(async () => {
     await socket?.dispose();
-    other?.kill();
+    if (other?.child.exitCode === null) other.child.kill('SIGKILL');
     await first?.server.stop();
     await database?.close();
   });

@@ -1,35 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { run } from './helpers/cli-process.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
 import { load, unitSheets } from './helpers/spreadsheet.js';
 
-const bin = fileURLToPath(new URL('../bin/fulian.js', import.meta.url));
 let dir: string;
 
 /** Runs the built CLI on the test's own PGlite data directory. */
-function fulian(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: {
-        ...process.env,
-        DATABASE_URL: undefined,
-        LOG_LEVEL: 'silent',
-        FULIAN_DATA_DIR: path.join(dir, 'data'),
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function fulian(args: string[]) {
+  return run(args, { FULIAN_DATA_DIR: path.join(dir, 'data') });
 }
 
 beforeAll(async () => {

@@ -39,6 +39,8 @@ export interface Served {
   exited: Promise<{ code: number | null; at: number }>;
   /** Resolves with the first match of `pattern` in everything the server printed. */
   printed(pattern: RegExp): Promise<RegExpExecArray>;
+  /** What the server wrote to stderr (its log) so far. */
+  stderr(): string;
 }
 
 /** Starts `fulian serve` on a free port, watching its output. */
@@ -82,6 +84,7 @@ export function serve(env: Record<string, string | undefined>): Served {
       child.on('exit', (code) => resolve({ code, at: performance.now() }));
     }),
     printed: (pattern) => watch('stdout', pattern),
+    stderr: () => printed.stderr,
   };
 }
 
