@@ -47,10 +47,10 @@ import {
   noSubscriptionOverHttpRule,
   nulInVariables,
 } from './graph/input-rules.js';
-import { credentialOf, DemandControl } from './limits/admission.js';
+import { answerKnownRefusal, DemandControl } from './limits/admission.js';
 import { sendJson } from './lib/json-response.js';
 import { readBody } from './lib/request-body.js';
-import { headerReader, requestHeader } from './lib/request-headers.js';
+import { requestHeader } from './lib/request-headers.js';
 import { clientAddressResolver } from './limits/client-address.js';
 import { demandControlPlugin } from './limits/demand-control.plugin.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
@@ -263,22 +263,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
 
     // A caller this instance refused lately is answered before its body is even parsed.
     const clientAddress = clientAddressOf(request);
-    const refusedFor = await demand.earlyRefusal(
-      credentialOf(headerReader(request), clientAddress),
-    );
-    if (refusedFor !== null) {
-      // Read and dropped, so the keep-alive connection stays usable.
-      await readBody(request, 0);
-      response.setHeader('retry-after', String(refusedFor));
-      return sendJson(response, 429, {
-        errors: [
-          {
-            message: `Rate limited; retry in ${refusedFor} s`,
-            extensions: { code: 'RATE_LIMITED', retryAfter: refusedFor },
-          },
-        ],
-      });
-    }
+    if (await answerKnownRefusal(demand, request, response, clientAddress)) return;
     if (spreadsheet) return spreadsheets(request, response, url);
 
     // The deadline aborts the request's SQL (see statement-scope.ts) and answers at once,

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as wait } from 'node:timers/promises';
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Kysely } from 'kysely';
@@ -5,6 +6,9 @@ import { bucketKey } from '../auth/actor.js';
 import type { Context } from '../context.js';
 import type { Database } from '../db/tables.js';
 import { UserError, type ErrorExtensions } from '../errors.js';
+import { sendJson } from '../lib/json-response.js';
+import { readBody } from '../lib/request-body.js';
+import { headerReader } from '../lib/request-headers.js';
 import { AllowanceBook } from './allowance.js';
 import { requestedCost, type RequestedCost } from './cost.js';
 import { EXPENSIVE_UNITS, type Limits } from './limits.js';
@@ -42,11 +46,11 @@ export type Admission =
 export class DemandControl {
   private readonly tree: TreeSizes;
   private readonly book: AllowanceBook | null;
-  private readonly expensiveInFlight = new Map<string, number>();
+  private readonly expensiveInFlight = new Counts();
   /** Until when each credential refused lately is refused without looking further. */
   private readonly refusedCredentials = new Map<string, number>();
   /** Requests of each refused credential held until its refusal runs out (earlyRefusal). */
-  private readonly held = new Map<string, number>();
+  private readonly held = new Counts();
 
   /**
    * @param onRateLimited told of every refusal RATE_LIMITED, with its reason: ALLOWANCE,
@@ -197,15 +201,12 @@ export class DemandControl {
       this.refusedCredentials.delete(credential);
       return null;
     }
-    const held = this.held.get(credential) ?? 0;
-    if (held < HELD_PER_CALLER && this.limits.refusalHoldMs > 0) {
-      this.held.set(credential, held + 1);
+    if (this.held.of(credential) < HELD_PER_CALLER && this.limits.refusalHoldMs > 0) {
+      this.held.add(credential);
       try {
         await wait(Math.min(until - Date.now(), this.limits.refusalHoldMs));
       } finally {
-        const left = (this.held.get(credential) ?? 1) - 1;
-        if (left > 0) this.held.set(credential, left);
-        else this.held.delete(credential);
+        this.held.remove(credential);
       }
     }
     const left = (this.refusedCredentials.get(credential) ?? 0) - Date.now();
@@ -251,16 +252,13 @@ export class DemandControl {
   /** Counts an expensive operation in; null when its caller already runs as many as allowed. */
   private enter(key: string, cost: RequestedCost): (() => void) | null {
     if (cost.units < EXPENSIVE_UNITS) return nothing;
-    const running = this.expensiveInFlight.get(key) ?? 0;
-    if (running >= this.limits.expensiveConcurrency) return null;
-    this.expensiveInFlight.set(key, running + 1);
+    if (this.expensiveInFlight.of(key) >= this.limits.expensiveConcurrency) return null;
+    this.expensiveInFlight.add(key);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const left = (this.expensiveInFlight.get(key) ?? 1) - 1;
-      if (left > 0) this.expensiveInFlight.set(key, left);
-      else this.expensiveInFlight.delete(key);
+      this.expensiveInFlight.remove(key);
     };
   }
 }
@@ -278,6 +276,51 @@ export function credentialOf(
     (headers.get('x-api-key') && `api-key ${headers.get('x-api-key')}`) ??
     `address ${clientAddress ?? 'unknown'}`
   );
+}
+
+/** How many of something each key holds at once, taken and given back one at a time. */
+class Counts {
+  private readonly byKey = new Map<string, number>();
+
+  of(key: string): number {
+    return this.byKey.get(key) ?? 0;
+  }
+
+  add(key: string): void {
+    this.byKey.set(key, this.of(key) + 1);
+  }
+
+  remove(key: string): void {
+    const left = this.of(key) - 1;
+    if (left > 0) this.byKey.set(key, left);
+    else this.byKey.delete(key);
+  }
+}
+
+/**
+ * Answers a request from a caller this instance refused lately (DemandControl.earlyRefusal)
+ * before its body is parsed; false when it is not one.
+ */
+export async function answerKnownRefusal(
+  demand: DemandControl,
+  request: IncomingMessage,
+  response: ServerResponse,
+  clientAddress: string | undefined,
+): Promise<boolean> {
+  const refusedFor = await demand.earlyRefusal(credentialOf(headerReader(request), clientAddress));
+  if (refusedFor === null) return false;
+  // Read and dropped, so the keep-alive connection stays usable.
+  await readBody(request, 0);
+  response.setHeader('retry-after', String(refusedFor));
+  sendJson(response, 429, {
+    errors: [
+      {
+        message: `Rate limited; retry in ${refusedFor} s`,
+        extensions: { code: 'RATE_LIMITED', retryAfter: refusedFor },
+      },
+    ],
+  });
+  return true;
 }
 
 /**
