@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aggregateQuery,
-  type AggregateRow,
-  type AggregateSpec,
-  type AggregateStatement,
-} from '../src/modules/aggregation/aggregation.repository.js';
-import { totalsQuery } from '../src/modules/aggregation/aggregation.totals.js';
+import { aggregateQuery } from '../src/modules/aggregation/aggregation.figures-statement.js';
+import type {
+  AggregateRow,
+  AggregateSpec,
+  AggregateStatement,
+} from '../src/modules/aggregation/aggregation.spec.js';
+import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 

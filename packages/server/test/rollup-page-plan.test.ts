@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AggregateSpec } from '../src/modules/aggregation/aggregation.repository.js';
-import { totalsQuery } from '../src/modules/aggregation/aggregation.totals.js';
+import type { AggregateSpec } from '../src/modules/aggregation/aggregation.spec.js';
+import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 

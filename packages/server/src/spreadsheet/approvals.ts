@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { createContext } from '../context.js';
 import type { Database } from '../db/tables.js';
-import { enumeratePeriods } from '../modules/aggregation/aggregation.service.js';
+import { enumeratePeriods } from '../modules/aggregation/aggregation.period.js';
 import { requireByReference } from '../modules/organization/organization.reference.js';
 import { subtreeUpperBound } from '../db/path.js';
 import type { TableArgs, TableKind } from './table.queries.js';

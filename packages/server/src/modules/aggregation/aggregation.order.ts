@@ -1,13 +1,9 @@
 import { sql } from 'kysely';
 import type { Ordering } from '../../graph/keyset.js';
-import type {
-  AggregateRow,
-  CompletenessRow,
-  ContributionRow,
-  RankedRow,
-} from './aggregation.repository.js';
+import type { AggregateRow } from './aggregation.spec.js';
+import type { CompletenessRow, ContributionRow, RankedRow } from './aggregation.repository.js';
 
-/** A roll-up lists its group units in tree order (the `grp` CTE reads them from `o`). */
+/** A roll-up lists its group units in tree order (the `group_unit` CTE reads them from `o`). */
 export const rollupOrder: Ordering<AggregateRow> = {
   name: 'rollup',
   columns: [{ sql: sql`o.path`, kind: 'string', value: (row) => row.path }],

@@ -12,47 +12,21 @@ import {
 } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { OrganizationLevel } from '../../db/tables.js';
-import { badInput } from '../../errors.js';
 import { stringArg, subtreeCost } from '../../graph/complexity.js';
 import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { selectsField } from '../../graph/selection.js';
-import { MetricDefinition } from '../metric/metric.type.js';
-import { requireMetric } from '../metric/metric.reference.js';
-import { requireByReference } from '../organization/organization.reference.js';
 import { Organization, OrganizationLevelEnum } from '../organization/organization.type.js';
-import { Period } from '../../period/period.type.js';
-import { dueDate, lateDays } from '../submission/due-date.js';
-import { canSeeSubmission, requireTemplate } from '../submission/submission.access.js';
-import { ReportingTemplate, Submission } from '../submission/submission.type.js';
+import { canSeeSubmission } from '../submission/submission.access.js';
+import { Submission } from '../submission/submission.type.js';
+import { contributionOrder } from './aggregation.order.js';
+import type { CompletenessStatus } from './aggregation.repository.js';
 import {
-  countCompleteness,
-  countGroups,
-  findCompletenessPage,
-  findCompletenessTotals,
-  findRankingPage,
-  findRollupPage,
-  findSeries,
-  metricCodes,
-  ratioParts,
-  type AggregateSpec,
-  type CompletenessStatus,
-} from './aggregation.repository.js';
-import {
-  completenessOrder,
-  contributionOrder,
-  rankingOrder,
-  rollupOrder,
-} from './aggregation.order.js';
-import { combineQualifiers } from './aggregation.qualifier.js';
-import {
-  aggregatePeriod,
-  countedStatuses,
-  enumeratePeriods,
-  explain,
-  growthReason,
-  resolveWithin,
-  statementFor,
+  completenessOf,
+  completenessUnits,
+  rankingOf,
+  rollupConnection,
+  seriesOf,
 } from './aggregation.service.js';
 import {
   Completeness,
@@ -89,44 +63,15 @@ export class AggregationResolver {
     @Arg('includeSubmitted', () => Boolean, { nullable: true, description: INCLUDE_SUBMITTED })
     includeSubmitted?: boolean | null,
   ): Promise<ConnectionSource<RollupRow>> {
-    const window = pageWindow(page);
-    const period = aggregatePeriod(periodText);
-    const [metric, range] = await Promise.all([
-      requireMetric(context.loaders, metricCode),
-      resolveWithin(context, within),
-    ]);
-    const statuses = countedStatuses(includeSubmitted);
-    const spec: AggregateSpec = {
-      metric,
-      periods: [period.canonical],
-      periodType: period.type,
-      statuses,
-      within: range,
-      coverage: selectsField(info, 'coverage') ? 'ALL' : 'NONE',
-    };
-    const result = await findRollupPage(context.db, spec, groupBy, window, statementFor(groupBy));
-    const contributionArgs = {
-      metricCodes: metricCodes(metric),
-      parts: ratioParts(metric),
-      period: period.canonical,
-      statuses,
-      within: range,
-    };
-    return new ConnectionSource(
-      result.rows.map(
-        (row) =>
-          new RollupRow(
-            explain(metric, row, 'value'),
-            explain(metric, row, 'children'),
-            row,
-            new Period(period),
-            contributionArgs,
-          ),
-      ),
-      (row) => sortKeyOf(rollupOrder, row.row),
-      result,
-      () => countGroups(context.db, range, groupBy),
-    );
+    return rollupConnection(context, {
+      metric: metricCode,
+      period: periodText,
+      within,
+      includeSubmitted,
+      coverage: selectsField(info, 'coverage'),
+      groupBy,
+      window: pageWindow(page),
+    });
   }
 
   @Query(() => Ranking, {
@@ -147,39 +92,15 @@ export class AggregationResolver {
     @Arg('includeSubmitted', () => Boolean, { nullable: true, description: INCLUDE_SUBMITTED })
     includeSubmitted?: boolean | null,
   ): Promise<Ranking> {
-    const window = pageWindow(page);
-    const period = aggregatePeriod(periodText);
-    const [metric, range] = await Promise.all([
-      requireMetric(context.loaders, metricCode),
-      resolveWithin(context, within),
-    ]);
-    const spec: AggregateSpec = {
-      metric,
-      periods: [period.canonical],
-      periodType: period.type,
-      statuses: countedStatuses(includeSubmitted),
-      within: range,
-      coverage: selectsField(info, 'coverage') ? 'ALL' : 'NONE',
-    };
-    const result = await findRankingPage(context.db, spec, level, window, statementFor(level));
-    const first = result.rows[0];
-    const ranking = new Ranking();
-    ranking.metric = new MetricDefinition(metric);
-    ranking.period = new Period(period);
-    ranking.total = first?.total ?? null;
-    ranking.totalQualifier =
-      metric.tree_aggregation === 'SUM' && first ? combineQualifiers(first.total_qualifiers) : null;
-    // A page past the end has no row to read the count from; the first page has it.
-    ranking.ranked = first?.ranked ?? (await countRanked(context, spec, level));
-    ranking.entries = new ConnectionSource(
-      result.rows.map(
-        (row) => new RankingEntry(explain(metric, row, 'value'), row, row.rank, row.share),
-      ),
-      (entry) => sortKeyOf(rankingOrder, entry.row),
-      result,
-      () => countGroups(context.db, range, level),
-    );
-    return ranking;
+    return rankingOf(context, {
+      metric: metricCode,
+      period: periodText,
+      within,
+      includeSubmitted,
+      coverage: selectsField(info, 'coverage'),
+      level,
+      window: pageWindow(page),
+    });
   }
 
   @Query(() => [SeriesPoint], {
@@ -198,34 +119,13 @@ export class AggregationResolver {
     @Arg('includeSubmitted', () => Boolean, { nullable: true, description: INCLUDE_SUBMITTED })
     includeSubmitted?: boolean | null,
   ): Promise<SeriesPoint[]> {
-    const periods = enumeratePeriods(from, to);
-    const [metric, unit] = await Promise.all([
-      requireMetric(context.loaders, metricCode),
-      requireByReference(context.loaders.organization, organization, 'organization'),
-    ]);
-    const rows = await findSeries(
-      context.db,
-      {
-        metric,
-        periods: periods.map((period) => period.canonical),
-        periodType: periods[0]!.type,
-        statuses: countedStatuses(includeSubmitted),
-        within: null,
-        coverage: selectsField(info, 'coverage') ? 'ALL' : 'NONE',
-      },
-      unit.id,
-      statementFor(unit.level),
-    );
-    return rows.map((row, index) => {
-      const explained = explain(metric, row, 'value');
-      return new SeriesPoint(
-        explained,
-        row,
-        new Period(periods[index]!),
-        row.change,
-        row.growth_rate,
-        growthReason(row.value, row.previous, row.growth_rate),
-      );
+    return seriesOf(context, {
+      metric: metricCode,
+      organization,
+      from,
+      to,
+      includeSubmitted,
+      coverage: selectsField(info, 'coverage'),
     });
   }
 
@@ -240,54 +140,8 @@ export class AggregationResolver {
     @Arg('period', () => String) periodText: string,
     @Arg('within', () => String, { nullable: true }) within?: string | null,
   ): Promise<Completeness> {
-    const [template, range] = await Promise.all([
-      requireTemplate(context.loaders, templateRef, 'template'),
-      resolveWithin(context, within),
-    ]);
-    const period = aggregatePeriod(periodText);
-    if (period.type !== template.period_type) {
-      throw badInput(
-        `Template ${template.code} is reported per ${template.period_type.toLowerCase()}`,
-        'period',
-      );
-    }
-    const spec = {
-      templateId: template.id,
-      levels: template.submitting_levels,
-      period: period.canonical,
-      within: range,
-    };
-    const totals = await findCompletenessTotals(context.db, spec);
-    const completeness = new Completeness();
-    completeness.spec = spec;
-    completeness.template = new ReportingTemplate(template);
-    completeness.period = new Period(period);
-    completeness.dueDate = dueDate(period.end, template.due_days);
-    completeness.totals = {
-      expected: totals.expected,
-      missing: totals.not_started + totals.draft,
-      draft: totals.draft,
-      submitted: totals.submitted,
-      returned: totals.returned,
-      approved: totals.approved,
-    };
-    return completeness;
+    return completenessOf(context, { template: templateRef, period: periodText, within });
   }
-}
-
-async function countRanked(
-  context: Context,
-  spec: Parameters<typeof findRankingPage>[1],
-  level: OrganizationLevel,
-): Promise<number> {
-  const first = await findRankingPage(
-    context.db,
-    { ...spec, coverage: 'NONE' },
-    level,
-    { limit: 1, backward: false, after: null, before: null },
-    statementFor(level),
-  );
-  return first.rows[0]?.ranked ?? 0;
 }
 
 @Resolver(() => RollupRow)
@@ -350,25 +204,13 @@ export class CompletenessResolver {
   })
   async units(
     @Root() completeness: Completeness,
-    @Ctx() { db }: Context,
+    @Ctx() context: Context,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('status', () => [CompletenessStatusEnum], { nullable: true })
     status?: CompletenessStatus[] | null,
   ): Promise<ConnectionSource<CompletenessUnit>> {
-    const window = pageWindow(page);
     const statuses = status?.length ? status : null;
-    const result = await findCompletenessPage(db, completeness.spec, statuses, window);
-    const now = new Date();
-    return new ConnectionSource(
-      result.rows.map((row) => {
-        const submitted =
-          row.status === 'NOT_STARTED' || row.status === 'DRAFT' ? null : row.submitted_at;
-        return new CompletenessUnit(row, lateDays(completeness.dueDate, submitted, now));
-      }),
-      (unit) => sortKeyOf(completenessOrder, unit.row),
-      result,
-      () => countCompleteness(db, completeness.spec, statuses),
-    );
+    return completenessUnits(context, completeness, statuses, pageWindow(page));
   }
 }
 

@@ -1,21 +1,58 @@
 import type { Context } from '../../context.js';
-import type { MetricDefinitionRow, OrganizationLevel, SubmissionStatus } from '../../db/tables.js';
+import type { OrganizationLevel, SubmissionStatus } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
-import { compareDecimal } from '../../lib/decimal.js';
+import { sortKeyOf } from '../../graph/keyset.js';
+import { ConnectionSource, type PageWindow } from '../../graph/pagination.js';
+import { MetricDefinition } from '../metric/metric.type.js';
+import { requireMetric } from '../metric/metric.reference.js';
 import { requireByReference } from '../organization/organization.reference.js';
-import { parsePeriod, type Period } from '../../period/period.js';
+import type { Period as ParsedPeriod } from '../../period/period.js';
+import { Period } from '../../period/period.type.js';
+import { dueDate, lateDays } from '../submission/due-date.js';
+import { requireTemplate } from '../submission/submission.access.js';
+import { ReportingTemplate } from '../submission/submission.type.js';
+import { aggregateQuery } from './aggregation.figures-statement.js';
+import { explain, growthReason } from './aggregation.explain.js';
+import { completenessOrder, rankingOrder, rollupOrder } from './aggregation.order.js';
+import { aggregatePeriod, enumeratePeriods } from './aggregation.period.js';
+import { combineQualifiers } from './aggregation.qualifier.js';
 import {
-  aggregateQuery,
-  type AggregateRow,
-  type AggregateStatement,
-  type PathRange,
+  countCompleteness,
+  countGroups,
+  findCompletenessPage,
+  findCompletenessTotals,
+  findRankingPage,
+  findRollupPage,
+  findSeries,
+  type CompletenessStatus,
 } from './aggregation.repository.js';
-import { totalsQuery } from './aggregation.totals.js';
-import { combineQualifiers, ratioQualifier } from './aggregation.qualifier.js';
-import type { AggregateNullReason, Explained } from './aggregation.type.js';
+import {
+  metricCodes,
+  ratioParts,
+  type AggregateSpec,
+  type AggregateStatement,
+  type CoverageCounts,
+  type PathRange,
+} from './aggregation.spec.js';
+import { totalsQuery } from './aggregation.totals-statement.js';
+import {
+  Completeness,
+  CompletenessUnit,
+  Ranking,
+  RankingEntry,
+  RollupRow,
+  SeriesPoint,
+} from './aggregation.type.js';
 
-/** A series covers at most this many periods (ten years of months). */
-export const MAX_SERIES_PERIODS = 120;
+/** What an aggregate query asks, as the resolvers read it from the arguments. */
+interface AggregateArgs {
+  metric: string;
+  period: string;
+  within: string | null | undefined;
+  includeSubmitted: boolean | null | undefined;
+  /** Whether the coverage is selected: it costs a pass over the expected units. */
+  coverage: boolean;
+}
 
 export async function resolveWithin(
   { loaders }: Context,
@@ -40,127 +77,200 @@ export function countedStatuses(includeSubmitted: boolean | null | undefined): S
   return includeSubmitted ? ['APPROVED', 'SUBMITTED'] : ['APPROVED'];
 }
 
-/** Parses an aggregate's period; spans are refused, since reports are per year, quarter or month. */
-export function aggregatePeriod(text: string, field = 'period'): Period {
-  const period = parsePeriod(text, field);
-  if (period.type === 'SPAN' || period.type === 'DAY') {
+function coverageOf(selected: boolean): CoverageCounts {
+  return selected ? 'ALL' : 'NONE';
+}
+
+/** The spec of a one-period aggregate inside `within`, with the period it was asked for. */
+async function aggregateSpec(
+  context: Context,
+  args: AggregateArgs,
+): Promise<{ spec: AggregateSpec; period: ParsedPeriod }> {
+  const parsed = aggregatePeriod(args.period);
+  const [metric, within] = await Promise.all([
+    requireMetric(context.loaders, args.metric),
+    resolveWithin(context, args.within),
+  ]);
+  const spec: AggregateSpec = {
+    metric,
+    periods: [parsed.canonical],
+    periodType: parsed.type,
+    statuses: countedStatuses(args.includeSubmitted),
+    within,
+    coverage: coverageOf(args.coverage),
+  };
+  return { spec, period: parsed };
+}
+
+/** One page of a roll-up: the federations at `groupBy` inside `within`, with their aggregates. */
+export async function rollupConnection(
+  context: Context,
+  args: AggregateArgs & { groupBy: OrganizationLevel; window: PageWindow },
+): Promise<ConnectionSource<RollupRow>> {
+  const { spec, period } = await aggregateSpec(context, args);
+  const { metric } = spec;
+  const statement = statementFor(args.groupBy);
+  const result = await findRollupPage(context.db, spec, args.groupBy, args.window, statement);
+  const contributionArgs = {
+    metricCodes: metricCodes(metric),
+    parts: ratioParts(metric),
+    period: period.canonical,
+    statuses: spec.statuses,
+    within: spec.within,
+  };
+  return new ConnectionSource(
+    result.rows.map(
+      (row) =>
+        new RollupRow(
+          explain(metric, row, 'value'),
+          explain(metric, row, 'children'),
+          row,
+          new Period(period),
+          contributionArgs,
+        ),
+    ),
+    (row) => sortKeyOf(rollupOrder, row.row),
+    result,
+    () => countGroups(context.db, spec.within, args.groupBy),
+  );
+}
+
+/** The federations at `level` inside `within` ranked by the aggregate, one page of them. */
+export async function rankingOf(
+  context: Context,
+  args: AggregateArgs & { level: OrganizationLevel; window: PageWindow },
+): Promise<Ranking> {
+  const { spec, period } = await aggregateSpec(context, args);
+  const { metric } = spec;
+  const statement = statementFor(args.level);
+  const result = await findRankingPage(context.db, spec, args.level, args.window, statement);
+  const first = result.rows[0];
+  const ranking = new Ranking();
+  ranking.metric = new MetricDefinition(metric);
+  ranking.period = new Period(period);
+  ranking.total = first?.total ?? null;
+  ranking.totalQualifier =
+    metric.tree_aggregation === 'SUM' && first ? combineQualifiers(first.total_qualifiers) : null;
+  // A page past the end has no row to read the count from; the first page has it.
+  ranking.ranked = first?.ranked ?? (await countRanked(context, spec, args.level));
+  ranking.entries = new ConnectionSource(
+    result.rows.map(
+      (row) => new RankingEntry(explain(metric, row, 'value'), row, row.rank, row.share),
+    ),
+    (entry) => sortKeyOf(rankingOrder, entry.row),
+    result,
+    () => countGroups(context.db, spec.within, args.level),
+  );
+  return ranking;
+}
+
+async function countRanked(
+  context: Context,
+  spec: AggregateSpec,
+  level: OrganizationLevel,
+): Promise<number> {
+  const first = await findRankingPage(
+    context.db,
+    { ...spec, coverage: 'NONE' },
+    level,
+    { limit: 1, backward: false, after: null, before: null },
+    statementFor(level),
+  );
+  return first.rows[0]?.ranked ?? 0;
+}
+
+/** One unit's aggregate for each period from `from` to `to`, with change and growth rate. */
+export async function seriesOf(
+  context: Context,
+  args: Omit<AggregateArgs, 'period' | 'within'> & {
+    organization: string;
+    from: string;
+    to: string;
+  },
+): Promise<SeriesPoint[]> {
+  const periods = enumeratePeriods(args.from, args.to);
+  const [metric, unit] = await Promise.all([
+    requireMetric(context.loaders, args.metric),
+    requireByReference(context.loaders.organization, args.organization, 'organization'),
+  ]);
+  const spec: AggregateSpec = {
+    metric,
+    periods: periods.map((period) => period.canonical),
+    periodType: periods[0]!.type,
+    statuses: countedStatuses(args.includeSubmitted),
+    within: null,
+    coverage: coverageOf(args.coverage),
+  };
+  const rows = await findSeries(context.db, spec, unit.id, statementFor(unit.level));
+  return rows.map(
+    (row, index) =>
+      new SeriesPoint(
+        explain(metric, row, 'value'),
+        row,
+        new Period(periods[index]!),
+        row.change,
+        row.growth_rate,
+        growthReason(row.value, row.previous, row.growth_rate),
+      ),
+  );
+}
+
+/** Who has reported for a template and period inside `within`: the totals by status. */
+export async function completenessOf(
+  context: Context,
+  args: { template: string; period: string; within: string | null | undefined },
+): Promise<Completeness> {
+  const [template, within] = await Promise.all([
+    requireTemplate(context.loaders, args.template, 'template'),
+    resolveWithin(context, args.within),
+  ]);
+  const period = aggregatePeriod(args.period);
+  if (period.type !== template.period_type) {
     throw badInput(
-      `Aggregates are per year, quarter or month, not per ${period.type.toLowerCase()}`,
-      field,
+      `Template ${template.code} is reported per ${template.period_type.toLowerCase()}`,
+      'period',
     );
   }
-  return period;
+  const spec = {
+    templateId: template.id,
+    levels: template.submitting_levels,
+    period: period.canonical,
+    within,
+  };
+  const totals = await findCompletenessTotals(context.db, spec);
+  const completeness = new Completeness();
+  completeness.spec = spec;
+  completeness.template = new ReportingTemplate(template);
+  completeness.period = new Period(period);
+  completeness.dueDate = dueDate(period.end, template.due_days);
+  completeness.totals = {
+    expected: totals.expected,
+    missing: totals.not_started + totals.draft,
+    draft: totals.draft,
+    submitted: totals.submitted,
+    returned: totals.returned,
+    approved: totals.approved,
+  };
+  return completeness;
 }
 
-/**
- * Every period from `from` to `to`, both included, of their common type.
- *
- * @example
- * enumeratePeriods('2019', '2021').map((p) => p.canonical); // ['2019', '2020', '2021']
- */
-export function enumeratePeriods(fromText: string, toText: string): Period[] {
-  const from = aggregatePeriod(fromText, 'from');
-  const to = aggregatePeriod(toText, 'to');
-  if (from.type !== to.type) {
-    throw badInput(`from and to must be the same kind of period (${from.type}, ${to.type})`, 'to');
-  }
-  if (from.start > to.start) throw badInput('to comes before from', 'to');
-  const periods: Period[] = [];
-  let current = from;
-  while (current.start <= to.start) {
-    if (periods.length === MAX_SERIES_PERIODS) {
-      throw badInput(`A series covers at most ${MAX_SERIES_PERIODS} periods`, 'to');
-    }
-    periods.push(current);
-    current = following(current);
-  }
-  return periods;
-}
-
-function following(period: Period): Period {
-  const year = Number(period.start.slice(0, 4));
-  const month = Number(period.start.slice(5, 7));
-  switch (period.type) {
-    case 'YEAR':
-      return parsePeriod(String(year + 1));
-    case 'QUARTER': {
-      const quarter = (month - 1) / 3 + 1;
-      return parsePeriod(quarter === 4 ? `${year + 1}Q1` : `${year}Q${quarter + 1}`);
-    }
-    case 'MONTH':
-      return parsePeriod(
-        month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`,
-      );
-    default:
-      throw badInput(`Cannot step through ${period.type.toLowerCase()} periods`, 'from');
-  }
-}
-
-/**
- * The value of an aggregate row (or of the units below it) with its qualifier, or null with
- * the reason and no qualifier: a missing figure is neither exact nor approximate.
- */
-export function explain(
-  metric: MetricDefinitionRow,
-  row: AggregateRow,
-  part: 'value' | 'children',
-): Explained {
-  if (metric.tree_aggregation === 'RATIO') {
-    const numerator = part === 'value' ? row.numerator : row.children_numerator;
-    const denominator = part === 'value' ? row.denominator : row.children_denominator;
-    const value = part === 'value' ? row.value : row.children_value;
-    // The unpaired parts explain a ratio with no pair at all; below the group they are not
-    // counted, and that reason is never shown.
-    const unpaired =
-      part === 'value'
-        ? { numerators: row.numerator_unpaired, denominators: row.denominator_unpaired }
-        : { numerators: 0, denominators: 0 };
-    if (value === null) {
-      return {
-        value,
-        qualifier: null,
-        reason: ratioReason(numerator, denominator, unpaired),
-      };
-    }
-    const qualifier = ratioQualifier(
-      part === 'value' ? row.numerator_qualifiers : row.children_numerator_qualifiers,
-      part === 'value' ? row.denominator_qualifiers : row.children_denominator_qualifiers,
-    );
-    return { value, qualifier, reason: null };
-  }
-  const value = part === 'value' ? row.value : row.children_value;
-  if (value === null) return { value, qualifier: null, reason: 'NO_DATA' };
-  const qualifiers = part === 'value' ? row.qualifiers : row.children_qualifiers;
-  return { value, qualifier: combineQualifiers(qualifiers), reason: null };
-}
-
-/**
- * Why a ratio is null. Its parts are summed over the units that gave both, so either both
- * sums exist (and the denominator is zero) or neither does; then the parts given without a
- * partner tell which part is missing, or that both were given but never by the same unit.
- */
-function ratioReason(
-  numerator: string | null,
-  denominator: string | null,
-  unpaired: { numerators: number; denominators: number },
-): AggregateNullReason {
-  if (numerator !== null && denominator !== null && compareDecimal(denominator, '0') === 0) {
-    return 'DENOMINATOR_ZERO';
-  }
-  if (unpaired.numerators === 0 && unpaired.denominators === 0) return 'NO_DATA';
-  if (unpaired.numerators === 0) return 'NUMERATOR_MISSING';
-  if (unpaired.denominators === 0) return 'DENOMINATOR_MISSING';
-  return 'PARTS_UNPAIRED';
-}
-
-/** Why a series point has no growth rate, when it has none. */
-export function growthReason(
-  value: string | null,
-  previous: string | null,
-  growthRate: string | null,
-): AggregateNullReason | null {
-  if (growthRate !== null) return null;
-  if (value === null) return 'NO_DATA';
-  if (previous === null) return 'PREVIOUS_MISSING';
-  return 'PREVIOUS_ZERO';
+/** One page of the units a completeness expects, optionally only those in some statuses. */
+export async function completenessUnits(
+  { db }: Context,
+  completeness: Completeness,
+  statuses: readonly CompletenessStatus[] | null,
+  window: PageWindow,
+): Promise<ConnectionSource<CompletenessUnit>> {
+  const result = await findCompletenessPage(db, completeness.spec, statuses, window);
+  const now = new Date();
+  return new ConnectionSource(
+    result.rows.map((row) => {
+      const submitted =
+        row.status === 'NOT_STARTED' || row.status === 'DRAFT' ? null : row.submitted_at;
+      return new CompletenessUnit(row, lateDays(completeness.dueDate, submitted, now));
+    }),
+    (unit) => sortKeyOf(completenessOrder, unit.row),
+    result,
+    () => countCompleteness(db, completeness.spec, statuses),
+  );
 }

@@ -8,8 +8,8 @@ import { MetricDefinition, MetricScopeEnum, QualifierEnum } from '../metric/metr
 import type { MetricScope, Qualifier, SubmissionStatus } from '../../db/tables.js';
 import { Period } from '../../period/period.type.js';
 import { ReportingTemplate, SubmissionStatusEnum } from '../submission/submission.type.js';
+import type { AggregateRow } from './aggregation.spec.js';
 import type {
-  AggregateRow,
   CompletenessRow,
   CompletenessSpec,
   CompletenessStatus,

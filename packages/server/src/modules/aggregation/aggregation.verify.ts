@@ -2,15 +2,16 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, MetricDefinitionRow } from '../../db/tables.js';
 import { compareDecimal } from '../../lib/decimal.js';
 import { findByCodes } from '../organization/organization.repository.js';
+import { aggregateQuery } from './aggregation.figures-statement.js';
 import {
-  aggregateQuery,
-  inSubtree,
   metricCodes,
   type AggregateRow,
   type AggregateSpec,
   type PathRange,
-} from './aggregation.repository.js';
-import { BASES, totalsQuery, type Basis } from './aggregation.totals.js';
+} from './aggregation.spec.js';
+import { inSubtree } from './aggregation.statement.js';
+import { BASES, type Basis } from './aggregation.totals.js';
+import { totalsQuery } from './aggregation.totals-statement.js';
 
 /** One value the stored totals give differently from the figures. */
 export interface TotalsDifference {

@@ -1,0 +1,114 @@
+import { sql, type RawBuilder } from 'kysely';
+import { pathInSubtree } from '../../db/path.js';
+import type { MetricDefinitionRow } from '../../db/tables.js';
+import { badInput } from '../../errors.js';
+import { keyset } from '../../graph/keyset.js';
+import { UnreachableCaseError } from '../../unreachable.js';
+import { rollupOrder } from './aggregation.order.js';
+import {
+  DECIMAL_PLACES,
+  type AggregateSpec,
+  type GroupSelection,
+  type PathRange,
+} from './aggregation.spec.js';
+
+/**
+ * The parts both aggregate statements (from the figures, aggregation.figures-statement.ts, and
+ * from the totals, aggregation.totals-statement.ts) are built of, so they answer the same
+ * groups and periods with the same columns.
+ */
+
+/** `AND` the path in `column` lies inside the subtree; nothing for the whole tree. */
+export function inSubtree(column: string, within: PathRange | null): RawBuilder<unknown> {
+  return within === null ? sql`` : sql`AND ${pathInSubtree(column, within)}`;
+}
+
+/**
+ * `group_unit`: the selected group units (id, path, depth), `group_depth` their depths,
+ * `asked_period` the spec's periods with their order (`ord`).
+ */
+export function groupCtes(spec: AggregateSpec, groups: GroupSelection): RawBuilder<unknown> {
+  const page = groups.kind === 'level' && groups.window ? keyset(rollupOrder, groups.window) : null;
+  const groupCondition =
+    groups.kind === 'ids'
+      ? sql`o.id = ANY(${groups.ids}::int[])`
+      : sql`o.level = ${groups.level} AND o.kind = 'FEDERATION' ${inSubtree('o.path', spec.within)}
+          ${page?.where ?? sql``}`;
+  const groupLimit = page ? sql`${page.orderBy} ${page.limit}` : sql``;
+  return sql`group_unit AS MATERIALIZED (
+      SELECT o.id, o.path, o.depth
+      FROM organization o
+      WHERE ${groupCondition}
+      ${groupLimit}
+    ),
+    group_depth AS MATERIALIZED (SELECT DISTINCT depth FROM group_unit),
+    asked_period AS (
+      SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
+    )`;
+}
+
+/**
+ * `expected_level`: the organization levels that the templates holding any of `codes`, for
+ * the spec's period type, expect reports from.
+ */
+export function expectedLevelCte(
+  spec: AggregateSpec,
+  codes: readonly string[],
+): RawBuilder<unknown> {
+  return sql`expected_level AS (
+      SELECT DISTINCT unnest(t.submitting_levels) AS level
+      FROM reporting_template t
+      JOIN reporting_template_metric tm ON tm.template_id = t.id
+      WHERE tm.metric_code = ANY(${[...codes]}::text[]) AND t.period_type = ${spec.periodType}
+    )`;
+}
+
+/** A ratio's value from its summed parts: null unless the denominator is positive. */
+export function ratioQuotient(
+  metric: MetricDefinitionRow,
+  numerator: RawBuilder<unknown>,
+  denominator: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const factor = metric.factor ?? '1';
+  return sql`CASE WHEN ${denominator} > 0
+    THEN round(${numerator} * ${factor}::numeric / ${denominator}, ${sql.lit(DECIMAL_PLACES)}) END`;
+}
+
+/** The ratio columns of an aggregate of a single metric (not a ratio). */
+export const NO_RATIO_PARTS = sql`NULL::numeric AS numerator, NULL::text[] AS numerator_qualifiers,
+  NULL::numeric AS denominator, NULL::text[] AS denominator_qualifiers,
+  NULL::numeric AS children_numerator, NULL::text[] AS children_numerator_qualifiers,
+  NULL::numeric AS children_denominator, NULL::text[] AS children_denominator_qualifiers,
+  0 AS numerator_unpaired, 0 AS denominator_unpaired`;
+
+/** The unit coverage columns of an aggregate that does not count them. */
+export const NO_UNIT_COUNTS = sql`NULL::int AS contributing, NULL::int AS covered,
+  NULL::int AS unpaired`;
+
+/** The expected-report columns of an aggregate that does not count them. */
+export const NO_EXPECTED_COUNTS = sql`NULL::int AS expected, NULL::int AS unapproved,
+  NULL::int AS missing`;
+
+/** The SQL aggregate a tree rule applies; RATIO parts are sums. */
+export function treeFunction(metric: MetricDefinitionRow): RawBuilder<unknown> {
+  const rule = metric.tree_aggregation;
+  switch (rule) {
+    case 'SUM':
+    case 'RATIO':
+      return sql.raw('sum');
+    case 'AVERAGE':
+      return sql.raw('avg');
+    case 'MAX':
+      return sql.raw('max');
+    case 'MIN':
+      return sql.raw('min');
+    case 'LAST':
+    case 'NONE':
+      throw badInput(
+        `${metric.code} is not aggregated over the tree (rule ${rule}): it has no roll-up, ranking or series`,
+        'metric',
+      );
+    default:
+      throw new UnreachableCaseError(rule);
+  }
+}
