@@ -2,15 +2,9 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { pathInSubtree } from '../../db/path.js';
 import { containsPattern, termGrams } from '../../db/search-grams.js';
 import type { ActivityKind, ActivityRow, Database, OrganizationRow } from '../../db/tables.js';
-import { keyset, orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
-import {
-  countsByKey,
-  pagesByKey,
-  toPage,
-  type Keyed,
-  type Page,
-  type PageWindow,
-} from '../../graph/pagination.js';
+import { orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
+import { countOf, countPerKey, onePage, pagePerKey } from '../../graph/page-query.js';
+import type { Page, PageWindow } from '../../graph/pagination.js';
 
 /** A validated activity filter: the period already parsed into its days. */
 export interface ActivityQuery {
@@ -97,20 +91,8 @@ export async function findActivityPages(
   order: ListOrder<ActivityOrderField>,
   window: PageWindow,
 ): Promise<Map<number, Page<ActivityRow>>> {
-  const page = keyset(activityOrdering(order), window);
-  const result = await sql<Keyed<ActivityRow>>`
-    SELECT a.*, k.id AS scope_key
-    FROM unnest(${[...organizationIds]}::int[]) AS k(id)
-    CROSS JOIN LATERAL (
-      SELECT a.* FROM activity a
-      WHERE a.id IN (
-        SELECT id FROM activity WHERE organization_id = k.id
-        UNION
-        SELECT activity_id FROM activity_co_organizer WHERE organization_id = k.id
-      ) ${conditions(query)} ${page.where}
-      ${page.orderBy} ${page.limit}
-    ) a`.execute(db);
-  return pagesByKey(organizationIds, result.rows, window);
+  const ordering = activityOrdering(order);
+  return pagePerKey(db, { ids: organizationIds }, ordering, window, activitiesOfKey(query));
 }
 
 export async function countActivities(
@@ -118,17 +100,17 @@ export async function countActivities(
   organizationIds: readonly number[],
   query: ActivityQuery,
 ): Promise<Map<number, number>> {
-  const result = await sql<Keyed<{ count: number }>>`
-    SELECT k.id AS scope_key, (
-      SELECT count(*) FROM activity a
-      WHERE a.id IN (
-        SELECT id FROM activity WHERE organization_id = k.id
-        UNION
-        SELECT activity_id FROM activity_co_organizer WHERE organization_id = k.id
-      ) ${conditions(query)}
-    ) AS count
-    FROM unnest(${[...organizationIds]}::int[]) AS k(id)`.execute(db);
-  return countsByKey(result.rows);
+  return countPerKey(db, { ids: organizationIds }, activitiesOfKey(query));
+}
+
+function activitiesOfKey(query: ActivityQuery): RawBuilder<unknown> {
+  return sql`
+    SELECT a.* FROM activity a
+    WHERE a.id IN (
+      SELECT id FROM activity WHERE organization_id = k.id
+      UNION
+      SELECT activity_id FROM activity_co_organizer WHERE organization_id = k.id
+    ) ${conditions(query)}`;
 }
 
 /** The root list: activities organized inside one subtree (or anywhere), filtered. */
@@ -139,12 +121,7 @@ export async function findActivityPage(
   order: ListOrder<ActivityOrderField>,
   window: PageWindow,
 ): Promise<Page<ActivityRow>> {
-  const page = keyset(activityOrdering(order), window);
-  const result = await sql<ActivityRow>`
-    SELECT a.* FROM activity a
-    WHERE true ${withinCondition(within)} ${conditions(query)} ${page.where}
-    ${page.orderBy} ${page.limit}`.execute(db);
-  return toPage(result.rows, window);
+  return onePage(db, activityOrdering(order), window, activitiesWithin(within, query));
 }
 
 export async function countAllActivities(
@@ -152,10 +129,16 @@ export async function countAllActivities(
   within: OrganizationRow | null,
   query: ActivityQuery,
 ): Promise<number> {
-  const result = await sql<{ count: number }>`
-    SELECT count(*) AS count FROM activity a
-    WHERE true ${withinCondition(within)} ${conditions(query)}`.execute(db);
-  return result.rows[0]?.count ?? 0;
+  return countOf(db, activitiesWithin(within, query));
+}
+
+function activitiesWithin(
+  within: OrganizationRow | null,
+  query: ActivityQuery,
+): RawBuilder<unknown> {
+  return sql`
+    SELECT a.* FROM activity a
+    WHERE true ${withinCondition(within)} ${conditions(query)}`;
 }
 
 function withinCondition(within: OrganizationRow | null): RawBuilder<unknown> {

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, DocumentRow } from '../../db/tables.js';
-import { keyset, type Ordering } from '../../graph/keyset.js';
-import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import type { Ordering } from '../../graph/keyset.js';
+import { onePage } from '../../graph/page-query.js';
+import type { Page, PageWindow } from '../../graph/pagination.js';
 
 /** Documents are listed in the order they were loaded (the seed loads them in file order). */
 export const documentOrder: Ordering<DocumentRow> = {
@@ -25,10 +26,7 @@ export async function findDocumentPage(
   db: Kysely<Database>,
   window: PageWindow,
 ): Promise<Page<DocumentRow>> {
-  const page = keyset(documentOrder, window);
-  const result = await sql<DocumentRow>`
-    SELECT d.* FROM document d WHERE true ${page.where} ${page.orderBy} ${page.limit}`.execute(db);
-  return toPage(result.rows, window);
+  return onePage(db, documentOrder, window, sql`SELECT d.* FROM document d WHERE true`);
 }
 
 export async function countDocuments(db: Kysely<Database>): Promise<number> {

@@ -6,14 +6,8 @@ import type {
   MetricValueRow,
 } from '../../db/tables.js';
 import { keyset, orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
-import {
-  countsByKey,
-  pagesByKey,
-  toPage,
-  type Keyed,
-  type Page,
-  type PageWindow,
-} from '../../graph/pagination.js';
+import { countPerKey, pagePerKey } from '../../graph/page-query.js';
+import { toPage, type Keyed, type Page, type PageWindow } from '../../graph/pagination.js';
 
 export interface MetricValueFilter {
   metric?: string | null;
@@ -102,16 +96,14 @@ export async function findValuePages(
   order: ListOrder<ValueOrderField>,
   window: PageWindow,
 ): Promise<Map<number, Page<MetricValueRow>>> {
-  const page = keyset(valueOrdering(order), window);
-  const result = await sql<Keyed<MetricValueRow>>`
-    SELECT v.*, k.id AS scope_key
-    FROM unnest(${[...organizationIds]}::int[]) AS k(id)
-    CROSS JOIN LATERAL (
-      SELECT * FROM metric_value v
-      WHERE v.organization_id = k.id ${filterConditions(filter)} ${page.where}
-      ${page.orderBy} ${page.limit}
-    ) v`.execute(db);
-  return pagesByKey(organizationIds, result.rows, window);
+  const ordering = valueOrdering(order);
+  return pagePerKey(db, { ids: organizationIds }, ordering, window, valuesOfKey(filter));
+}
+
+function valuesOfKey(filter: MetricValueFilter): RawBuilder<unknown> {
+  return sql`
+    SELECT * FROM metric_value v
+    WHERE v.organization_id = k.id ${filterConditions(filter)}`;
 }
 
 /**
@@ -167,13 +159,7 @@ export async function countValues(
   organizationIds: readonly number[],
   filter: MetricValueFilter,
 ): Promise<Map<number, number>> {
-  const result = await sql<Keyed<{ count: number }>>`
-    SELECT k.id AS scope_key, (
-      SELECT count(*) FROM metric_value v
-      WHERE v.organization_id = k.id ${filterConditions(filter)}
-    ) AS count
-    FROM unnest(${[...organizationIds]}::int[]) AS k(id)`.execute(db);
-  return countsByKey(result.rows);
+  return countPerKey(db, { ids: organizationIds }, valuesOfKey(filter));
 }
 
 /**

@@ -8,15 +8,9 @@ import type {
 import { pathInSubtree } from '../../db/path.js';
 import { organizationSearchCondition } from '../../db/organization-search.js';
 import { UnreachableCaseError } from '../../unreachable.js';
-import { keyset, orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
-import {
-  countsByKey,
-  pagesByKey,
-  toPage,
-  type Keyed,
-  type Page,
-  type PageWindow,
-} from '../../graph/pagination.js';
+import { orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
+import { countOf, countPerKey, onePage, pagePerKey } from '../../graph/page-query.js';
+import type { Keyed, Page, PageWindow } from '../../graph/pagination.js';
 
 export interface OrganizationFilter {
   level?: OrganizationLevel | null;
@@ -107,17 +101,9 @@ export async function findPages(
   order: ListOrder<OrganizationOrderField>,
   window: PageWindow,
 ): Promise<Map<number, Page<OrganizationRow>>> {
-  const page = keyset(organizationOrdering(order), window);
-  const result = await sql<Keyed<OrganizationRow>>`
-    SELECT o.*, k.id AS scope_key
-    FROM organization k
-    CROSS JOIN LATERAL (
-      SELECT * FROM organization o
-      WHERE ${relationCondition(relation)} ${filterConditions(filter)} ${page.where}
-      ${page.orderBy} ${page.limit}
-    ) o
-    WHERE k.id = ANY(${[...keyIds]}::int[])`.execute(db);
-  return pagesByKey(keyIds, result.rows, window);
+  const keys = { ids: keyIds, keyTable: 'organization' } as const;
+  const rows = relatedOfKey(relation, filter);
+  return pagePerKey(db, keys, organizationOrdering(order), window, rows);
 }
 
 /** How many children or descendants match, for each key organization, in one statement. */
@@ -127,14 +113,14 @@ export async function countRelated(
   keyIds: readonly number[],
   filter: OrganizationFilter,
 ): Promise<Map<number, number>> {
-  const result = await sql<Keyed<{ count: number }>>`
-    SELECT k.id AS scope_key, (
-      SELECT count(*) FROM organization o
-      WHERE ${relationCondition(relation)} ${filterConditions(filter)}
-    ) AS count
-    FROM organization k
-    WHERE k.id = ANY(${[...keyIds]}::int[])`.execute(db);
-  return countsByKey(result.rows);
+  const keys = { ids: keyIds, keyTable: 'organization' } as const;
+  return countPerKey(db, keys, relatedOfKey(relation, filter));
+}
+
+function relatedOfKey(relation: Relation, filter: OrganizationFilter): RawBuilder<unknown> {
+  return sql`
+    SELECT * FROM organization o
+    WHERE ${relationCondition(relation)} ${filterConditions(filter)}`;
 }
 
 /** The root list: every organization matching the filter, inside one subtree if given. */
@@ -145,12 +131,7 @@ export async function findPage(
   order: ListOrder<OrganizationOrderField>,
   window: PageWindow,
 ): Promise<Page<OrganizationRow>> {
-  const page = keyset(organizationOrdering(order), window);
-  const result = await sql<OrganizationRow>`
-    SELECT o.* FROM organization o
-    WHERE true ${withinCondition(within)} ${filterConditions(filter)} ${page.where}
-    ${page.orderBy} ${page.limit}`.execute(db);
-  return toPage(result.rows, window);
+  return onePage(db, organizationOrdering(order), window, organizationsWithin(within, filter));
 }
 
 export async function countAll(
@@ -158,10 +139,16 @@ export async function countAll(
   within: OrganizationRow | null,
   filter: OrganizationFilter,
 ): Promise<number> {
-  const result = await sql<{ count: number }>`
-    SELECT count(*) AS count FROM organization o
-    WHERE true ${withinCondition(within)} ${filterConditions(filter)}`.execute(db);
-  return result.rows[0]?.count ?? 0;
+  return countOf(db, organizationsWithin(within, filter));
+}
+
+function organizationsWithin(
+  within: OrganizationRow | null,
+  filter: OrganizationFilter,
+): RawBuilder<unknown> {
+  return sql`
+    SELECT o.* FROM organization o
+    WHERE true ${withinCondition(within)} ${filterConditions(filter)}`;
 }
 
 function relationCondition(relation: Relation): RawBuilder<unknown> {

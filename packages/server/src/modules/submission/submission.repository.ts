@@ -9,14 +9,9 @@ import type {
   SubmissionRow,
   SubmissionStatus,
 } from '../../db/tables.js';
-import { keyset, type Ordering } from '../../graph/keyset.js';
-import {
-  countsByKey,
-  pagesByKey,
-  type Keyed,
-  type Page,
-  type PageWindow,
-} from '../../graph/pagination.js';
+import type { Ordering } from '../../graph/keyset.js';
+import { countPerKey, pagePerKey } from '../../graph/page-query.js';
+import type { Page, PageWindow } from '../../graph/pagination.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -304,34 +299,27 @@ export const historyOrder: Ordering<SubmissionAuditRow> = {
   columns: [{ sql: sql`a.id`, kind: 'bigint', value: (row) => row.id }],
 };
 
+const HISTORY_OF_KEY = sql`SELECT * FROM submission_audit a WHERE a.submission_id = k.id`;
+
 /** One page of each submission's history, oldest first, in one statement. */
 export async function findHistoryPages(
   db: Db,
   submissionIds: readonly number[],
   window: PageWindow,
 ): Promise<Map<number, Page<SubmissionAuditRow>>> {
-  const page = keyset(historyOrder, window);
-  const result = await sql<Keyed<SubmissionAuditRow>>`
-    SELECT a.*, k.id AS scope_key
-    FROM unnest(${[...submissionIds]}::int[]) AS k(id)
-    CROSS JOIN LATERAL (
-      SELECT * FROM submission_audit a
-      WHERE a.submission_id = k.id ${page.where}
-      ${page.orderBy} ${page.limit}
-    ) a`.execute(db);
-  const rows = result.rows.map((row) => ({ ...row, id: Number(row.id) }));
-  return pagesByKey(submissionIds, rows, window);
+  const pages = await pagePerKey(db, { ids: submissionIds }, historyOrder, window, HISTORY_OF_KEY);
+  // The audit id is a bigint, which the driver hands over as a string.
+  for (const page of pages.values()) {
+    page.rows = page.rows.map((row) => ({ ...row, id: Number(row.id) }));
+  }
+  return pages;
 }
 
 export async function countHistory(
   db: Db,
   submissionIds: readonly number[],
 ): Promise<Map<number, number>> {
-  const result = await sql<Keyed<{ count: number }>>`
-    SELECT k.id AS scope_key,
-      (SELECT count(*) FROM submission_audit a WHERE a.submission_id = k.id) AS count
-    FROM unnest(${[...submissionIds]}::int[]) AS k(id)`.execute(db);
-  return countsByKey(result.rows);
+  return countPerKey(db, { ids: submissionIds }, HISTORY_OF_KEY);
 }
 
 /** A report's figures are listed by metric code (one figure per metric). */
@@ -340,31 +328,20 @@ export const submissionValueOrder: Ordering<MetricValueRow> = {
   columns: [{ sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code }],
 };
 
+const VALUES_OF_KEY = sql`SELECT * FROM metric_value v WHERE v.submission_id = k.id`;
+
 /** One page of each submission's figures, in metric order, in one statement. */
 export async function findSubmissionValuePages(
   db: Db,
   submissionIds: readonly number[],
   window: PageWindow,
 ): Promise<Map<number, Page<MetricValueRow>>> {
-  const page = keyset(submissionValueOrder, window);
-  const result = await sql<Keyed<MetricValueRow>>`
-    SELECT v.*, k.id AS scope_key
-    FROM unnest(${[...submissionIds]}::int[]) AS k(id)
-    CROSS JOIN LATERAL (
-      SELECT * FROM metric_value v
-      WHERE v.submission_id = k.id ${page.where}
-      ${page.orderBy} ${page.limit}
-    ) v`.execute(db);
-  return pagesByKey(submissionIds, result.rows, window);
+  return pagePerKey(db, { ids: submissionIds }, submissionValueOrder, window, VALUES_OF_KEY);
 }
 
 export async function countSubmissionValues(
   db: Db,
   submissionIds: readonly number[],
 ): Promise<Map<number, number>> {
-  const result = await sql<Keyed<{ count: number }>>`
-    SELECT k.id AS scope_key,
-      (SELECT count(*) FROM metric_value v WHERE v.submission_id = k.id) AS count
-    FROM unnest(${[...submissionIds]}::int[]) AS k(id)`.execute(db);
-  return countsByKey(result.rows);
+  return countPerKey(db, { ids: submissionIds }, VALUES_OF_KEY);
 }

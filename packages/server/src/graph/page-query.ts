@@ -1,0 +1,87 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../db/tables.js';
+import { keyset, type Ordering } from './keyset.js';
+import {
+  countsByKey,
+  pagesByKey,
+  toPage,
+  type Keyed,
+  type Page,
+  type PageWindow,
+} from './pagination.js';
+
+/**
+ * The statements every list runs. A list is given as its rows' `SELECT … FROM … WHERE …`,
+ * which the page's bound, order and limit extend, and which a count wraps. A batched list's
+ * statement reads the key it is fetched for as `k` (`k.id`, or any column of `keyTable`).
+ */
+
+/** Where the keys of a batched statement come from. */
+export interface KeySource {
+  ids: readonly number[];
+  /** A table whose rows the subquery reads as `k` (by default only `k.id` is there). */
+  keyTable?: 'organization';
+}
+
+function keyRows({ ids, keyTable }: KeySource): {
+  from: RawBuilder<unknown>;
+  where: RawBuilder<unknown>;
+} {
+  if (keyTable === undefined)
+    return { from: sql`unnest(${[...ids]}::int[]) AS k(id)`, where: sql`` };
+  return { from: sql`${sql.table(keyTable)} k`, where: sql`WHERE k.id = ANY(${[...ids]}::int[])` };
+}
+
+/** One page of a list. */
+export async function onePage<Row>(
+  db: Kysely<Database>,
+  ordering: Ordering<Row>,
+  window: PageWindow,
+  rows: RawBuilder<unknown>,
+): Promise<Page<Row>> {
+  const page = keyset(ordering, window);
+  const result = await sql<Row>`${rows} ${page.where} ${page.orderBy} ${page.limit}`.execute(db);
+  return toPage(result.rows, window);
+}
+
+/** How many rows a list holds. */
+export async function countOf(db: Kysely<Database>, rows: RawBuilder<unknown>): Promise<number> {
+  const result = await sql<{ count: number }>`SELECT count(*) AS count FROM (${rows}) r`.execute(
+    db,
+  );
+  return result.rows[0]?.count ?? 0;
+}
+
+/**
+ * One page for each key in one statement: a lateral subquery per key, which an index with the
+ * key in front serves in either direction. A key without rows gets an empty page.
+ */
+export async function pagePerKey<Row>(
+  db: Kysely<Database>,
+  keys: KeySource,
+  ordering: Ordering<Row>,
+  window: PageWindow,
+  rowsOfKey: RawBuilder<unknown>,
+): Promise<Map<number, Page<Row>>> {
+  const page = keyset(ordering, window);
+  const { from, where } = keyRows(keys);
+  const result = await sql<Keyed<Row>>`
+    SELECT r.*, k.id AS scope_key
+    FROM ${from}
+    CROSS JOIN LATERAL (${rowsOfKey} ${page.where} ${page.orderBy} ${page.limit}) r
+    ${where}`.execute(db);
+  return pagesByKey(keys.ids, result.rows, window);
+}
+
+/** How many rows each key's list holds, in one statement. */
+export async function countPerKey(
+  db: Kysely<Database>,
+  keys: KeySource,
+  rowsOfKey: RawBuilder<unknown>,
+): Promise<Map<number, number>> {
+  const { from, where } = keyRows(keys);
+  const result = await sql<Keyed<{ count: number }>>`
+    SELECT k.id AS scope_key, (SELECT count(*) FROM (${rowsOfKey}) r) AS count
+    FROM ${from} ${where}`.execute(db);
+  return countsByKey(result.rows);
+}
