@@ -32,3 +32,35 @@ export function byParentLoader<Row>(
     return parentIds.map((id) => grouped.get(id) ?? []);
   });
 }
+
+/** A row a foreign key points at was not there: our fault, logged with its table and key. */
+export class MissingRowError extends Error {
+  constructor(
+    readonly table: string,
+    readonly key: number | string,
+  ) {
+    super(`${table} ${key} is referenced but was not found`);
+  }
+}
+
+/** Loads the row a foreign key points at, which must exist. */
+export interface RequiredLoader<Key, Row> {
+  load(key: Key): Promise<Row>;
+}
+
+/**
+ * The loader behind a foreign key: the by-id (or by-code) loader's batch and cache, and a
+ * `MissingRowError` naming the table and key instead of a null every caller would assert away.
+ */
+export function requiredLoader<Key extends number | string, Row>(
+  table: string,
+  loader: DataLoader<Key, Row | null>,
+): RequiredLoader<Key, Row> {
+  return {
+    async load(key) {
+      const row = await loader.load(key);
+      if (row === null) throw new MissingRowError(table, key);
+      return row;
+    },
+  };
+}

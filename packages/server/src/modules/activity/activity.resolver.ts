@@ -56,8 +56,7 @@ export class ActivityResolver {
     @Root() activity: Activity,
     @Ctx() { loaders }: Context,
   ): Promise<Organization> {
-    const row = await loaders.organization.byId.load(activity.row.organization_id);
-    return new Organization(row!);
+    return new Organization(await loaders.organization.required.load(activity.row.organization_id));
   }
 
   @FieldResolver(() => [Organization], {

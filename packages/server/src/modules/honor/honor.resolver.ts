@@ -7,8 +7,7 @@ import { Honor } from './honor.type.js';
 export class HonorResolver {
   @FieldResolver(() => Organization, { description: 'The unit honoured.' })
   async recipient(@Root() honor: Honor, @Ctx() { loaders }: Context): Promise<Organization> {
-    const row = await loaders.organization.byId.load(honor.row.recipient_id);
-    return new Organization(row!);
+    return new Organization(await loaders.organization.required.load(honor.row.recipient_id));
   }
 
   @FieldResolver(() => Organization, {

@@ -14,8 +14,9 @@ export class LiaisonAssignmentResolver {
     @Root() assignment: LiaisonAssignment,
     @Ctx() { loaders }: Context,
   ): Promise<Organization> {
-    const row = await loaders.organization.byId.load(assignment.row.organization_id);
-    return new Organization(row!);
+    return new Organization(
+      await loaders.organization.required.load(assignment.row.organization_id),
+    );
   }
 
   @FieldResolver(() => [Organization], {

@@ -4,7 +4,7 @@ import type { Database, MetricDefinitionRow, MetricValueRow } from '../../db/tab
 import type { BatchGate } from '../../graph/batch-gate.js';
 import { groupedLoader, type GroupedKey } from '../../graph/grouped-loader.js';
 import type { Page, PageWindow } from '../../graph/pagination.js';
-import { byIdLoader, byParentLoader } from '../../graph/row-loaders.js';
+import { byIdLoader, byParentLoader, requiredLoader } from '../../graph/row-loaders.js';
 import {
   countValues,
   findDefinitions,
@@ -89,5 +89,13 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
     () => 0,
   );
 
-  return { definitionByCode, valueById, valuesByActivity, valuePages, valueCounts };
+  const requiredDefinition = requiredLoader('metric_definition', definitionByCode);
+  return {
+    definitionByCode,
+    requiredDefinition,
+    valueById,
+    valuesByActivity,
+    valuePages,
+    valueCounts,
+  };
 }

@@ -57,14 +57,14 @@ export class MetricValueResolver {
     @Root() value: MetricValue,
     @Ctx() { loaders }: Context,
   ): Promise<Organization> {
-    const row = await loaders.organization.byId.load(value.row.organization_id);
-    return new Organization(row!);
+    return new Organization(await loaders.organization.required.load(value.row.organization_id));
   }
 
   @FieldResolver(() => MetricDefinition)
   async metric(@Root() value: MetricValue, @Ctx() { loaders }: Context): Promise<MetricDefinition> {
-    const row = await loaders.metric.definitionByCode.load(value.row.metric_code);
-    return new MetricDefinition(row!);
+    return new MetricDefinition(
+      await loaders.metric.requiredDefinition.load(value.row.metric_code),
+    );
   }
 
   @FieldResolver(() => Activity, {

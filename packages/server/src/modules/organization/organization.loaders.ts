@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../../db/tables.js';
 import type { BatchGate } from '../../graph/batch-gate.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
+import { byIdLoader, requiredLoader } from '../../graph/row-loaders.js';
 import { emptyPage, groupByKey, type Page, type PageWindow } from '../../graph/pagination.js';
 import {
   countRelated,
@@ -24,11 +25,7 @@ export interface RelatedArgs {
 export type OrganizationLoaders = ReturnType<typeof createOrganizationLoaders>;
 
 export function createOrganizationLoaders(db: Kysely<Database>, gate: BatchGate) {
-  const byId = new DataLoader<number, OrganizationRow | null>(async (ids) => {
-    const rows = await findByIds(db, ids);
-    const found = new Map(rows.map((row) => [row.id, row]));
-    return ids.map((id) => found.get(id) ?? null);
-  });
+  const byId = byIdLoader((ids) => findByIds(db, ids));
 
   // Every row any loader fetches is primed into byId, so `parent` of a fetched child costs
   // nothing when the parent was fetched too.
@@ -64,5 +61,6 @@ export function createOrganizationLoaders(db: Kysely<Database>, gate: BatchGate)
     () => 0,
   );
 
-  return { byId, byCode, ancestors, pages, counts, prime };
+  const required = requiredLoader('organization', byId);
+  return { byId, required, byCode, ancestors, pages, counts, prime };
 }

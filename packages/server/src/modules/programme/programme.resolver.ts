@@ -11,8 +11,9 @@ export class ProgrammeResolver {
     @Root() programme: Programme,
     @Ctx() { loaders }: Context,
   ): Promise<Organization> {
-    const row = await loaders.organization.byId.load(programme.row.organization_id);
-    return new Organization(row!);
+    return new Organization(
+      await loaders.organization.required.load(programme.row.organization_id),
+    );
   }
 
   @FieldResolver(() => [Activity], { description: 'Activities carried out under it.' })

@@ -9,7 +9,7 @@ import type {
 } from '../../db/tables.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
 import { emptyPage, type Page, type PageWindow } from '../../graph/pagination.js';
-import { byIdLoader, byParentLoader } from '../../graph/row-loaders.js';
+import { byIdLoader, byParentLoader, requiredLoader } from '../../graph/row-loaders.js';
 import {
   findTemplateDefinitions,
   findTemplatesByCodes,
@@ -63,6 +63,7 @@ export function createSubmissionLoaders(db: Kysely<Database>) {
   return {
     byId,
     templateById,
+    requiredTemplate: requiredLoader('reporting_template', templateById),
     templateByCode,
     templateMetrics,
     historyPages,

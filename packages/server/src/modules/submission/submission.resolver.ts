@@ -208,8 +208,9 @@ export class SubmissionResolver {
     @Root() submission: Submission,
     @Ctx() { loaders }: Context,
   ): Promise<Organization> {
-    const row = await loaders.organization.byId.load(submission.row.organization_id);
-    return new Organization(row!);
+    return new Organization(
+      await loaders.organization.required.load(submission.row.organization_id),
+    );
   }
 
   @FieldResolver(() => ReportingTemplate)
@@ -217,8 +218,9 @@ export class SubmissionResolver {
     @Root() submission: Submission,
     @Ctx() { loaders }: Context,
   ): Promise<ReportingTemplate> {
-    const row = await loaders.submission.templateById.load(submission.row.template_id);
-    return new ReportingTemplate(row!);
+    return new ReportingTemplate(
+      await loaders.submission.requiredTemplate.load(submission.row.template_id),
+    );
   }
 
   @FieldResolver(() => String, { description: 'The last day to submit on time, YYYY-MM-DD.' })

@@ -9,8 +9,7 @@ import { WorkPlan, WorkPlanItem, WorkPlanSection, WorkPlanTarget } from './work-
 export class WorkPlanResolver {
   @FieldResolver(() => Organization)
   async organization(@Root() plan: WorkPlan, @Ctx() { loaders }: Context): Promise<Organization> {
-    const row = await loaders.organization.byId.load(plan.row.organization_id);
-    return new Organization(row!);
+    return new Organization(await loaders.organization.required.load(plan.row.organization_id));
   }
 
   @FieldResolver(() => [WorkPlanSection], { complexity: boundedList(10) })
