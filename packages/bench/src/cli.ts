@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createDatabase } from '@fulian/server';
+import { CliError, createDatabase, runCli, type CliCommand } from '@fulian/server';
 import { ensureDataset } from './generate/dataset.js';
 import { startFloor } from './harness/floor.js';
 import { formatResults, saveResults } from './harness/report.js';
@@ -47,22 +47,19 @@ Serves the floor the harness measures ours against (src/harness/floor.ts): a min
 Server that runs the hand-written statement it is sent, on 127.0.0.1, until SIGTERM. \`run\`
 starts it itself; it prints "floor ready at <url>" once it listens.`;
 
-const commands: Record<string, { help: string; run: (args: string[]) => Promise<void> }> = {
-  data: { help: dataHelp, run: dataCommand },
-  run: { help: runHelp, run: runCommand },
-  floor: { help: floorHelp, run: floorCommand },
+const commands: Record<string, CliCommand> = {
+  data: { summary: 'generate (or reuse) a benchmark data set', help: dataHelp, run: dataCommand },
+  run: {
+    summary: 'run the benchmark suite (what `npm run bench` does)',
+    help: runHelp,
+    run: runCommand,
+  },
+  floor: {
+    summary: 'serve the floor the suite measures ours against (the suite starts it)',
+    help: floorHelp,
+    run: floorCommand,
+  },
 };
-
-const usage = `Usage: fulian-bench <command> [options]
-
-Commands:
-  data   generate (or reuse) a benchmark data set
-  run    run the benchmark suite (what \`npm run bench\` does)
-  floor  serve the floor the suite measures ours against (the suite starts it)
-
-Run \`fulian-bench <command> --help\` for a command's options.`;
-
-class UsageError extends Error {}
 
 async function dataCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: datasetArgs });
@@ -83,7 +80,7 @@ async function dataCommand(args: string[]): Promise<void> {
 async function floorCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { 'database-url': { type: 'string' } } });
   const databaseUrl = values['database-url'];
-  if (!databaseUrl) throw new UsageError('floor needs --database-url');
+  if (!databaseUrl) throw new CliError('floor needs --database-url');
   const db = createDatabase({ databaseUrl });
   const floor = await startFloor(db);
   console.log(`floor ready at ${floor.url}`);
@@ -176,14 +173,14 @@ function datasetOptions(
 function databaseKind(value: string | undefined): DatabaseKind {
   const kind = value ?? 'pglite';
   if (!(DATABASE_KINDS as readonly string[]).includes(kind)) {
-    throw new UsageError(`--db takes ${DATABASE_KINDS.join(' or ')}, got "${kind}"`);
+    throw new CliError(`--db takes ${DATABASE_KINDS.join(' or ')}, got "${kind}"`);
   }
   return kind as DatabaseKind;
 }
 
 function scaleName(value: string): ScaleName {
   if (!(SCALES as readonly string[]).includes(value)) {
-    throw new UsageError(`--scale takes ${SCALES.join(' or ')}, got "${value}"`);
+    throw new CliError(`--scale takes ${SCALES.join(' or ')}, got "${value}"`);
   }
   return value as ScaleName;
 }
@@ -198,32 +195,9 @@ function integer(
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-    throw new UsageError(`${name} takes an integer from ${min} to ${max}, got "${value}"`);
+    throw new CliError(`${name} takes an integer from ${min} to ${max}, got "${value}"`);
   }
   return parsed;
 }
 
-const [name, ...args] = process.argv.slice(2);
-const command = name ? commands[name] : undefined;
-if (!command) {
-  console.log(usage);
-  process.exitCode = name && name !== '--help' && name !== 'help' ? 1 : 0;
-} else if (args.includes('--help') || args.includes('-h')) {
-  console.log(command.help);
-} else {
-  try {
-    await command.run(args);
-  } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error instanceof TypeError &&
-        'code' in error &&
-        String(error.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
-      console.error(`fulian-bench ${name}: ${error.message}`);
-    } else {
-      console.error(error);
-    }
-    process.exitCode = 1;
-  }
-}
+await runCli('fulian-bench', commands, process.argv.slice(2));

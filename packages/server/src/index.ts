@@ -20,4 +20,5 @@ export { createServer, type FulianServer } from './server.js';
 export { createTokenVerifier, issueToken, type TokenConfig } from './auth/token.js';
 export { SYSTEM, type Role } from './auth/viewer.js';
 export { createSchema } from './schema.js';
+export { CliError, runCli, type CliCommand } from './cli/dispatch.js';
 export { UnreachableCaseError } from './unreachable.js';

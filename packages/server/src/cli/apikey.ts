@@ -10,7 +10,8 @@ import { API_KEY_SCOPE_NAMES, API_KEY_SCOPES, type ApiKeyScope } from '../auth/v
 import { loadConfig } from '../config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
-import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
+import { CliError } from './dispatch.js';
+import { DATABASE_HELP, openDatabase } from './open-database.js';
 
 const KNOWN_SCOPES = API_KEY_SCOPES.map((scope) => API_KEY_SCOPE_NAMES[scope]).join(', ');
 

@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { takeBackup, BackupRefusedError } from '../backup/backup.service.js';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../logger.js';
-import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
+import { CliError } from './dispatch.js';
+import { DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const backupHelp = `Usage: fulian backup -o FILE
 

@@ -8,7 +8,8 @@ import type { Logger } from '../logger.js';
 import { createSchema } from '../schema.js';
 import type { DownloadRequest } from '../spreadsheet/download-token.js';
 import { missingArgs, TABLE_KINDS, type TableKind } from '../spreadsheet/table.queries.js';
-import { CliError, openDatabase } from './open-database.js';
+import { CliError } from './dispatch.js';
+import { openDatabase } from './open-database.js';
 
 export const exportHelp = `Usage: fulian export WHAT [options] -o FILE
 

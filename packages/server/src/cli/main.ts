@@ -3,7 +3,7 @@ import { apikeyCommand, apikeyHelp } from './apikey.js';
 import { backupCommand, backupHelp } from './backup.js';
 import { exportCommand, exportHelp } from './export.js';
 import { migrateCommand, migrateHelp } from './migrate.js';
-import { CliError } from './open-database.js';
+import { runCli, type CliCommand } from './dispatch.js';
 import { restoreCommand, restoreHelp } from './restore.js';
 import { rollupCommand, rollupHelp } from './rollup.js';
 import { schemaCommand, schemaHelp } from './schema.js';
@@ -11,14 +11,7 @@ import { seedCommand, seedHelp } from './seed.js';
 import { serveCommand, serveHelp } from './serve.js';
 import { tokenCommand, tokenHelp } from './token.js';
 
-interface Command {
-  /** One line for `fulian --help`. */
-  summary: string;
-  help: string;
-  run: (args: string[]) => Promise<void>;
-}
-
-const commands: Record<string, Command> = {
+const commands: Record<string, CliCommand> = {
   serve: {
     summary: 'migrate, then serve GraphQL (with /healthz and /readyz)',
     help: serveHelp,
@@ -71,40 +64,5 @@ const commands: Record<string, Command> = {
   },
 };
 
-const width = Math.max(...Object.keys(commands).map((name) => name.length));
-const usage = `Usage: fulian <command> [options]
-
-Commands:
-${Object.entries(commands)
-  .map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`)
-  .join('\n')}
-
-Run \`fulian <command> --help\` for a command's options.`;
-
 const logger = createLogger();
-const [name, ...args] = process.argv.slice(2);
-const command = name ? commands[name] : undefined;
-
-if (!command) {
-  console.log(usage);
-  process.exitCode = name && name !== '--help' && name !== 'help' ? 1 : 0;
-} else if (args.includes('--help') || args.includes('-h')) {
-  console.log(command.help);
-} else {
-  try {
-    await command.run(args);
-  } catch (error) {
-    // Known failures print one line; anything else is a bug and keeps its stack.
-    if (
-      error instanceof CliError ||
-      (error instanceof TypeError &&
-        'code' in error &&
-        String(error.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
-      console.error(`fulian ${name}: ${error.message}`);
-    } else {
-      console.error(error);
-    }
-    process.exitCode = 1;
-  }
-}
+await runCli('fulian', commands, process.argv.slice(2));

@@ -6,6 +6,7 @@ import { DataDirInUseError } from '../db/data-dir-lock.js';
 import { createDatabase, type DatabaseConfig } from '../db/database.js';
 import type { Database } from '../db/tables.js';
 import type { Logger } from '../logger.js';
+import { CliError } from './dispatch.js';
 
 /** How a command that needs the database finds it, as its help says. */
 export const DATABASE_HELP = `Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR (default
@@ -75,8 +76,6 @@ export async function openDatabase(
 }
 
 /** An error the CLI prints as one line, without a stack trace, before exiting non-zero. */
-export class CliError extends Error {}
-
 function inUse(error: DataDirInUseError, serving: boolean): string {
   const advice = serving
     ? 'stop it first, or set FULIAN_DATA_DIR to another directory'

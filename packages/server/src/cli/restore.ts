@@ -6,7 +6,8 @@ import { BackupRefusedError, restoreBackup } from '../backup/backup.service.js';
 import { loadConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { isToolFailure } from './backup.js';
-import { CliError, openDatabase } from './open-database.js';
+import { CliError } from './dispatch.js';
+import { openDatabase } from './open-database.js';
 
 export const restoreHelp = `Usage: fulian restore FILE
 

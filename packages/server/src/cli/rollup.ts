@@ -7,7 +7,8 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
 import { subtreeOf, verifyTotals } from '../modules/aggregation/aggregation.verify.js';
 import { parsePeriod } from '../period/period.js';
-import { CliError, openDatabase } from './open-database.js';
+import { CliError } from './dispatch.js';
+import { openDatabase } from './open-database.js';
 
 export const rollupHelp = `Usage: fulian rollup verify [--within CODE] [--period P]
 

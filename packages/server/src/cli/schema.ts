@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { printContract } from '../schema.js';
-import { CliError } from './open-database.js';
+import { CliError } from './dispatch.js';
 
 export const schemaHelp = `Usage: fulian schema [--check] [--out FILE]
 

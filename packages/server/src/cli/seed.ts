@@ -11,7 +11,8 @@ import { seedDivisions } from '../seed/organization.seed.js';
 import { describeProblem, SeedDataError } from '../seed/seed-data.files.js';
 import { seedData } from '../seed/seed-data.js';
 import { seedReporting } from '../seed/reporting.seed.js';
-import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
+import { CliError } from './dispatch.js';
+import { DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const seedHelp = `Usage: fulian seed [--region CODES | --all]
 

@@ -7,7 +7,8 @@ import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../db/tables.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { withLocalSecret } from './local-secret.js';
-import { CliError, DATABASE_HELP, openDatabase } from './open-database.js';
+import { CliError } from './dispatch.js';
+import { DATABASE_HELP, openDatabase } from './open-database.js';
 
 export const tokenHelp = `Usage: fulian token --role ROLE --org ORG [--subject NAME] [--ttl 8h]
 
