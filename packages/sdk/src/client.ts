@@ -129,6 +129,12 @@ export type FulianClient = OperationMethods & {
   paginate: Paginators;
 };
 
+/**
+ * The header a server with a read replica answers a mutation with (the primary's position after
+ * it committed), and reads back from later requests; see docs/sdk.md, "Reading your own writes".
+ */
+const CONSISTENCY_HEADER = 'fulian-consistency-token';
+
 /** The server's largest page; paging through everything goes fastest with it. */
 const PAGE_SIZE = 100;
 
@@ -160,10 +166,21 @@ export function createClient(options: ClientOptions): FulianClient {
   // Called through a wrapper: browsers refuse a fetch detached from its global object.
   const send: Fetch = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
 
+  // The latest write this client made, as the server's consistency token: sent back with every
+  // request so that a read served by a replica never predates it.
+  let consistency: bigint | undefined;
+  const remember = (token: string | null) => {
+    if (token === null || !/^[0-9]{1,20}$/.test(token)) return;
+    const position = BigInt(token);
+    // Answers may arrive out of order: the furthest position covers every earlier write.
+    if (consistency === undefined || position > consistency) consistency = position;
+  };
+
   async function headersFor(call: RequestOptions | undefined): Promise<Record<string, string>> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/graphql-response+json, application/json',
+      ...(consistency !== undefined && { [CONSISTENCY_HEADER]: String(consistency) }),
       ...options.headers,
       ...call?.headers,
     };
@@ -187,6 +204,7 @@ export function createClient(options: ClientOptions): FulianClient {
       const response = await send(endpoint, { method: 'POST', headers, body, signal });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
+      remember(response.headers.get(CONSISTENCY_HEADER));
       text = await response.text();
     } catch (error) {
       if (signal?.aborted) throw error;

@@ -2,6 +2,8 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Context } from './context.js';
 import { sql, type Kysely } from 'kysely';
+import { readReplicaOf } from './db/database.js';
+import type { ReplicaLag } from './db/read-replica.js';
 import { currentStatementScope, StatementCancelledError } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
 import { DatabaseUnavailableError } from './db/unavailable.js';
@@ -82,16 +84,28 @@ function causes(error: unknown): unknown[] {
   return chain;
 }
 
-/** The answer of /readyz: whether the database answers within 2 s. */
+/**
+ * The answer of /readyz: whether the database answers within 2 s. With a read replica, also
+ * how far it trails the primary; the instance stays ready while either answers ('read-only'
+ * when only the replica does: queries are served, mutations answer UNAVAILABLE).
+ */
 export async function readiness(db: Kysely<Database>, logger: Logger): Promise<[number, unknown]> {
-  try {
-    await withTimeout(sql`SELECT 1`.execute(db), 2_000);
-    return [200, { status: 'ready' }];
-  } catch (error) {
-    // The probe is anonymous: the database's own words (host names, roles) stay in the log.
-    logger.warn({ err: error }, 'not ready: the database does not answer');
-    return [503, { status: 'unavailable' }];
-  }
+  const replica = readReplicaOf(db);
+  const [primary, lag] = await Promise.all([
+    withTimeout(sql`SELECT 1`.execute(db), 2_000).then(
+      () => true,
+      (error: unknown) => {
+        // The probe is anonymous: the database's own words (host names, roles) stay in the log.
+        logger.warn({ err: error }, 'not ready: the database does not answer');
+        return false;
+      },
+    ),
+    replica &&
+      withTimeout(replica.lag(), 2_000).catch((): ReplicaLag => ({ status: 'unavailable' })),
+  ]);
+  if (!lag) return primary ? [200, { status: 'ready' }] : [503, { status: 'unavailable' }];
+  const status = primary ? 'ready' : lag.status === 'up' ? 'read-only' : 'unavailable';
+  return [status === 'unavailable' ? 503 : 200, { status, replica: lag }];
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -9,6 +9,8 @@ export const TOKEN_CLAIM_DEFAULT = 'fulian-graph';
 export interface Config {
   /** PostgreSQL connection string; absent means the embedded PGlite database. */
   databaseUrl: string | undefined;
+  /** A streaming replica of DATABASE_URL's server that queries read from (DATABASE_READ_URL). */
+  readUrl: string | undefined;
   /** Where PGlite keeps its files when no DATABASE_URL is set. */
   dataDir: string;
   port: number;
@@ -33,8 +35,12 @@ export interface Config {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+    throw new Error('DATABASE_READ_URL names a replica of DATABASE_URL: set DATABASE_URL too');
+  }
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    readUrl: env.DATABASE_READ_URL || undefined,
     dataDir: path.resolve(env.FULIAN_DATA_DIR ?? '.fulian/data'),
     port: positiveInt(env.PORT, 4000, 'PORT'),
     production: env.NODE_ENV === 'production',

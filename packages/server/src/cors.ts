@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CONSISTENCY_HEADER } from './read-routing.js';
 
 /**
  * The request headers a browser may send cross-origin: what the server reads (credentials,
- * request id) and what GraphQL clients add (Apollo Client's operation name and the CSRF
+ * request id, consistency token) and what GraphQL clients add (Apollo Client's operation name and the CSRF
  * header that marks a GET as preflighted).
  */
 const ALLOWED_HEADERS = [
@@ -12,7 +13,11 @@ const ALLOWED_HEADERS = [
   'x-request-id',
   'apollo-require-preflight',
   'x-apollo-operation-name',
+  CONSISTENCY_HEADER,
 ].join(', ');
+
+/** The response headers a page may read besides the safelisted ones. */
+const EXPOSED_HEADERS = ['retry-after', CONSISTENCY_HEADER].join(', ');
 
 /** How long a browser may reuse a preflight's answer, in seconds. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
@@ -48,7 +53,10 @@ export function corsHandler(
       return true;
     }
     response.setHeader('access-control-allow-origin', origin);
-    if (!preflight) return false;
+    if (!preflight) {
+      response.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
+      return false;
+    }
     response.statusCode = 204;
     response.setHeader('access-control-allow-methods', 'GET, POST');
     response.setHeader('access-control-allow-headers', ALLOWED_HEADERS);

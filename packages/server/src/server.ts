@@ -59,6 +59,7 @@ import type { Logger } from './logger.js';
 import { SubmissionEvents } from './modules/submission/submission.events.js';
 import { serveMetrics } from './observability/metrics.http.js';
 import { Observability, type RequestOutcome } from './observability/observability.js';
+import { readRoutingPlugin } from './read-routing.js';
 import { createSchema } from './schema.js';
 import { createSpreadsheetRoutes, SPREADSHEET_PREFIX } from './spreadsheet/spreadsheet.http.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -219,6 +220,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       availabilityPlugin,
+      readRoutingPlugin(db, logger),
       observability.plugin,
       // Variables are checked as literals are, before anything is charged or run.
       {

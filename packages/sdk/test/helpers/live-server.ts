@@ -53,7 +53,7 @@ export async function startLiveServer(settings: ServerSettings = {}): Promise<Li
   return {
     ...server,
     database,
-    token: (claims) => issueToken(TOKENS, claims, '1h'),
+    token: signToken,
     async close() {
       await server.close();
       await database.close();
@@ -61,9 +61,14 @@ export async function startLiveServer(settings: ServerSettings = {}): Promise<Li
   };
 }
 
+/** Signs a staff token the test servers accept, valid for an hour. */
+export function signToken(claims: StaffClaims): Promise<string> {
+  return issueToken(TOKENS, claims, '1h');
+}
+
 /** Another server over the same database, e.g. with other limits. */
 export async function startServer(
-  database: TestDatabase,
+  database: Pick<TestDatabase, 'db'>,
   settings: ServerSettings = {},
 ): Promise<RunningServer> {
   const server = await createServer({

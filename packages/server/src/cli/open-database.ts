@@ -42,7 +42,7 @@ export async function openDatabase(
   let db: Kysely<Database>;
   let where: string;
   if (config.databaseUrl) {
-    db = createDatabase({ ...common, databaseUrl: config.databaseUrl });
+    db = createDatabase({ ...common, databaseUrl: config.databaseUrl, readUrl: config.readUrl });
     where = redact(config.databaseUrl);
   } else {
     try {

@@ -5,12 +5,18 @@ import { registerListen } from './notifications.js';
 import type { PoolStatus } from './pool-status.js';
 import { postgresListen } from './postgres-listen.js';
 import { resilientPool } from './postgres-pool.js';
+import { ReadReplica } from './read-replica.js';
 import { recordStatement, StatementScopePlugin } from './statement-scope.js';
 import type { Database } from './tables.js';
 
 export interface DatabaseConfig {
   /** PostgreSQL connection string; absent means embedded PGlite. */
   databaseUrl?: string | undefined;
+  /**
+   * A streaming replica of databaseUrl's server: queries read from it, everything else goes
+   * to the primary (read-replica.ts).
+   */
+  readUrl?: string | undefined;
   /**
    * PGlite's directory, or 'memory' for a throwaway in-memory database. A directory is locked
    * for this process while open: opening one another process holds throws DataDirInUseError.
@@ -72,9 +78,17 @@ export function createDatabase(config: DatabaseConfig): Kysely<Database> {
   let db: Kysely<Database>;
   let status: () => PoolStatus;
   if (config.databaseUrl) {
-    const pool = postgresPool(config);
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log, plugins });
+    const pool = postgresPool(config.databaseUrl, config);
+    const replica = config.readUrl
+      ? new ReadReplica(pool, postgresPool(config.readUrl, config))
+      : undefined;
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: replica?.pool ?? pool }),
+      log,
+      plugins,
+    });
     registerListen(db, postgresListen(config.databaseUrl, config.onPoolError ?? (() => {})));
+    if (replica) replicas.set(db, replica);
     status = pool.status;
   } else {
     const pglite = openEmbedded(config.dataDir ?? 'memory', PARSERS, config.share);
@@ -87,15 +101,21 @@ export function createDatabase(config: DatabaseConfig): Kysely<Database> {
 }
 
 const poolStatuses = new WeakMap<Kysely<Database>, () => PoolStatus>();
+const replicas = new WeakMap<Kysely<Database>, ReadReplica>();
 
 /** How busy the connections of a database createDatabase opened are (undefined for others). */
 export function poolStatus(db: Kysely<Database>): PoolStatus | undefined {
   return poolStatuses.get(db)?.();
 }
 
-function postgresPool(config: DatabaseConfig) {
+/** The read replica of a database createDatabase opened with a readUrl. */
+export function readReplicaOf(db: Kysely<Database>): ReadReplica | undefined {
+  return replicas.get(db);
+}
+
+function postgresPool(connectionString: string, config: DatabaseConfig) {
   const pool = new pg.Pool({
-    connectionString: config.databaseUrl,
+    connectionString,
     max: 10,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,

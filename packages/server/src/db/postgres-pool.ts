@@ -127,7 +127,8 @@ function isConnectionFailure(error: unknown): boolean {
   return state !== undefined && (state.startsWith('08') || SHUTDOWN_STATES.has(state));
 }
 
-function sqlState(error: unknown): string | undefined {
+/** The SQLSTATE of an error PostgreSQL raised, if it is one. */
+export function sqlState(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string'
     ? error.code
     : undefined;

@@ -21,6 +21,13 @@ export interface StatementScope {
    * connection outside a transaction may then be sent once more, on a new connection.
    */
   retryReads: boolean;
+  /**
+   * Where its statements go when a read replica is configured (read-replica.ts): set once the
+   * operation is known, a query's to the replica, a mutation's or a subscription's to the
+   * primary; unset before then (authentication reads the primary, or the replica when the
+   * primary is out of reach).
+   */
+  readFrom?: 'replica' | 'primary';
   /** The database time the request's statements took, as the database layer measured it. */
   readonly usage: StatementUsage;
 }

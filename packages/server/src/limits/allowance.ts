@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { outsideStatementScope } from '../db/statement-scope.js';
 import type { Database } from '../db/tables.js';
+import { DatabaseUnavailableError } from '../db/unavailable.js';
 import type { RateLimit } from './limits.js';
 import { giveBackToBucket, takeFromBucket, type Take } from './rate-limit.js';
 
@@ -145,12 +146,14 @@ export class AllowanceBook {
   private exchange(key: string, account: Account, needed: number, wanted: number): Promise<Take> {
     const pending = outsideStatementScope(() =>
       takeFromBucket(this.db, key, needed, wanted, this.limit),
-    ).then((take) => {
-      account.allowance += take.taken;
-      account.level = take.level;
-      account.at = Date.now();
-      return take;
-    });
+    )
+      .catch((error: unknown) => this.takeLocally(account, needed, wanted, error))
+      .then((take) => {
+        account.allowance += take.taken;
+        account.level = take.level;
+        account.at = Date.now();
+        return take;
+      });
     // Waiters resume once it is over, whether it failed or not, and then look again.
     const over: Promise<void> = pending.then(
       () => forget(),
@@ -161,6 +164,19 @@ export class AllowanceBook {
     };
     account.exchange = over;
     return pending;
+  }
+
+  /**
+   * The take when the shared bucket cannot be reached (the primary is down while a replica
+   * serves the reads): from this instance's own view of the bucket, refilled at the shared
+   * rate, so callers are still limited, each instance on its own, until the database answers.
+   */
+  private takeLocally(account: Account, needed: number, wanted: number, error: unknown): Take {
+    if (!(error instanceof DatabaseUnavailableError)) throw error;
+    this.onError(error);
+    const level = this.levelNow(account);
+    const taken = level >= needed ? Math.min(level, Math.max(needed, wanted)) : 0;
+    return { granted: level >= needed, taken, level: level - taken };
   }
 
   /** Refills an allowance running low without making the request that noticed wait. */
