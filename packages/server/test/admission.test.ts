@@ -286,6 +286,8 @@ describe('the client address of an anonymous caller', () => {
     expect(resolve(request('192.0.2.9', '203.0.113.5'))).toBe('192.0.2.9');
     expect(resolve(request('10.0.0.1', 'not an address'))).toBe('10.0.0.1');
     expect(clientAddressResolver([])(request('10.0.0.1', '203.0.113.5'))).toBe('10.0.0.1');
+    // One bucket per client whether the instance listens dual-stack (::ffff:…) or on IPv4.
+    expect(clientAddressResolver([])(request('::ffff:192.0.2.9'))).toBe('192.0.2.9');
   });
 
   it('gives callers behind a trusted proxy buckets of their own', async () => {

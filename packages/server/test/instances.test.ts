@@ -148,4 +148,62 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL', () => {
     await again;
     expect(events.slice(heard)).toMatchObject([{ from: 'APPROVED', to: 'SUBMITTED' }]);
   });
+
+  it('refuses a caller on one instance once the other refused it, within the stated overshoot', async () => {
+    // Two more instances sharing one caller's bucket (anonymous, so both key it by the same
+    // address): 150 points, refilled at 1 a second, and no charge for statement time, so the
+    // overshoot docs/security.md states is 0. A request below costs exactly 15 points.
+    const limits = {
+      costBudget: 150,
+      rateLimit: { capacity: 150, restorePerSecond: 1 },
+      statementCostPerMs: 0,
+    };
+    const inProcess = await createGraphQLClient(database, { limits });
+    const child = serve({
+      DATABASE_URL: database.url,
+      FULIAN_ALLOW_ANONYMOUS: 'true',
+      FULIAN_COST_BUDGET: '150',
+      FULIAN_RATE_LIMIT_CAPACITY: '150',
+      FULIAN_RATE_LIMIT_RESTORE_PER_SECOND: '1',
+      FULIAN_STATEMENT_COST_PER_MS: '0',
+      LOG_LEVEL: 'error',
+    });
+    try {
+      const urls = [await inProcess.server.listen(0, '127.0.0.1'), `${await child.url}/graphql`];
+      const query = `{ ${Array.from({ length: 15 }, (_, n) => `u${n}: organization(code: "43") { name }`).join(' ')} }`;
+      const post = async (url: string) => {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query }),
+        });
+        const body = (await response.json()) as any;
+        if (response.status === 200) expect(body.extensions.cost.actual).toBe(15);
+        else expect(body.errors[0].extensions.code).toBe('RATE_LIMITED');
+        return response.status === 200;
+      };
+      const started = Date.now();
+      // Alternating between the two until one refuses.
+      let admitted = 0;
+      let refusedBy = -1;
+      for (let n = 0; refusedBy < 0; n += 1) {
+        expect(n).toBeLessThan(30);
+        if (await post(urls[n % 2]!)) admitted += 1;
+        else refusedBy = n % 2;
+      }
+      // The other admits at most what it holds of the caller's points unspent (its allowance:
+      // under one request's cost plus a second of refill), then refuses too.
+      let more = 0;
+      while (await post(urls[1 - refusedBy]!)) {
+        more += 1;
+        expect(more).toBeLessThanOrEqual(1);
+      }
+      const seconds = (Date.now() - started) / 1_000;
+      expect(admitted).toBeGreaterThanOrEqual(8);
+      expect((admitted + more) * 15).toBeLessThanOrEqual(150 + Math.ceil(seconds));
+    } finally {
+      if (child.child.exitCode === null) child.child.kill('SIGKILL');
+      await inProcess.server.stop();
+    }
+  });
 });

@@ -13,8 +13,9 @@ export function clientAddressResolver(
 ): (request: IncomingMessage) => string | undefined {
   const trusted = new Set(trustedProxies.map(normalize));
   return (request) => {
-    const peer = request.socket.remoteAddress;
-    if (peer === undefined || !trusted.has(normalize(peer))) return peer;
+    // Normalized, so a client has one bucket whether an instance listens dual-stack or not.
+    const peer = request.socket.remoteAddress && normalize(request.socket.remoteAddress);
+    if (peer === undefined || !trusted.has(peer)) return peer;
     const header = request.headers['x-forwarded-for'];
     const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
       .split(',')
