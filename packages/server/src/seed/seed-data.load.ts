@@ -45,6 +45,15 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
     current.set(spec, rows);
     count(spec.table, await upsert(db, spec, rows));
   };
+  /** Writes records with seed keys, and answers their ids by key for the rows that refer to them. */
+  const writeKeyed = async (spec: TableSpec & { table: KeyedTable }, rows: Row[]) => {
+    await write(spec, rows);
+    return idsByKey(
+      db,
+      spec.table,
+      rows.map((row) => row.seed_key as string),
+    );
+  };
 
   await write(METRIC_DEFINITION, plan.metrics as unknown as Row[]);
   const orgs = await loadOrganizations(db, plan.organizations, references(plan));
@@ -52,7 +61,7 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
   const org = (ref: OrgRef) => orgs.resolve(ref);
   const orgOrNull = (ref: OrgRef | null) => (ref === null ? null : orgs.resolve(ref));
 
-  await write(
+  const documents = await writeKeyed(
     DOCUMENT,
     plan.documents.map((document) => ({
       seed_key: document.key,
@@ -67,14 +76,9 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
       source_file: document.sourceFile,
     })),
   );
-  const documents = await idsByKey(
-    db,
-    'document',
-    plan.documents.map((document) => document.key),
-  );
   const documentId = (key: string) => documents.get(key)!;
 
-  await write(
+  const programmes = await writeKeyed(
     PROGRAMME,
     plan.programmes.map((programme) => ({
       seed_key: programme.key,
@@ -87,13 +91,8 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
       quote: programme.quote,
     })),
   );
-  const programmes = await idsByKey(
-    db,
-    'programme',
-    plan.programmes.map((programme) => programme.key),
-  );
 
-  await write(
+  const activities = await writeKeyed(
     ACTIVITY,
     plan.activities.map((activity) => ({
       seed_key: activity.key,
@@ -111,11 +110,6 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
       document_id: documentId(activity.document),
       quote: activity.quote,
     })),
-  );
-  const activities = await idsByKey(
-    db,
-    'activity',
-    plan.activities.map((activity) => activity.key),
   );
   await write(
     ACTIVITY_CO_ORGANIZER,
@@ -164,7 +158,7 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
     })),
   );
 
-  await write(
+  const workPlans = await writeKeyed(
     WORK_PLAN,
     plan.workPlans.map((workPlan) => ({
       seed_key: workPlan.key,
@@ -174,11 +168,6 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
       document_id: documentId(workPlan.document),
       quote: workPlan.quote,
     })),
-  );
-  const workPlans = await idsByKey(
-    db,
-    'work_plan',
-    plan.workPlans.map((workPlan) => workPlan.key),
   );
   const sections = plan.workPlans.flatMap((workPlan) =>
     workPlan.sections.map((section, index) => ({
@@ -236,7 +225,7 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
     ),
   );
 
-  await write(
+  const assignments = await writeKeyed(
     LIAISON_ASSIGNMENT,
     plan.liaisonAssignments.map((assignment) => ({
       seed_key: assignment.key,
@@ -246,11 +235,6 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
       document_id: documentId(assignment.document),
       quote: assignment.quote,
     })),
-  );
-  const assignments = await idsByKey(
-    db,
-    'liaison_assignment',
-    plan.liaisonAssignments.map((assignment) => assignment.key),
   );
   await write(
     LIAISON_ASSIGNMENT_COUNTY,
@@ -299,9 +283,11 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
   return counts;
 }
 
+type KeyedTable = 'document' | 'programme' | 'activity' | 'work_plan' | 'liaison_assignment';
+
 async function idsByKey(
   db: Kysely<Database>,
-  table: 'document' | 'programme' | 'activity' | 'work_plan' | 'liaison_assignment',
+  table: KeyedTable,
   keys: string[],
 ): Promise<Map<string, number>> {
   if (keys.length === 0) return new Map();

@@ -33,7 +33,7 @@ function tableSpec<T extends keyof Database>(
     columns: { [C in ColumnOf<T>]?: string };
     key: ColumnOf<T>[];
   },
-): TableSpec {
+): TableSpec & { table: T } {
   return spec;
 }
 
