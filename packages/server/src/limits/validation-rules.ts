@@ -2,6 +2,8 @@ import {
   GraphQLError,
   Kind,
   type ASTNode,
+  type ASTVisitor,
+  type DocumentNode,
   type FragmentDefinitionNode,
   type SelectionSetNode,
   type ValidationContext,
@@ -94,59 +96,41 @@ export function maxDepthRule(max: number): ValidationRule {
   };
 }
 
-/** Refuses documents with more than `max` aliased fields (alias batching of one expensive field). */
-export function maxAliasesRule(max: number): ValidationRule {
+/**
+ * Refuses documents with more than `max` of one kind of node: aliased fields (alias batching of
+ * one expensive field) or directives (directive overloading).
+ */
+function maxCountRule(
+  max: number,
+  counted: 'aliases' | 'directives',
+  reason: 'ALIAS_LIMIT' | 'DIRECTIVE_LIMIT',
+): ValidationRule {
   return (context: ValidationContext) => {
     let found = 0;
-    return {
-      Field(field) {
-        if (field.alias) found += 1;
-      },
-      Document: {
-        leave(document) {
-          if (found > max) {
-            context.reportError(
-              limitError(
-                'ALIAS_LIMIT',
-                `The document has ${found} aliases; the limit is ${max}`,
-                document,
-                max,
-                found,
-              ),
-            );
-          }
-        },
-      },
+    const leave = (document: DocumentNode) => {
+      if (found <= max) return;
+      const message = `The document has ${found} ${counted}; the limit is ${max}`;
+      context.reportError(limitError(reason, message, document, max, found));
     };
+    const count: ASTVisitor =
+      counted === 'aliases'
+        ? {
+            Field(field) {
+              if (field.alias) found += 1;
+            },
+          }
+        : {
+            Directive() {
+              found += 1;
+            },
+          };
+    return { ...count, Document: { leave } };
   };
 }
 
-/** Refuses documents with more than `max` directives (directive overloading). */
-export function maxDirectivesRule(max: number): ValidationRule {
-  return (context: ValidationContext) => {
-    let found = 0;
-    return {
-      Directive() {
-        found += 1;
-      },
-      Document: {
-        leave(document) {
-          if (found > max) {
-            context.reportError(
-              limitError(
-                'DIRECTIVE_LIMIT',
-                `The document has ${found} directives; the limit is ${max}`,
-                document,
-                max,
-                found,
-              ),
-            );
-          }
-        },
-      },
-    };
-  };
-}
+export const maxAliasesRule = (max: number) => maxCountRule(max, 'aliases', 'ALIAS_LIMIT');
+export const maxDirectivesRule = (max: number) =>
+  maxCountRule(max, 'directives', 'DIRECTIVE_LIMIT');
 
 /**
  * The document limits every operation is validated against, over HTTP and WebSocket alike
