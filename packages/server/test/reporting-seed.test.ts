@@ -1,8 +1,12 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import type { Viewer } from '../src/auth/viewer.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedData } from '../src/seed/seed-data.js';
 import { seedReporting } from '../src/seed/reporting.seed.js';
+import { SeedDataError } from '../src/seed/seed-data.files.js';
 import { saveSubmissionValues } from '../src/modules/submission/submission.save.js';
 import { transitionSubmission } from '../src/modules/submission/submission.transition.js';
 import { createGraphQLClient } from './helpers/graphql-client.js';
@@ -229,5 +233,94 @@ describe('the 2020 reports of seeds/reporting.yaml', () => {
     // And a further run writes nothing at all.
     await reseed();
     expect(await rows()).toEqual(rowsAfter);
+  });
+
+  it('refuses a faulty reporting file with every fault by its path, writing nothing', async () => {
+    const templates = () => database.db.selectFrom('reporting_template').selectAll().execute();
+    const before = await templates();
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'fulian-reporting-')), 'bad.yaml');
+    const write = (content: string) => writeFile(file, content, 'utf8');
+
+    await write(`templates:
+  - code: quarterly
+    name_zh: 季报
+    name_en: Quarterly
+    period_type: WEEK
+    submitting_levels: [NATIONAL]
+    due_days: 1.5
+    metrics: []
+submissions:
+  - template: quarterly
+    period: "2020"
+    org: "43"
+    status: LOST
+    documents: [doc-000]
+`);
+    const shape = await seedReporting(database.db, file).catch((error: unknown) => error);
+    expect(shape).toBeInstanceOf(SeedDataError);
+    expect((shape as SeedDataError).problems).toEqual([
+      {
+        file: 'bad.yaml',
+        path: 'templates.0.period_type',
+        reason: 'must be one of YEAR, QUARTER, MONTH',
+      },
+      {
+        file: 'bad.yaml',
+        path: 'templates.0.submitting_levels.0',
+        reason: expect.stringMatching(/^must be one of PROVINCE, CITY/),
+      },
+      { file: 'bad.yaml', path: 'templates.0.due_days', reason: 'must be a whole number of days' },
+      { file: 'bad.yaml', path: 'templates.0.metrics', reason: 'must be a list' },
+      {
+        file: 'bad.yaml',
+        path: 'submissions.0.status',
+        reason: expect.stringMatching(/^must be one of DRAFT/),
+      },
+    ]);
+
+    await write(`templates:
+  - code: annual-summary
+    name_zh: 年度总结
+    name_en: Annual summary
+    period_type: YEAR
+    submitting_levels: [CITY]
+    due_days: 31
+    metrics: [training.sessions, no.such.metric]
+submissions:
+  - { template: annual-summary, period: 2020-Q1, org: "4301", status: SUBMITTED, documents: [x] }
+  - { template: other, period: "2020", org: "4301", status: SUBMITTED, documents: [x] }
+  - { template: annual-summary, period: "2020", org: "9999", status: SUBMITTED, documents: [no-such-document] }
+`);
+    const references = await seedReporting(database.db, file).catch((error: unknown) => error);
+    expect((references as SeedDataError).problems.map((problem) => problem.path)).toEqual([
+      'submissions.0.period',
+      'submissions.1.template',
+    ]);
+    await write(`templates:
+  - code: annual-summary
+    name_zh: 年度总结
+    name_en: Annual summary
+    period_type: YEAR
+    submitting_levels: [CITY]
+    due_days: 31
+    metrics: [training.sessions, no.such.metric]
+submissions:
+  - { template: annual-summary, period: "2020", org: "9999", status: SUBMITTED, documents: [no-such-document] }
+`);
+    const missing = await seedReporting(database.db, file).catch((error: unknown) => error);
+    expect((missing as SeedDataError).problems).toEqual([
+      {
+        file: 'bad.yaml',
+        path: 'templates.0.metrics.1',
+        reason: 'no metric "no.such.metric" in the catalogue',
+      },
+      { file: 'bad.yaml', path: 'submissions.0.org', reason: 'no organization "9999"' },
+      {
+        file: 'bad.yaml',
+        path: 'submissions.0.documents.0',
+        reason: 'no document "no-such-document" (load the documents first)',
+      },
+    ]);
+    expect(await templates()).toEqual(before);
   });
 });

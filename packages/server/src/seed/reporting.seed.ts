@@ -1,19 +1,18 @@
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { parse } from 'yaml';
-import {
-  ORGANIZATION_LEVELS,
-  SUBMISSION_STATUSES,
-  TEMPLATE_PERIOD_TYPES,
-  type Database,
-  type ReportingTemplateRow,
-  type SubmissionStatus,
-} from '../db/tables.js';
-import { badInput } from '../errors.js';
+import type { Database, SubmissionStatus } from '../db/tables.js';
 import { parsePeriod } from '../period/period.js';
 import { insertAudit, type AuditEntry } from '../modules/submission/submission.repository.js';
 import { rebuildTotals } from '../modules/aggregation/aggregation.totals.js';
+import {
+  checkReferences,
+  readReportingRecords,
+  type SubmissionRecord,
+  type TemplateRecord,
+} from './reporting.records.js';
 
 /** seeds/reporting.yaml, from the sources and from the compiled output alike. */
 export const REPORTING_SEED_FILE = fileURLToPath(
@@ -21,19 +20,6 @@ export const REPORTING_SEED_FILE = fileURLToPath(
 );
 
 const SEED_ACTOR = 'system:seed';
-// Reports come from the province down: the national federation submits none.
-const LEVELS = ORGANIZATION_LEVELS.filter((level) => level !== 'NATIONAL');
-
-/** A template as reporting.yaml gives it: the table's columns, and its metrics in order. */
-type TemplateRecord = Omit<ReportingTemplateRow, 'id' | 'created_at'> & { metrics: string[] };
-
-interface SubmissionRecord {
-  template: string;
-  period: string;
-  org: string;
-  status: SubmissionStatus;
-  documents: string[];
-}
 
 export interface ReportingSeedCounts {
   templates: number;
@@ -57,10 +43,11 @@ export async function seedReporting(
   db: Kysely<Database>,
   file = REPORTING_SEED_FILE,
 ): Promise<ReportingSeedCounts> {
+  const name = basename(file);
   const content = parse(await readFile(file, 'utf8')) as unknown;
-  const { templates, submissions } = readRecords(content);
+  const { templates, submissions } = readReportingRecords(name, content);
   return db.transaction().execute(async (trx) => {
-    await checkReferences(trx, templates, submissions);
+    await checkReferences(trx, name, templates, submissions);
     const templateIds = new Map<string, number>();
     for (const template of templates)
       templateIds.set(template.code, await upsertTemplate(trx, template));
@@ -79,132 +66,6 @@ export async function seedReporting(
     // The reports were written directly, with their statuses: their totals are built anew.
     if (submissionsInserted > 0) await rebuildTotals(trx);
     return { templates: templates.length, submissionsInserted, valuesLinked };
-  });
-}
-
-function readRecords(content: unknown): {
-  templates: TemplateRecord[];
-  submissions: SubmissionRecord[];
-} {
-  const root = content as { templates?: unknown; submissions?: unknown } | null;
-  if (!root || !Array.isArray(root.templates) || !Array.isArray(root.submissions)) {
-    throw badInput('seeds/reporting.yaml needs a templates list and a submissions list');
-  }
-  const templates = root.templates.map((raw, index) => readTemplate(raw, `templates.${index}`));
-  const codes = new Set(templates.map((template) => template.code));
-  const submissions = root.submissions.map((raw, index) => {
-    const at = `submissions.${index}`;
-    const record = raw as Record<string, unknown>;
-    const submission: SubmissionRecord = {
-      template: text(record.template, `${at}.template`),
-      period: text(record.period, `${at}.period`),
-      org: text(record.org, `${at}.org`),
-      status: oneOf(record.status, SUBMISSION_STATUSES, `${at}.status`),
-      documents: list(record.documents, `${at}.documents`),
-    };
-    const template = templates.find((candidate) => candidate.code === submission.template);
-    if (!codes.has(submission.template) || !template) {
-      throw badInput(`${at}: no template "${submission.template}" in this file`, `${at}.template`);
-    }
-    if (parsePeriod(submission.period, `${at}.period`).type !== template.period_type) {
-      throw badInput(
-        `${at}: template ${template.code} is per ${template.period_type}`,
-        `${at}.period`,
-      );
-    }
-    return submission;
-  });
-  return { templates, submissions };
-}
-
-function readTemplate(raw: unknown, at: string): TemplateRecord {
-  const record = raw as Record<string, unknown>;
-  const dueDays = record.due_days;
-  if (typeof dueDays !== 'number' || !Number.isInteger(dueDays) || dueDays < 0) {
-    throw badInput(`${at}.due_days must be a whole number of days`, `${at}.due_days`);
-  }
-  const levels = list(record.submitting_levels, `${at}.submitting_levels`).map((level, index) =>
-    oneOf(level, LEVELS, `${at}.submitting_levels.${index}`),
-  );
-  return {
-    code: text(record.code, `${at}.code`),
-    name_zh: text(record.name_zh, `${at}.name_zh`),
-    name_en: text(record.name_en, `${at}.name_en`),
-    description: record.description == null ? null : text(record.description, `${at}.description`),
-    period_type: oneOf(record.period_type, TEMPLATE_PERIOD_TYPES, `${at}.period_type`),
-    submitting_levels: levels,
-    due_days: dueDays,
-    metrics: list(record.metrics, `${at}.metrics`),
-  };
-}
-
-/** Every metric, unit and document the file names must exist: one statement each. */
-async function checkReferences(
-  trx: Transaction<Database>,
-  templates: TemplateRecord[],
-  submissions: SubmissionRecord[],
-): Promise<void> {
-  const metrics = [...new Set(templates.flatMap((template) => template.metrics))];
-  const known = new Set(
-    (
-      await trx
-        .selectFrom('metric_definition')
-        .select('code')
-        .where('code', 'in', metrics)
-        .execute()
-    ).map((row) => row.code),
-  );
-  templates.forEach((template, index) =>
-    template.metrics.forEach((metric, position) => {
-      if (!known.has(metric)) {
-        throw badInput(
-          `templates.${index}.metrics.${position}: no metric "${metric}" in the catalogue`,
-          `templates.${index}.metrics.${position}`,
-        );
-      }
-    }),
-  );
-  if (submissions.length === 0) return;
-  const orgs = new Set(
-    (
-      await trx
-        .selectFrom('organization')
-        .select('code')
-        .where(
-          'code',
-          'in',
-          submissions.map((submission) => submission.org),
-        )
-        .execute()
-    ).map((row) => row.code),
-  );
-  const documents = [...new Set(submissions.flatMap((submission) => submission.documents))];
-  const knownDocuments = new Set(
-    documents.length === 0
-      ? []
-      : (
-          await trx
-            .selectFrom('document')
-            .select('seed_key')
-            .where('seed_key', 'in', documents)
-            .execute()
-        ).map((row) => row.seed_key),
-  );
-  submissions.forEach((submission, index) => {
-    if (!orgs.has(submission.org)) {
-      throw badInput(
-        `submissions.${index}: no organization "${submission.org}"`,
-        `submissions.${index}.org`,
-      );
-    }
-    submission.documents.forEach((document, position) => {
-      if (!knownDocuments.has(document)) {
-        throw badInput(
-          `submissions.${index}.documents.${position}: no document "${document}" (load the documents first)`,
-          `submissions.${index}.documents.${position}`,
-        );
-      }
-    });
   });
 }
 
@@ -367,22 +228,4 @@ async function linkValues(
     ) chosen
     WHERE v.id = chosen.id`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
-}
-
-function text(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '')
-    throw badInput(`${field} must be text`, field);
-  return value;
-}
-
-function list(value: unknown, field: string): string[] {
-  if (!Array.isArray(value) || value.length === 0) throw badInput(`${field} must be a list`, field);
-  return value.map((item, index) => text(item, `${field}.${index}`));
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw badInput(`${field} must be one of ${allowed.join(', ')}`, field);
-  }
-  return value as T;
 }
