@@ -69,20 +69,22 @@ describe('the fulian CLI', () => {
       const names = Object.keys(migrations).sort();
       const fresh = await run(['migrate', '--status'], target.env);
       expect(fresh.code).toBe(0);
+      const phases = names.map((name) => migrations[name]?.phase);
+      const contracts = phases.filter((phase) => phase === 'contract').length;
       expect(fresh.stdout.trim().split('\n')).toEqual([
-        ...names.map((name) => `pending\t${name}`),
-        `${names.length} pending; \`fulian migrate\` applies them`,
+        ...names.map((name, index) => `pending\t${name}\t${phases[index]}`),
+        `${names.length} pending, ${contracts} of them contract; \`fulian migrate\` applies them`,
       ]);
       expect((await run(['migrate', '--status'], target.env)).stdout).toBe(fresh.stdout);
 
       expect((await run(['migrate'], target.env)).code).toBe(0);
       const migrated = await run(['migrate', '--status'], target.env);
       const lines = migrated.stdout.trim().split('\n');
-      expect(lines.slice(0, -1).map((line) => line.split('\t').slice(0, 2))).toEqual(
-        names.map((name) => ['applied', name]),
+      expect(lines.slice(0, -1).map((line) => line.split('\t').slice(0, 3))).toEqual(
+        names.map((name, index) => ['applied', name, phases[index]]),
       );
       for (const line of lines.slice(0, -1)) {
-        expect(Number.isNaN(Date.parse(line.split('\t')[2] ?? ''))).toBe(false);
+        expect(Number.isNaN(Date.parse(line.split('\t')[3] ?? ''))).toBe(false);
       }
       expect(lines.at(-1)).toBe('schema is up to date');
 
@@ -92,8 +94,12 @@ describe('the fulian CLI', () => {
         VALUES ('9999-from-a-newer-release', ${new Date().toISOString()})`.execute(db);
       await db.destroy();
       const ahead = (await run(['migrate', '--status'], target.env)).stdout.trim().split('\n');
-      expect(ahead.at(-2)).toMatch(/^unknown\t9999-from-a-newer-release\t20/);
+      expect(ahead.at(-2)).toMatch(/^unknown\t9999-from-a-newer-release\t-\t20/);
       expect(ahead.at(-1)).toBe('1 unknown to this build; the database is ahead of it');
+      // A server of the previous release restarting mid-upgrade migrates nothing and starts.
+      expect((await run(['migrate'], target.env)).stdout.trim()).toBe(
+        '1 unknown to this build; the database is ahead of it, nothing to apply',
+      );
     } finally {
       await target.drop();
     }

@@ -183,7 +183,7 @@ describe('one embedded database, many processes', () => {
     expect((await fulian(['migrate'])).stdout.trim()).toBe('schema is up to date');
     // The status too comes through the server holding the directory.
     const migrations = (await fulian(['migrate', '--status'])).stdout.trim().split('\n');
-    expect(migrations[0]).toMatch(/^applied\t0001-organization\t20/);
+    expect(migrations[0]).toMatch(/^applied\t0001-organization\texpand\t20/);
     expect(migrations.at(-1)).toBe('schema is up to date');
     third.child.kill('SIGTERM');
     expect((await third.ended).code).toBe(0);

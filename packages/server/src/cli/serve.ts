@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createTokenVerifier } from '../auth/token.js';
 import { loadConfig } from '../config.js';
-import { migrateToLatest } from '../db/migrate.js';
+import { migrateToLatest, migrationStatus } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
 import { Observability } from '../observability/observability.js';
 import { startTraceExport } from '../observability/tracing.js';
@@ -39,6 +39,12 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
     onQuery: observability.onQuery,
   });
   if (!values['no-migrate']) await migrateToLatest(db);
+  const ahead = (await migrationStatus(db)).filter((m) => m.state === 'unknown');
+  if (ahead.length > 0) {
+    // A newer release migrated the database: fine for the previous release during a rolling
+    // upgrade, not for an older one (docs/operations.md, "Upgrades while serving").
+    logger.warn({ migrations: ahead.map((m) => m.name) }, 'database schema is ahead of this build');
+  }
   const server = await createServer({
     db,
     logger,

@@ -1,10 +1,28 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type MigrationResult } from 'kysely/migration';
 import { migrations } from './migrations/index.js';
+import type { MigrationPhase } from './migrations/phase.js';
 import type { Database } from './tables.js';
 
-/** Brings the schema to the latest migration; throws with the failing migration's error. */
+/**
+ * Brings the schema to the latest migration; throws with the failing migration's error. A
+ * database that a newer release migrated further (a server of the previous release restarts
+ * during a rolling upgrade) is left as it is when it holds every migration this build knows:
+ * the newer release's migrations keep the previous one working (docs/operations.md), where
+ * kysely's migrator would refuse to start. One that lacks some of them is refused.
+ */
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {
+  const states = await migrationStatus(db);
+  const named = (state: MigrationState['state']) =>
+    states.filter((m) => m.state === state).map((m) => m.name);
+  const [unknown, pending] = [named('unknown'), named('pending')];
+  if (unknown.length > 0) {
+    if (pending.length === 0) return [];
+    throw new Error(
+      `the database holds migrations this build does not know (${unknown.join(', ')}) and lacks ` +
+        `some it does (${pending.join(', ')}): migrate it with the newest release`,
+    );
+  }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) throw error;
@@ -20,6 +38,8 @@ export interface MigrationState {
    * rolling upgrade.
    */
   state: 'applied' | 'pending' | 'unknown';
+  /** Whether it expands or contracts the schema; null when this build does not know it. */
+  phase: MigrationPhase | null;
   /** When it was applied (kysely's own record). */
   appliedAt: Date | null;
 }
@@ -38,6 +58,7 @@ export async function migrationStatus(db: Kysely<Database>): Promise<MigrationSt
   return [...names].sort().map((name) => ({
     name,
     state: !(name in migrations) ? 'unknown' : appliedAt.has(name) ? 'applied' : 'pending',
+    phase: migrations[name]?.phase ?? null,
     appliedAt: appliedAt.get(name) ?? null,
   }));
 }

@@ -1,4 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import type { MigrationPhase } from './phase.js';
+
+export const phase: MigrationPhase = 'expand';
 
 // Migrations take Kysely<any>: they describe the schema as it was at their time, not as the
 // row types in tables.ts describe it now.

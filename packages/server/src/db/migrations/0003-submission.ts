@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { MigrationPhase } from './phase.js';
 
 const list = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
 
@@ -15,6 +16,8 @@ const AUDIT_ACTIONS = [
   'REMOVE_VALUE',
   'SET_NARRATIVE',
 ];
+
+export const phase: MigrationPhase = 'expand';
 
 // Migrations take Kysely<any>: they describe the schema as it was at their time, not as the
 // row types in tables.ts describe it now.

@@ -1,4 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import type { MigrationPhase } from './phase.js';
+
+export const phase: MigrationPhase = 'expand';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // Third-party keys: only a SHA-256 of the key is stored; the prefix is the part a person

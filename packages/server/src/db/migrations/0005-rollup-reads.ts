@@ -1,4 +1,9 @@
 import { sql, type Kysely } from 'kysely';
+import type { MigrationPhase } from './phase.js';
+
+// The copied columns are filled by triggers, so a server that writes figures without them still
+// writes complete rows.
+export const phase: MigrationPhase = 'expand';
 
 /**
  * What a roll-up reads of a submitted figure, in one index. A roll-up reads every figure of a

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { MigrationPhase } from './phase.js';
 
 /**
  * The figure columns state the precision the API accepts (graph/decimal.scalar.ts): at most 20
@@ -12,6 +13,9 @@ const FIGURE_COLUMNS = [
   ['work_plan_target', 'value'],
   ['metric_definition', 'factor'],
 ] as const;
+
+// Narrows what a figure may hold: a server that accepted wider figures fails to write them.
+export const phase: MigrationPhase = 'contract';
 
 export async function up(db: Kysely<any>): Promise<void> {
   for (const [table, column] of FIGURE_COLUMNS) {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { MigrationPhase } from './phase.js';
 
 /**
  * Maintained subtree totals. `metric_total` holds, per unit (from the cities down), metric, period
@@ -26,6 +27,9 @@ import { sql, type Kysely } from 'kysely';
  *   cut above, every entered or covered unit is covered.
  */
 const QUALIFIER_LIST = ['EXACT', 'AT_LEAST', 'NEARLY', 'ABOUT', 'AT_MOST'];
+
+// Triggers keep the totals, so a server that knows nothing of them still keeps them right.
+export const phase: MigrationPhase = 'expand';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`

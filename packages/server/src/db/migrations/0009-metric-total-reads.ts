@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { OWN_FIGURES_BY_UNIT, stepFunction } from './0007-metric-total.js';
+import type { MigrationPhase } from './phase.js';
 
 /**
  * metric_total_step read every figure of each target unit (some 30 metrics' worth, by the
@@ -22,6 +23,9 @@ const OWN_FIGURES_BY_UNIT_AND_METRIC = `
       ) v
       JOIN unnest(bases) AS b(basis) ON v.submission_status = 'APPROVED'
         OR (b.basis = 'SUBMITTED' AND v.submission_status = 'SUBMITTED')`;
+
+// Replaces a function by one with the same answers.
+export const phase: MigrationPhase = 'expand';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw(stepFunction(OWN_FIGURES_BY_UNIT_AND_METRIC, true)).execute(db);

@@ -1,4 +1,3 @@
-import type { Migration } from 'kysely/migration';
 import * as organization from './0001-organization.js';
 import * as metric from './0002-metric.js';
 import * as submission from './0003-submission.js';
@@ -8,12 +7,14 @@ import * as decimalLimits from './0006-decimal-limits.js';
 import * as metricTotal from './0007-metric-total.js';
 import * as organizationPinyin from './0008-organization-pinyin.js';
 import * as metricTotalReads from './0009-metric-total-reads.js';
+import type { PhasedMigration } from './phase.js';
 
 /**
  * Every migration, in order. A static list (rather than reading the folder) works the same
- * from TypeScript sources and from the compiled output.
+ * from TypeScript sources and from the compiled output. Each says whether it expands or
+ * contracts the schema (phase.ts).
  */
-export const migrations: Record<string, Migration> = {
+export const migrations: Record<string, PhasedMigration> = {
   '0001-organization': organization,
   '0002-metric': metric,
   '0003-submission': submission,
