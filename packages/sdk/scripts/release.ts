@@ -56,7 +56,21 @@ if (process.argv.includes('--cut')) {
     process.exit(1);
   }
   writeFileSync(file, current.sdl);
-  console.log(`wrote ${file}`);
+  // What this SDK sends, kept with the schema: the server is tested to still answer it after
+  // later releases have migrated the database (packages/server/test/previous-release.test.ts).
+  const operationsDir = repo('packages/sdk/src/operations');
+  const operations = readdirSync(operationsDir)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => `# --- ${name}\n\n${readFileSync(`${operationsDir}/${name}`, 'utf8')}`);
+  const operationsFile = `${releasesDir}/operations/${current.version}.graphql`;
+  writeFileSync(
+    operationsFile,
+    [`# The operations @fulian/sdk ${current.version} sends, as released.\n`, ...operations].join(
+      '\n',
+    ),
+  );
+  console.log(`wrote ${file} and ${operationsFile}`);
 } else {
   console.log(
     `schema/schema.graphql may ship as @fulian/sdk ${current.version} ` +
