@@ -6,7 +6,7 @@ import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { ActivityFilter, ActivityOrder, activityOrder } from '../activity/activity.input.js';
 import { activityQuery } from '../activity/activity.query.js';
-import { activityOrdering } from '../activity/activity.repository.js';
+import { unitActivities } from '../activity/activity.connection.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { Honor } from '../honor/honor.type.js';
 import { LiaisonAssignment } from '../liaison/liaison.type.js';
@@ -37,17 +37,9 @@ export class OrganizationContentResolver {
     })
     orderBy?: ActivityOrder | null,
   ): Promise<ConnectionSource<Activity>> {
-    const window = pageWindow(page);
     const query = activityQuery(filter);
-    const id = organization.row.id;
     const order = activityOrder(orderBy);
-    const result = await loaders.activity.pages.load({ id, args: { query, order, window } });
-    return new ConnectionSource(
-      result.rows.map((row) => new Activity(row)),
-      (activity) => sortKeyOf(activityOrdering(order), activity.row),
-      result,
-      () => loaders.activity.counts.load({ id, args: query }),
-    );
+    return unitActivities(loaders, organization.row.id, query, order, pageWindow(page));
   }
 
   @FieldResolver(() => MetricValueConnection, {

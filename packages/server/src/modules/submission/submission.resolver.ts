@@ -21,7 +21,8 @@ import { fromGlobalIdOf } from '../../graph/global-id.js';
 import { isInSubtree } from '../../db/path.js';
 import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
-import { activityOrdering, LOADED_ORDER } from '../activity/activity.repository.js';
+import { unitActivities } from '../activity/activity.connection.js';
+import { LOADED_ORDER } from '../activity/activity.repository.js';
 import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { MetricDefinition, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
 import { requireByReference } from '../organization/organization.reference.js';
@@ -270,22 +271,9 @@ export class SubmissionResolver {
     @Ctx() { loaders }: Context,
     @Args(() => PageArgs) page: PageArgs,
   ): Promise<ConnectionSource<Activity>> {
-    const window = pageWindow(page);
-    const id = submission.row.organization_id;
-    const query = {
-      kind: null,
-      overlaps: { start: submission.row.period_start, end: submission.row.period_end },
-      theme: null,
-      search: null,
-    };
-    const order = LOADED_ORDER;
-    const result = await loaders.activity.pages.load({ id, args: { query, order, window } });
-    return new ConnectionSource(
-      result.rows.map((row) => new Activity(row)),
-      (activity) => sortKeyOf(activityOrdering(order), activity.row),
-      result,
-      () => loaders.activity.counts.load({ id, args: query }),
-    );
+    const { organization_id: id, period_start: start, period_end: end } = submission.row;
+    const query = { kind: null, overlaps: { start, end }, theme: null, search: null };
+    return unitActivities(loaders, id, query, LOADED_ORDER, pageWindow(page));
   }
 
   // The history holds every draft's figures and narrative, who did what and the reviewers'
