@@ -23,6 +23,8 @@ export interface Config {
   allowAnonymous: boolean;
   /** Whether the schema can be introspected: on in development, off in production. */
   introspection: boolean;
+  /** Whether the graph is served as an Apollo Federation 2 subgraph (FULIAN_SUBGRAPH). */
+  subgraph: boolean;
   limits: Limits;
   /** Reverse proxies whose X-Forwarded-For names an anonymous caller (limits/client-address.ts). */
   trustedProxies: string[];
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       env.NODE_ENV !== 'production',
       'FULIAN_INTROSPECTION',
     ),
+    subgraph: flag(env.FULIAN_SUBGRAPH, false, 'FULIAN_SUBGRAPH'),
     limits: limitsConfig(env),
     trustedProxies: addressList(env.FULIAN_TRUSTED_PROXIES, 'FULIAN_TRUSTED_PROXIES'),
     corsOrigins: originList(env.FULIAN_CORS_ORIGINS, 'FULIAN_CORS_ORIGINS'),

@@ -107,6 +107,11 @@ export class UserError<
   }
 }
 
+/** The body of an error answered outside Apollo (a body too large, not JSON), as Apollo's are. */
+export function errorBody(message: string, code: ErrorCode) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
 export function badInput(message: string, field?: string): UserError {
   return new UserError('BAD_USER_INPUT', message, field ? { field } : {});
 }

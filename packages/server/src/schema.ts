@@ -5,6 +5,7 @@ import { authChecker } from './auth/auth-checker.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
 import { withErrorReasons } from './graph/error-reasons.js';
 import { assertEveryNodeFetched, nodeResolver } from './graph/node.resolver.js';
+import { buildSubgraph, printSubgraph } from './graph/subgraph.js';
 import { activityNode } from './modules/activity/activity.node.js';
 import { ActivityResolver } from './modules/activity/activity.resolver.js';
 import {
@@ -20,9 +21,11 @@ import { DocumentResolver, SourceResolver } from './modules/document/document.re
 import { honorNode } from './modules/honor/honor.node.js';
 import { HonorResolver } from './modules/honor/honor.resolver.js';
 import { LiaisonAssignmentResolver } from './modules/liaison/liaison.resolver.js';
+import { metricDefinitionEntity } from './modules/metric/metric.entity.js';
 import { metricValueNode } from './modules/metric/metric.node.js';
 import { MetricDefinitionResolver, MetricValueResolver } from './modules/metric/metric.resolver.js';
 import { OrganizationContentResolver } from './modules/organization/organization-content.resolver.js';
+import { organizationEntity } from './modules/organization/organization.entity.js';
 import { organizationNode } from './modules/organization/organization.node.js';
 import { OrganizationResolver } from './modules/organization/organization.resolver.js';
 import { programmeNode } from './modules/programme/programme.node.js';
@@ -54,7 +57,11 @@ const nodeFetchers = [
   reportingTemplateNode,
 ];
 
+// The types other subgraphs of a supergraph may extend (docs/deploy.md, "Federation").
+const entities = [organizationEntity, metricDefinitionEntity];
+
 let built: Promise<GraphQLSchema> | undefined;
+let subgraph: Promise<GraphQLSchema> | undefined;
 
 // type-graphql asks for a PubSub whenever the schema has subscriptions, even when each brings
 // its own `subscribe`, as ours does (it reads SubmissionEvents, one per database): never used.
@@ -110,4 +117,17 @@ export function createSchema(): Promise<GraphQLSchema> {
 /** The SDL committed as schema/schema.graphql: sorted, so diffs show real changes only. */
 export async function printContract(): Promise<string> {
   return `${printSchema(lexicographicSortSchema(await createSchema()))}\n`;
+}
+
+/** The schema served as an Apollo Federation 2 subgraph: `_service`, `_entities` and `@key`s. */
+export function createSubgraphSchema(): Promise<GraphQLSchema> {
+  subgraph ??= createSchema().then((schema) =>
+    buildSubgraph(lexicographicSortSchema(schema), entities),
+  );
+  return subgraph;
+}
+
+/** The subgraph SDL committed as schema/subgraph.graphql, as routers compose it. */
+export async function printSubgraphContract(): Promise<string> {
+  return printSubgraph(await createSubgraphSchema());
 }

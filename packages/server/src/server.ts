@@ -35,18 +35,13 @@ import {
   type StatementScope,
 } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
-import {
-  formatError,
-  UserError,
-  withRequestCode,
-  type ErrorCode,
-  type ErrorReason,
-} from './errors.js';
+import { errorBody, formatError, UserError, withRequestCode, type ErrorReason } from './errors.js';
 import {
   noNulCharacterRule,
   noSubscriptionOverHttpRule,
   nulInVariables,
 } from './graph/input-rules.js';
+import { subgraphPlugins } from './graph/subgraph.js';
 import { answerKnownRefusal, DemandControl } from './limits/admission.js';
 import { sendJson } from './lib/json-response.js';
 import { readBody } from './lib/request-body.js';
@@ -60,7 +55,7 @@ import { SubmissionEvents } from './modules/submission/submission.events.js';
 import { serveMetrics } from './observability/metrics.http.js';
 import { Observability, type RequestOutcome } from './observability/observability.js';
 import { readRoutingPlugin } from './read-routing.js';
-import { createSchema } from './schema.js';
+import { createSchema, createSubgraphSchema } from './schema.js';
 import { createSpreadsheetRoutes, SPREADSHEET_PREFIX } from './spreadsheet/spreadsheet.http.js';
 import { attachSubscriptions } from './subscriptions.js';
 
@@ -73,6 +68,8 @@ export interface ServerOptions {
    * Without it the server takes API keys and anonymous callers, and no tokens.
    */
   auth?: { verifyToken?: TokenVerifier | undefined; allowAnonymous: boolean };
+  /** Serves the graph as an Apollo Federation 2 subgraph (docs/deploy.md, "Federation"). */
+  subgraph?: boolean;
   /** Whether the schema can be introspected; by default only outside production. */
   introspection?: boolean;
   /** Limits that differ from DEFAULT_LIMITS. */
@@ -113,7 +110,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     allowAnonymous: options.auth?.allowAnonymous ?? true,
   });
   const httpServer = createHttpServer();
-  const schema = await createSchema();
+  const schema = await (options.subgraph ? createSubgraphSchema() : createSchema());
   const introspection = options.introspection ?? !production;
   const clientAddressOf = clientAddressResolver(options.trustedProxies ?? []);
   const cors = corsHandler(options.corsOrigins ?? []);
@@ -233,6 +230,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       },
       demandControlPlugin(demand),
       auditPlugin(logger),
+      ...(options.subgraph ? subgraphPlugins : []),
     ],
   });
   await apollo.start();
@@ -248,7 +246,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     route(request, response).catch((error: unknown) => {
       logger.error({ err: error }, 'request failed');
       if (!response.headersSent)
-        sendJson(response, 500, graphQLErrorBody('Internal server error', 'INTERNAL'));
+        sendJson(response, 500, errorBody('Internal server error', 'INTERNAL'));
       else response.end();
     });
   });
@@ -294,7 +292,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     const body = await readBody(request, limits.maxBodyBytes);
     if (body.kind === 'too-large') {
       const message = `Request body over ${limits.maxBodyBytes} bytes`;
-      sendJson(response, 413, graphQLErrorBody(message, 'BAD_USER_INPUT'));
+      sendJson(response, 413, errorBody(message, 'BAD_USER_INPUT'));
       return 'BAD_USER_INPUT';
     }
     const headers = new HeaderMap();
@@ -309,7 +307,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
           ? JSON.parse(body.text)
           : body.text;
     } catch {
-      sendJson(response, 400, graphQLErrorBody('Request body is not valid JSON', 'BAD_USER_INPUT'));
+      sendJson(response, 400, errorBody('Request body is not valid JSON', 'BAD_USER_INPUT'));
       return 'BAD_USER_INPUT';
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = {
@@ -393,8 +391,4 @@ interface GraphQLCall {
   clientAddress: string | undefined;
   scope: StatementScope;
   deadline: AbortController;
-}
-
-function graphQLErrorBody(message: string, code: ErrorCode) {
-  return { errors: [{ message, extensions: { code } }] };
 }

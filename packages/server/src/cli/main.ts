@@ -28,7 +28,8 @@ const commands: Record<string, CliCommand> = {
     run: (args) => seedCommand(args, logger),
   },
   schema: {
-    summary: 'write schema/schema.graphql from the code, or check it (--check)',
+    summary:
+      'write schema/schema.graphql and schema/subgraph.graphql from the code, or check them (--check)',
     help: schemaHelp,
     run: (args) => schemaCommand(args),
   },

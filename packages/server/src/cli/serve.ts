@@ -9,7 +9,7 @@ import { createServer } from '../server.js';
 import { localAdminCommand, withLocalSecret } from './local-secret.js';
 import { openDatabase } from './open-database.js';
 
-export const serveHelp = `Usage: fulian serve [--no-migrate]
+export const serveHelp = `Usage: fulian serve [--no-migrate] [--subgraph]
 
 Serves GraphQL at http://localhost:$PORT/graphql (PORT defaults to 4000), with /healthz
 (process up) and /readyz (database reachable). Migrates the database first unless
@@ -25,13 +25,21 @@ Local mode (PGlite, not production, no JWT key configured) signs tokens with a s
 on first start and keeps in FULIAN_DATA_DIR/jwt-secret (mode 0600); \`fulian token\` finds it
 there. The server prints the command that mints a first admin token.
 
+With --subgraph (or FULIAN_SUBGRAPH=true) the graph is an Apollo Federation 2 subgraph, with
+_service, _entities and @key on Organization (by id and by code) and MetricDefinition (by
+code), to compose with other subgraphs behind a gateway or router (docs/deploy.md).
+
 Metrics for Prometheus are served on a port of their own when FULIAN_METRICS_PORT is set
 (http://$FULIAN_METRICS_HOST:$FULIAN_METRICS_PORT/metrics, host 127.0.0.1 by default); traces go
 over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. docs/observability.md tells more.`;
 
 export async function serveCommand(args: string[], logger: Logger): Promise<void> {
-  const { values } = parseArgs({ args, options: { 'no-migrate': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { 'no-migrate': { type: 'boolean' }, subgraph: { type: 'boolean' } },
+  });
   const { config, localSecretFile } = await withLocalSecret(loadConfig());
+  const subgraph = values.subgraph === true || config.subgraph;
   const stopTraceExport = await startTraceExport(process.env, logger);
   const observability = new Observability({ logger, slowStatementMs: config.slowStatementMs });
   const db = await openDatabase(config, logger, {
@@ -54,13 +62,14 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
       allowAnonymous: config.allowAnonymous,
     },
     introspection: config.introspection,
+    subgraph,
     limits: config.limits,
     trustedProxies: config.trustedProxies,
     corsOrigins: config.corsOrigins,
     observability,
   });
   const url = await server.listen(config.port);
-  logger.info({ url, database: config.databaseUrl ? 'postgres' : 'pglite' }, 'serving');
+  logger.info({ url, database: config.databaseUrl ? 'postgres' : 'pglite', subgraph }, 'serving');
   if (config.metrics) {
     const metricsUrl = await server.listenMetrics(config.metrics.port, config.metrics.host);
     logger.info({ url: metricsUrl }, 'serving metrics');

@@ -1,6 +1,6 @@
 import type { OrganizationRow } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
-import { rowIdOfGlobalId } from '../../graph/global-id.js';
+import { fromGlobalIdOf, rowIdOfGlobalId } from '../../graph/global-id.js';
 import type { OrganizationLoaders } from './organization.loaders.js';
 
 const DIVISION_CODE = /^[0-9]{2,12}$/;
@@ -46,4 +46,20 @@ export function checkDivisionCode(code: string, field: string): void {
   if (!DIVISION_CODE.test(code)) {
     throw badInput(`${field} is a division code: 2 to 12 digits, e.g. 4301; got "${code}"`, field);
   }
+}
+
+/**
+ * The lookup `organization(id:, code:)` and the subgraph's entity lookup share: exactly one of
+ * the two, null when it names none.
+ */
+export async function lookUpOrganization(
+  loaders: OrganizationLoaders,
+  { id, code }: { id?: string | null; code?: string | null },
+): Promise<OrganizationRow | null> {
+  if (id != null && code == null) return loaders.byId.load(fromGlobalIdOf('Organization', id));
+  if (code != null && id == null) {
+    checkDivisionCode(code, 'code');
+    return loaders.byCode.load(code);
+  }
+  throw badInput('Give exactly one of id and code', 'id');
 }

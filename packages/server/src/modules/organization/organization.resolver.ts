@@ -14,7 +14,6 @@ import type { Context } from '../../context.js';
 import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
-import { fromGlobalIdOf } from '../../graph/global-id.js';
 import { sortKeyOf, type ListOrder } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import {
@@ -25,7 +24,7 @@ import {
   RelatedOrganizationFilter,
 } from './organization.input.js';
 import type { RelatedArgs } from './organization.loaders.js';
-import { checkDivisionCode, requireByReference } from './organization.reference.js';
+import { lookUpOrganization, requireByReference } from './organization.reference.js';
 import {
   countAll,
   findPage,
@@ -57,15 +56,7 @@ export class OrganizationResolver {
     @Arg('id', () => ID, { nullable: true }) id?: string | null,
     @Arg('code', () => String, { nullable: true }) code?: string | null,
   ): Promise<Organization | null> {
-    let row;
-    if (id != null && code == null) {
-      row = await loaders.organization.byId.load(fromGlobalIdOf('Organization', id));
-    } else if (code != null && id == null) {
-      checkDivisionCode(code, 'code');
-      row = await loaders.organization.byCode.load(code);
-    } else {
-      throw badInput('Give exactly one of id and code', 'id');
-    }
+    const row = await lookUpOrganization(loaders.organization, { id, code });
     return row ? new Organization(row) : null;
   }
 
