@@ -175,6 +175,7 @@ describe('_entities', () => {
         .map(({ id }) => ({ __typename: 'Organization', id: toGlobalId('Organization', id) })),
       { __typename: 'MetricDefinition', code: 'training.sessions' },
       { __typename: 'Organization', code: '4399' },
+      { __typename: 'Organization', code: null },
     ];
     const { result, statements } = await database.counting(() =>
       post(subgraphUrl, ENTITIES, { variables: { representations } }),
@@ -183,6 +184,7 @@ describe('_entities', () => {
     expect(result.data._entities).toEqual([
       ...cities.map(({ code, name }) => ({ code, name, parent: { code: '43' } })),
       { metric: 'training.sessions', name: expect.any(String) },
+      null,
       null,
     ]);
     // By code, by id, the parents by id, the metric: one statement each, whatever N is.

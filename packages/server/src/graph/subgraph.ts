@@ -136,13 +136,18 @@ function keyDirective(field: string): ConstDirectiveNode {
   };
 }
 
-/** The key a representation names its entity by: the first of the entity's keys it holds. */
-function keyOf(entity: EntityResolver, reference: Record<string, unknown>): EntityKey | null {
-  for (const field of entity.keys) {
-    const value = reference[field];
-    if (typeof value === 'string') return { field, value };
-  }
-  return null;
+/**
+ * The key a representation names its entity by (one of the entity's keys, as a string); null
+ * when its key is null, which names no entity (a unit without a division code); undefined
+ * when it holds none of the keys, which is no representation of the entity at all.
+ */
+function keyOf(
+  entity: EntityResolver,
+  reference: Record<string, unknown>,
+): EntityKey | null | undefined {
+  const field = entity.keys.find((key) => typeof reference[key] === 'string');
+  if (field) return { field, value: reference[field] as string };
+  return entity.keys.some((key) => reference[key] === null) ? null : undefined;
 }
 
 /**
@@ -165,7 +170,7 @@ function guardEntities(subgraph: GraphQLSchema, byType: ReadonlyMap<string, Enti
           `representations.${index}.__typename`,
         );
       }
-      if (!keyOf(entity, reference)) {
+      if (keyOf(entity, reference) === undefined) {
         throw badInput(
           `A ${entity.typeName} representation names it by ${entity.keys.join(' or ')}, a string`,
           `representations.${index}`,
