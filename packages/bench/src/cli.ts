@@ -3,6 +3,7 @@ import { CliError, createDatabase, runCli, type CliCommand } from '@fulian/serve
 import { ensureDataset } from './generate/dataset.js';
 import { startFloor } from './harness/floor.js';
 import { formatResults, saveResults } from './harness/report.js';
+import { formatReplicaResults, runReplicaBench } from './harness/replica.js';
 import { runSuite } from './harness/run.js';
 import {
   DEFAULT_ACTIVITIES,
@@ -47,7 +48,21 @@ Serves the floor the harness measures ours against (src/harness/floor.ts): a min
 Server that runs the hand-written statement it is sent, on 127.0.0.1, until SIGTERM. \`run\`
 starts it itself; it prints "floor ready at <url>" once it listens.`;
 
+const replicaHelp = `Usage: fulian-bench replica [--years 1] [--seed 42] [--activities N]
+                            [--seconds 5] [--connections 16]
+
+Makes a primary and a streaming replica of its own (initdb and pg_basebackup, run as the
+postgres user, on free ports; the machine's cluster is left alone), loads the Hunan data set
+into the primary, then drives each read operation with autocannon against \`fulian serve\` on
+the primary alone and with DATABASE_READ_URL naming the replica, and the save load while
+/readyz reports the replica's lag. Prints a table and writes bench/results/<date>-replica.json.`;
+
 const commands: Record<string, CliCommand> = {
+  replica: {
+    summary: 'reads on the primary against reads on a streaming replica, and the lag under saves',
+    help: replicaHelp,
+    run: replicaCommand,
+  },
   data: { summary: 'generate (or reuse) a benchmark data set', help: dataHelp, run: dataCommand },
   run: {
     summary: 'run the benchmark suite (what `npm run bench` does)',
@@ -75,6 +90,26 @@ async function dataCommand(args: string[]): Promise<void> {
       .map(([table, count]) => `${table} ${count.toLocaleString('en-US')}`)
       .join(', ')}`,
   );
+}
+
+async function replicaCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...datasetArgs,
+      seconds: { type: 'string' },
+      connections: { type: 'string' },
+    },
+  });
+  const { result, file } = await runReplicaBench(
+    {
+      dataset: datasetOptions({ years: '1', ...values }, 'hunan'),
+      seconds: integer(values.seconds, 5, '--seconds', 1, 600),
+      connections: integer(values.connections, 16, '--connections', 1, 1_000),
+    },
+    new Progress(),
+  );
+  console.log(`\n${formatReplicaResults(result)}\n\nresults: ${file}`);
 }
 
 async function floorCommand(args: string[]): Promise<void> {

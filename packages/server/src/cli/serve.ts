@@ -16,7 +16,9 @@ Serves GraphQL at http://localhost:$PORT/graphql (PORT defaults to 4000), with /
 --no-migrate. Stops gracefully on SIGTERM and SIGINT.
 
 Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR (default ./.fulian/data),
-which it locks and shares with the other commands on a Unix socket in the directory.
+which it locks and shares with the other commands on a Unix socket in the directory. With
+DATABASE_READ_URL, queries read from that streaming replica of DATABASE_URL's server, and
+/readyz reports its lag (docs/deploy.md).
 Callers identify with a staff JWT (FULIAN_JWT_SECRET, FULIAN_JWT_PUBLIC_KEY or
 FULIAN_JWT_JWKS_URL) or an API key (\`fulian apikey create\`); set FULIAN_ALLOW_ANONYMOUS=true
 to serve public data without credentials. docs/security.md lists every setting and limit.
@@ -69,7 +71,15 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
     observability,
   });
   const url = await server.listen(config.port);
-  logger.info({ url, database: config.databaseUrl ? 'postgres' : 'pglite', subgraph }, 'serving');
+  logger.info(
+    {
+      url,
+      database: config.databaseUrl ? 'postgres' : 'pglite',
+      readReplica: config.readUrl !== undefined,
+      subgraph,
+    },
+    'serving',
+  );
   if (config.metrics) {
     const metricsUrl = await server.listenMetrics(config.metrics.port, config.metrics.host);
     logger.info({ url: metricsUrl }, 'serving metrics');
