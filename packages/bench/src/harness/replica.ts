@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { issueToken, type Role, type TokenConfig } from '@fulian/server';
 import { startReplicatedPair } from '../../../server/test/helpers/replication.js';
 import { ensureDataset } from '../generate/dataset.js';
-import { benchmarkYear, LAST_YEAR, type DatasetOptions } from '../generate/scale.js';
+import type { DatasetOptions } from '../generate/scale.js';
 import { OPERATIONS } from '../operations/index.js';
 import type { Progress } from '../progress.js';
 import { createTarget, REPOSITORY_ROOT } from '../target.js';
@@ -16,6 +14,7 @@ import {
   type ThroughputResult,
 } from './http-load.js';
 import { loopbackClient } from './loopback.js';
+import { operationContext, runCredentials } from './run.js';
 
 export interface ReplicaOptions {
   dataset: DatasetOptions;
@@ -65,12 +64,7 @@ export async function runReplicaBench(options: ReplicaOptions, progress: Progres
     progress.update('the replica replays the load');
     await pair.caughtUp();
 
-    const secret = randomBytes(32).toString('hex');
-    const tokens: TokenConfig = {
-      key: { kind: 'secret', secret },
-      issuer: 'fulian-graph',
-      audience: 'fulian-graph',
-    };
+    const { secret, credentials } = runCredentials();
     const env = {
       NODE_ENV: 'production',
       FULIAN_JWT_SECRET: secret,
@@ -86,21 +80,7 @@ export async function runReplicaBench(options: ReplicaOptions, progress: Progres
 
     const client = loopbackClient(onPrimary.url);
     const db = target.open();
-    const context = {
-      db,
-      scale: options.dataset.scale,
-      year: benchmarkYear(options.dataset),
-      currentYear: LAST_YEAR,
-      execute: client.execute,
-      credentials: async (role: Role, organization: string) => {
-        const claims = {
-          subject: `bench-${role.toLowerCase()}-${organization}`,
-          role,
-          organization,
-        };
-        return { authorization: `Bearer ${await issueToken(tokens, claims, '12h')}` };
-      },
-    };
+    const context = operationContext(db, options.dataset, client.execute, credentials);
     const reads = [];
     let lag: LagSummary | null = null;
     let saves = null;

@@ -25,7 +25,7 @@ import { loopbackClient } from './loopback.js';
 import { measureNoisyNeighbour, type NoisyNeighbourResult } from './noisy-neighbour.js';
 import { measureVillageExport, type VillageExportResult } from './village-export.js';
 import { sample, sampleInterleaved, type LatencySummary, type SamplingPlan } from './measure.js';
-import type { Execute, PreparedOperation } from './operation.js';
+import type { Execute, OperationContext, PreparedOperation } from './operation.js';
 import { explainSlowest } from './explain.js';
 import { measureServed } from './served.js';
 import { StatementRecorder, type Statement } from './statements.js';
@@ -124,17 +124,7 @@ export async function runSuite(
       : `data set ${options.dataset.scale} generated in ${summary.loadSeconds.toFixed(1)} s`,
   );
 
-  // Staff tokens signed with a secret made for this run; the served graph gets it too.
-  const secret = randomBytes(32).toString('hex');
-  const tokens: TokenConfig = {
-    key: { kind: 'secret', secret },
-    issuer: 'fulian-graph',
-    audience: 'fulian-graph',
-  };
-  const credentials = async (role: Role, organization: string) => {
-    const claims = { subject: `bench-${role.toLowerCase()}-${organization}`, role, organization };
-    return { authorization: `Bearer ${await issueToken(tokens, claims, '12h')}` };
-  };
+  const { secret, tokens, credentials } = runCredentials();
 
   const recorder = new StatementRecorder();
   const db = target.open(recorder.onQuery);
@@ -158,14 +148,7 @@ export async function runSuite(
     const client = loopbackClient(await server.listen(0, '127.0.0.1'));
     const floor = await startFloor(db);
     const floorClient = loopbackClient(floor.url);
-    const context = {
-      db,
-      scale: options.dataset.scale,
-      year: benchmarkYear(options.dataset),
-      currentYear: LAST_YEAR,
-      execute: client.execute,
-      credentials,
-    };
+    const context = operationContext(db, options.dataset, client.execute, credentials);
     const traces = new Map<string, Statement[]>();
     try {
       for (const definition of definitions) {
@@ -310,6 +293,42 @@ export async function runSuite(
     explain,
     noisyNeighbour,
     villageExport,
+  };
+}
+
+/** Staff tokens signed with a secret made for this run; the served graph gets the secret too. */
+export function runCredentials(): {
+  secret: string;
+  tokens: TokenConfig;
+  credentials: OperationContext['credentials'];
+} {
+  const secret = randomBytes(32).toString('hex');
+  const tokens: TokenConfig = {
+    key: { kind: 'secret', secret },
+    issuer: 'fulian-graph',
+    audience: 'fulian-graph',
+  };
+  const credentials = async (role: Role, organization: string) => {
+    const claims = { subject: `bench-${role.toLowerCase()}-${organization}`, role, organization };
+    return { authorization: `Bearer ${await issueToken(tokens, claims, '12h')}` };
+  };
+  return { secret, tokens, credentials };
+}
+
+/** What the operations prepare their requests with, on the data set's years. */
+export function operationContext(
+  db: Kysely<Database>,
+  dataset: DatasetOptions,
+  execute: Execute,
+  credentials: OperationContext['credentials'],
+): OperationContext {
+  return {
+    db,
+    scale: dataset.scale,
+    year: benchmarkYear(dataset),
+    currentYear: LAST_YEAR,
+    execute,
+    credentials,
   };
 }
 
