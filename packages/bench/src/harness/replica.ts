@@ -35,7 +35,7 @@ interface LagSummary {
 const READS = [
   'tree',
   'rollup',
-  'ratioRollup',
+  'ratio-rollup',
   'ranking',
   'completeness',
   'search',
