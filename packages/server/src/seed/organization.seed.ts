@@ -16,21 +16,23 @@ export interface SeedCounts {
 
 /**
  * Loads the administrative tree, level by level, in bulk (one INSERT per 10,000 units).
- * Idempotent: units already present by code are left alone unless their name changed, and
- * ids are drawn only for new units, so a second run writes nothing. Paths are built here
- * from the parents' paths, so a subtree is one index range from the start.
+ * Idempotent: units already present by code are left alone unless their name changed (a
+ * rename keeps the unit, its id and its history), and ids are drawn only for new units, so a
+ * second run writes nothing. Paths are built here from the parents' paths, so a subtree is one
+ * index range from the start. New units open on `validFrom` (null: since always, a first load).
  */
 export async function seedDivisions(
   db: Kysely<Database>,
   levels: Division[][],
   onProgress: SeedProgress = () => {},
+  validFrom: string | null = null,
 ): Promise<SeedCounts> {
   const counts: SeedCounts = { inserted: 0, renamed: 0 };
   const national = await ensureNational(db);
   for (const divisions of levels) {
     for (let start = 0; start < divisions.length; start += CHUNK) {
       const chunk = divisions.slice(start, start + CHUNK);
-      const result = await seedChunk(db, chunk, national);
+      const result = await seedChunk(db, chunk, national, validFrom);
       counts.inserted += result.inserted;
       counts.renamed += result.renamed;
       onProgress(chunk[0]!.level, Math.min(start + CHUNK, divisions.length), divisions.length);
@@ -73,6 +75,7 @@ async function seedChunk(
   db: Kysely<Database>,
   chunk: Division[],
   national: ParentRow,
+  validFrom: string | null,
 ): Promise<SeedCounts> {
   const existing = await db
     .selectFrom('organization')
@@ -136,9 +139,9 @@ async function seedChunk(
   const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
   await sql`
     INSERT INTO organization (id, code, name, name_pinyin, name_initials, region_name, level, kind,
-                              parent_id, path, depth)
+                              parent_id, path, depth, valid_from)
     SELECT r.id, r.code, r.name, r.name_pinyin, r.name_initials, r.region_name, ${chunk[0]!.level},
-           'FEDERATION', r.parent_id, r.path, r.depth
+           'FEDERATION', r.parent_id, r.path, r.depth, ${validFrom}::date
     FROM unnest(${column('id')}::int[], ${column('code')}::text[], ${column('name')}::text[],
                 ${column('name_pinyin')}::text[], ${column('name_initials')}::text[],
                 ${column('region_name')}::text[], ${column('parent_id')}::int[], ${column('path')}::text[],

@@ -7,6 +7,7 @@ import * as decimalLimits from './0006-decimal-limits.js';
 import * as metricTotal from './0007-metric-total.js';
 import * as organizationPinyin from './0008-organization-pinyin.js';
 import * as metricTotalReads from './0009-metric-total-reads.js';
+import * as organizationValidity from './0010-organization-validity.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -24,4 +25,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0007-metric-total': metricTotal,
   '0008-organization-pinyin': organizationPinyin,
   '0009-metric-total-reads': metricTotalReads,
+  '0010-organization-validity': organizationValidity,
 };

@@ -1,5 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import type { OrganizationKind, OrganizationLevel } from '../../db/tables.js';
+import { badInput } from '../../errors.js';
 import { codeEnum } from '../../graph/enum.js';
 import { OrderDirectionEnum, type ListOrder, type OrderDirection } from '../../graph/keyset.js';
 import {
@@ -39,6 +40,13 @@ export class RelatedOrganizationFilter {
       'A substring of the name (长沙), or of its pinyin, full or initials, in any case and with or without spaces (Changsha, chang sha, cs).',
   })
   search?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The tree as it stood on this day (YYYY-MM-DD): the units open that day, validFrom on or before it and validTo after it. Unset: the units open today.',
+  })
+  asOf?: string | null;
 }
 
 @InputType({ description: 'Narrows the list of all organizations.' })
@@ -55,6 +63,18 @@ export function filterKind(
   filter: RelatedOrganizationFilter | null | undefined,
 ): OrganizationKind | null {
   return filter?.kind === undefined ? DEFAULT_KIND : filter.kind;
+}
+
+/** The day a filter's tree stands on: its asOf, checked, or null for today. */
+export function filterAsOf(
+  filter: RelatedOrganizationFilter | null | undefined,
+  field: string,
+): string | null {
+  const day = filter?.asOf ?? null;
+  if (day !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day)))) {
+    throw badInput(`asOf takes a day as YYYY-MM-DD, got "${day}"`, field);
+  }
+  return day;
 }
 
 const OrganizationOrderFieldEnum = codeEnum(

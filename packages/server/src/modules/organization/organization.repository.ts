@@ -17,6 +17,8 @@ export interface OrganizationFilter {
   kind?: OrganizationKind | null;
   /** A substring of the name or its pinyin (db/organization-search.ts). */
   search?: string | null;
+  /** The day the tree stands on ('YYYY-MM-DD'); unset or null: today. */
+  asOf?: string | null;
 }
 
 export const ORGANIZATION_ORDER_FIELDS = ['TREE', 'NAME', 'CODE'] as const;
@@ -172,5 +174,9 @@ function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {
   if (filter.level) conditions.push(sql`AND o.level = ${filter.level}`);
   if (filter.kind) conditions.push(sql`AND o.kind = ${filter.kind}`);
   if (filter.search) conditions.push(sql`AND ${organizationSearchCondition(filter.search)}`);
-  return conditions.length === 0 ? sql`` : sql.join(conditions, sql` `);
+  // Only the units open that day: closed ones keep their history but leave the tree.
+  const day = filter.asOf ? sql`${filter.asOf}::date` : sql`current_date`;
+  conditions.push(sql`AND (o.valid_from IS NULL OR o.valid_from <= ${day})
+    AND (o.valid_to IS NULL OR o.valid_to > ${day})`);
+  return sql.join(conditions, sql` `);
 }

@@ -17,6 +17,7 @@ import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
 import { sortKeyOf, type ListOrder } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import {
+  filterAsOf,
   filterKind,
   OrganizationFilter,
   OrganizationOrder,
@@ -76,7 +77,12 @@ export class OrganizationResolver {
     const within = filter?.within
       ? await requireByReference(loaders.organization, filter.within, 'filter.within')
       : null;
-    const related = { level: filter?.level, kind: filterKind(filter), search: filter?.search };
+    const related = {
+      level: filter?.level,
+      kind: filterKind(filter),
+      search: filter?.search,
+      asOf: filterAsOf(filter, 'filter.asOf'),
+    };
     const result = await findPage(db, within, related, order, window);
     loaders.organization.prime(result.rows);
     return new ConnectionSource(
@@ -97,6 +103,20 @@ export class OrganizationResolver {
   ): Promise<Organization | null> {
     if (organization.row.parent_id === null) return null;
     const row = await loaders.organization.byId.load(organization.row.parent_id);
+    return row ? new Organization(row) : null;
+  }
+
+  @FieldResolver(() => Organization, {
+    nullable: true,
+    description:
+      'The unit that took over this one when it closed, where the division list says so (two counties merged, one split).',
+  })
+  async successor(
+    @Root() organization: Organization,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organization | null> {
+    if (organization.row.successor_id === null) return null;
+    const row = await loaders.organization.byId.load(organization.row.successor_id);
     return row ? new Organization(row) : null;
   }
 
@@ -179,6 +199,7 @@ function related(
     level: level ?? filter?.level ?? null,
     kind: filterKind(filter),
     search: filter?.search || null,
+    asOf: filterAsOf(filter, 'filter.asOf'),
   };
 }
 

