@@ -133,6 +133,8 @@ export type OrderDirection =
 
 /** Narrows the list of all organizations. */
 export type OrganizationFilter = {
+  /** The tree as it stood on this day (YYYY-MM-DD): the units open that day, validFrom on or before it and validTo after it. Unset: the units open today. */
+  asOf?: string | null | undefined;
   /** FEDERATION unless given: the federations, not the departments, committees, centres and homes under them. null for every kind. */
   kind?: OrganizationKind | null | undefined;
   level?: OrganizationLevel | null | undefined;
@@ -198,6 +200,8 @@ export type Qualifier =
 
 /** Narrows a list or count of organizations; lists and counts take the same filter. */
 export type RelatedOrganizationFilter = {
+  /** The tree as it stood on this day (YYYY-MM-DD): the units open that day, validFrom on or before it and validTo after it. Unset: the units open today. */
+  asOf?: string | null | undefined;
   /** FEDERATION unless given: the federations, not the departments, committees, centres and homes under them. null for every kind. */
   kind?: OrganizationKind | null | undefined;
   level?: OrganizationLevel | null | undefined;
@@ -391,11 +395,11 @@ export type DocumentQueryVariables = Exact<{
 
 export type DocumentQuery = { document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null };
 
-export type OrganizationFieldsFragment = { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number };
+export type OrganizationFieldsFragment = { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null };
 
 export type PageInfoFieldsFragment = { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean };
 
-export type OrganizationConnectionFieldsFragment = { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } };
+export type OrganizationConnectionFieldsFragment = { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } };
 
 export type OrganizationRefFragment = { id: string, code: string | null, name: string, level: OrganizationLevel };
 
@@ -452,7 +456,7 @@ export type OrganizationQueryVariables = Exact<{
 }>;
 
 
-export type OrganizationQuery = { organization: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, parent: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } | null, ancestors: Array<{ id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number }> } | null };
+export type OrganizationQuery = { organization: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null, successor: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, parent: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null } | null, ancestors: Array<{ id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null }> } | null };
 
 export type OrganizationTreeQueryVariables = Exact<{
   code?: string | null | undefined;
@@ -461,7 +465,7 @@ export type OrganizationTreeQueryVariables = Exact<{
 }>;
 
 
-export type OrganizationTreeQuery = { organization: { descendantCount: number, id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, cities: number, counties: number, townships: number, villages: number, children: { totalCount: number, edges: Array<{ cursor: string, node: { descendantCount: number, id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, children: { totalCount: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
+export type OrganizationTreeQuery = { organization: { descendantCount: number, id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null, cities: number, counties: number, townships: number, villages: number, children: { totalCount: number, edges: Array<{ cursor: string, node: { descendantCount: number, id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null, children: { totalCount: number } } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
 
 export type ChildrenQueryVariables = Exact<{
   code?: string | null | undefined;
@@ -475,7 +479,7 @@ export type ChildrenQueryVariables = Exact<{
 }>;
 
 
-export type ChildrenQuery = { organization: { children: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
+export type ChildrenQuery = { organization: { children: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
 
 export type DescendantsQueryVariables = Exact<{
   code?: string | null | undefined;
@@ -490,7 +494,7 @@ export type DescendantsQueryVariables = Exact<{
 }>;
 
 
-export type DescendantsQuery = { organization: { descendants: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
+export type DescendantsQuery = { organization: { descendants: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } } | null };
 
 export type OrganizationsQueryVariables = Exact<{
   filter?: OrganizationFilter | null | undefined;
@@ -502,7 +506,7 @@ export type OrganizationsQueryVariables = Exact<{
 }>;
 
 
-export type OrganizationsQuery = { organizations: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } };
+export type OrganizationsQuery = { organizations: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null } }>, pageInfo: { startCursor: string | null, endCursor: string | null, hasPreviousPage: boolean, hasNextPage: boolean } } };
 
 export type NodeQueryVariables = Exact<{
   id: string | number;
@@ -514,7 +518,7 @@ export type NodeQuery = { node:
     | { __typename: 'Document', title: string, id: string }
     | { __typename: 'Honor', title: string, id: string }
     | { __typename: 'MetricValue', value: string, unit: MetricUnit, id: string, metric: { code: string } }
-    | { __typename: 'Organization', id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number }
+    | { __typename: 'Organization', id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null }
     | { __typename: 'Programme', name: string, id: string }
     | { __typename: 'ReportingTemplate', id: string }
     | { __typename: 'Submission', id: string }
@@ -527,7 +531,7 @@ export type OrganizationRecordQueryVariables = Exact<{
 }>;
 
 
-export type OrganizationRecordQuery = { organization: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, programmes: Array<{ id: string, key: string | null, kind: ProgrammeKind, name: string, correctedName: string | null, themes: Array<string>, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null }>, honors: Array<{ id: string, key: string | null, title: string, correctedTitle: string | null, awardedByName: string | null, awardedBy: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, period: { text: string, type: PeriodType, start: string, end: string } | null, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null }>, workPlans: Array<{ id: string, key: string | null, title: string, period: { text: string, type: PeriodType, start: string, end: string }, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null, sections: Array<{ number: string, title: string, quote: string | null, items: Array<{ number: string, title: string, correctedTitle: string | null, quote: string | null, leadDepartment: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, targets: Array<{ value: string, valueFloat: number, unit: MetricUnit, qualifier: Qualifier, wording: string | null, quote: string | null, metric: { code: string, name: string } | null }> }> }> }> } | null };
+export type OrganizationRecordQuery = { organization: { id: string, code: string | null, name: string, regionName: string | null, level: OrganizationLevel, kind: OrganizationKind, depth: number, validFrom: string | null, validTo: string | null, programmes: Array<{ id: string, key: string | null, kind: ProgrammeKind, name: string, correctedName: string | null, themes: Array<string>, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null }>, honors: Array<{ id: string, key: string | null, title: string, correctedTitle: string | null, awardedByName: string | null, awardedBy: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, period: { text: string, type: PeriodType, start: string, end: string } | null, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null }>, workPlans: Array<{ id: string, key: string | null, title: string, period: { text: string, type: PeriodType, start: string, end: string }, source: { quote: string | null, document: { id: string, key: string | null, kind: DocumentKind, title: string, number: string | null, date: string | null, author: string | null, publisher: string | null, sourceFile: string | null, issuer: { id: string, code: string | null, name: string, level: OrganizationLevel } | null } | null } | null, sections: Array<{ number: string, title: string, quote: string | null, items: Array<{ number: string, title: string, correctedTitle: string | null, quote: string | null, leadDepartment: { id: string, code: string | null, name: string, level: OrganizationLevel } | null, targets: Array<{ value: string, valueFloat: number, unit: MetricUnit, qualifier: Qualifier, wording: string | null, quote: string | null, metric: { code: string, name: string } | null }> }> }> }> } | null };
 
 export type LiaisonAssignmentsQueryVariables = Exact<{
   code?: string | null | undefined;
@@ -700,6 +704,8 @@ export const OrganizationFieldsFragmentDoc = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
 }
     `, {"fragmentName":"OrganizationFields"}) as unknown as TypedDocumentString<OrganizationFieldsFragment, unknown>;
 export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
@@ -731,6 +737,8 @@ export const OrganizationConnectionFieldsFragmentDoc = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
 }
 fragment PageInfoFields on PageInfo {
   startCursor
@@ -1472,6 +1480,9 @@ export const OrganizationDocument = new TypedDocumentString(`
     query Organization($code: String, $id: ID) {
   organization(code: $code, id: $id) {
     ...OrganizationFields
+    successor {
+      ...OrganizationRef
+    }
     parent {
       ...OrganizationFields
     }
@@ -1488,6 +1499,14 @@ export const OrganizationDocument = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
+}
+fragment OrganizationRef on Organization {
+  id
+  code
+  name
+  level
 }`) as unknown as TypedDocumentString<OrganizationQuery, OrganizationQueryVariables>;
 export const OrganizationTreeDocument = new TypedDocumentString(`
     query OrganizationTree($code: String, $id: ID, $first: Int) {
@@ -1524,6 +1543,8 @@ export const OrganizationTreeDocument = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
 }
 fragment PageInfoFields on PageInfo {
   startCursor
@@ -1554,6 +1575,8 @@ export const ChildrenDocument = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
 }
 fragment PageInfoFields on PageInfo {
   startCursor
@@ -1597,6 +1620,8 @@ export const DescendantsDocument = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
 }
 fragment PageInfoFields on PageInfo {
   startCursor
@@ -1637,6 +1662,8 @@ export const OrganizationsDocument = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
 }
 fragment PageInfoFields on PageInfo {
   startCursor
@@ -1696,6 +1723,8 @@ export const NodeDocument = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
 }`) as unknown as TypedDocumentString<NodeQuery, NodeQueryVariables>;
 export const OrganizationRecordDocument = new TypedDocumentString(`
     query OrganizationRecord($code: String, $id: ID) {
@@ -1775,6 +1804,8 @@ export const OrganizationRecordDocument = new TypedDocumentString(`
   level
   kind
   depth
+  validFrom
+  validTo
 }
 fragment OrganizationRef on Organization {
   id

@@ -58,7 +58,7 @@ export const operations = {
   metrics: { kind: 'query', document: MetricsDocument },
   /** Any object by its global id: an organization, activity, figure, document, programme, honour or work plan, with the fields that name it. */
   node: { kind: 'query', document: NodeDocument },
-  /** One organization by division code or global id, with its parent and every unit above it. */
+  /** One organization by division code or global id, with its parent and every unit above it, and, for a unit closed by a later edition of the division list, the unit that took it over. */
   organization: { kind: 'query', document: OrganizationDocument },
   /** The activities one organization organized or co-organized, filtered by kind, period, theme or search; in load order or by date. */
   organizationActivities: { kind: 'query', document: OrganizationActivitiesDocument },
