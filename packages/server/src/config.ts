@@ -14,6 +14,8 @@ export interface Config {
   /** Where PGlite keeps its files when no DATABASE_URL is set. */
   dataDir: string;
   port: number;
+  /** The address to listen on (FULIAN_HOST); absent means every interface. */
+  host: string | undefined;
   production: boolean;
   /** Upper bound for one SQL statement on PostgreSQL. */
   statementTimeoutMs: number;
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     readUrl: env.DATABASE_READ_URL || undefined,
     dataDir: path.resolve(env.FULIAN_DATA_DIR ?? '.fulian/data'),
     port: positiveInt(env.PORT, 4000, 'PORT'),
+    host: env.FULIAN_HOST || undefined,
     production: env.NODE_ENV === 'production',
     statementTimeoutMs: positiveInt(
       env.FULIAN_STATEMENT_TIMEOUT_MS,

@@ -27,6 +27,7 @@ import {
 } from './availability.js';
 import { createAuthenticator } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/token.js';
+import type { ConsoleRoutes } from './console/serve-console.js';
 import { createContext, type Context } from './context.js';
 import { corsHandler } from './cors.js';
 import {
@@ -87,6 +88,7 @@ export interface ServerOptions {
    * sees the requests but none of the statements.
    */
   observability?: Observability;
+  console?: ConsoleRoutes;
 }
 
 export interface FulianServer {
@@ -206,9 +208,8 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       ApolloServerPluginCacheControlDisabled(),
       {
         requestDidStart: async () => ({
-          willSendResponse: async ({ response }) => {
-            response.http.headers.set('cache-control', 'no-store');
-          },
+          willSendResponse: async ({ response }) =>
+            void response.http.headers.set('cache-control', 'no-store'),
         }),
       },
       // Subscriptions end with the server: their sockets close when Apollo drains.
@@ -258,6 +259,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     if (url.pathname === '/readyz') return sendJson(response, ...(await readiness(db, logger)));
     const spreadsheet = url.pathname.startsWith(SPREADSHEET_PREFIX);
     if (!spreadsheet && url.pathname !== '/graphql') {
+      if (await options.console?.(request, response, url)) return;
       return sendJson(response, 404, { error: 'not found' });
     }
 

@@ -5,6 +5,7 @@ import {
   type StaffClaims,
   type TokenConfig,
 } from '../../../server/src/auth/token.js';
+import type { ConsoleRoutes } from '../../../server/src/console/serve-console.js';
 import type { Limits } from '../../../server/src/limits/limits.js';
 import { createLogger } from '../../../server/src/logger.js';
 import { seedData } from '../../../server/src/seed/seed-data.js';
@@ -26,6 +27,8 @@ export interface ServerSettings {
   /** Whether callers without credentials are served; true by default. */
   allowAnonymous?: boolean;
   limits?: Partial<Limits>;
+  /** The province console, served beside /graphql (the console package's browser tests). */
+  console?: ConsoleRoutes;
 }
 
 export interface RunningServer {
@@ -80,6 +83,7 @@ export async function startServer(
       allowAnonymous: settings.allowAnonymous ?? true,
     },
     limits: settings.limits,
+    console: settings.console,
   });
   const endpoint = await server.listen(0, '127.0.0.1');
   return { endpoint, close: () => server.stop() };

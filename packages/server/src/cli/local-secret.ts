@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { issueToken } from '../auth/token.js';
 import { TOKEN_CLAIM_DEFAULT, type Config } from '../config.js';
 
 /** The file in the data directory that keeps the local mode's JWT secret. */
@@ -9,6 +10,19 @@ export const LOCAL_SECRET_FILE = 'jwt-secret';
 /** The one command that mints a token for the first admin of a local server. */
 export const localAdminCommand = (provinceCode: string) =>
   `npx fulian token --role PROVINCE_ADMIN --org ${provinceCode}`;
+
+/**
+ * A token for the local admin that localAdminCommand would print (the province's admin, for
+ * eight hours), for the console's one-click sign-in in local mode.
+ */
+export function localAdmin(config: Config, provinceCode: string): Promise<string> {
+  if (!config.token) throw new Error('local admin outside local mode');
+  return issueToken(
+    config.token,
+    { subject: 'local-admin', role: 'PROVINCE_ADMIN', organization: provinceCode },
+    '8h',
+  );
+}
 
 /**
  * The configuration with the local mode's token secret filled in. Local mode is the embedded

@@ -1,18 +1,21 @@
 import { parseArgs } from 'node:util';
 import { createTokenVerifier } from '../auth/token.js';
 import { loadConfig } from '../config.js';
+import { createConsoleRoutes, findConsoleRoot } from '../console/serve-console.js';
 import { migrateToLatest, migrationStatus } from '../db/migrate.js';
 import type { Logger } from '../logger.js';
 import { Observability } from '../observability/observability.js';
 import { startTraceExport } from '../observability/tracing.js';
 import { createServer } from '../server.js';
-import { localAdminCommand, withLocalSecret } from './local-secret.js';
+import { localAdmin, localAdminCommand, withLocalSecret } from './local-secret.js';
 import { openDatabase } from './open-database.js';
 
 export const serveHelp = `Usage: fulian serve [--no-migrate] [--subgraph]
 
-Serves GraphQL at http://localhost:$PORT/graphql (PORT defaults to 4000), with /healthz
-(process up) and /readyz (database reachable). Migrates the database first unless
+Serves GraphQL at http://localhost:$PORT/graphql (PORT defaults to 4000; FULIAN_HOST names
+the address to listen on, every interface by default), with /healthz (process up), /readyz
+(database reachable) and the province console at / when packages/console is built
+(docs/console.md). Migrates the database first unless
 --no-migrate. Stops gracefully on SIGTERM and SIGINT.
 
 Uses DATABASE_URL (PostgreSQL) when set, else PGlite in FULIAN_DATA_DIR (default ./.fulian/data),
@@ -25,7 +28,9 @@ to serve public data without credentials. docs/security.md lists every setting a
 
 Local mode (PGlite, not production, no JWT key configured) signs tokens with a secret it makes
 on first start and keeps in FULIAN_DATA_DIR/jwt-secret (mode 0600); \`fulian token\` finds it
-there. The server prints the command that mints a first admin token.
+there. The server prints the command that mints a first admin token; while it listens on
+loopback only (FULIAN_HOST=127.0.0.1, as \`npm start\` does), the console offers the same
+admin in one click to callers on the same machine.
 
 With --subgraph (or FULIAN_SUBGRAPH=true) the graph is an Apollo Federation 2 subgraph, with
 _service, _entities and @key on Organization (by id and by code) and MetricDefinition (by
@@ -55,6 +60,17 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
     // upgrade, not for an older one (docs/operations.md, "Upgrades while serving").
     logger.warn({ migrations: ahead.map((m) => m.name) }, 'database schema is ahead of this build');
   }
+  // The first province in the tree: Hunan (43) after a plain `fulian seed`.
+  const province =
+    (
+      await db
+        .selectFrom('organization')
+        .select('code')
+        .where('level', '=', 'PROVINCE')
+        .orderBy('path')
+        .executeTakeFirst()
+    )?.code ?? '43';
+  const consoleRoot = findConsoleRoot();
   const server = await createServer({
     db,
     logger,
@@ -69,8 +85,15 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
     trustedProxies: config.trustedProxies,
     corsOrigins: config.corsOrigins,
     observability,
+    console:
+      consoleRoot === null
+        ? undefined
+        : createConsoleRoutes({
+            root: consoleRoot,
+            localAdmin: localSecretFile ? () => localAdmin(config, province) : undefined,
+          }),
   });
-  const url = await server.listen(config.port);
+  const url = await server.listen(config.port, config.host);
   logger.info(
     {
       url,
@@ -86,16 +109,10 @@ export async function serveCommand(args: string[], logger: Logger): Promise<void
     console.log(`metrics at ${metricsUrl}`);
   }
   console.log(`fulian-graph ready at ${url}`);
+  if (consoleRoot !== null) console.log(`province console at ${new URL('/', url).href}`);
   if (localSecretFile) {
-    // The first province in the tree: Hunan (43) after a plain `fulian seed`.
-    const province = await db
-      .selectFrom('organization')
-      .select('code')
-      .where('level', '=', 'PROVINCE')
-      .orderBy('path')
-      .executeTakeFirst();
     console.log(
-      `Local mode: staff tokens are signed with the secret in ${localSecretFile}. A first admin token:\n  ${localAdminCommand(province?.code ?? '43')}`,
+      `Local mode: staff tokens are signed with the secret in ${localSecretFile}. A first admin token:\n  ${localAdminCommand(province)}`,
     );
   }
 
