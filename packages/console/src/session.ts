@@ -9,6 +9,8 @@ export interface Session {
   token: string | null;
   client: FulianClient;
   socket(): Socket;
+  /** Whether the socket is connected now (live views show it). */
+  readonly connected: boolean;
 }
 
 export function readToken(): string | null {
@@ -28,15 +30,23 @@ export function openSession(token: string | null): Session {
   const endpoint = new URL('/graphql', location.href).href;
   const client = createClient(token === null ? { endpoint } : { endpoint, token });
   let socket: Socket | undefined;
+  let connected = false;
   return {
     token,
     client,
+    get connected() {
+      return connected;
+    },
     socket() {
       socket ??= createSocket({
         url: endpoint.replace(/^http/, 'ws'),
         connectionParams: token === null ? {} : { authorization: `Bearer ${token}` },
         lazy: true,
         retryAttempts: Infinity,
+        on: {
+          connected: () => (connected = true),
+          closed: () => (connected = false),
+        },
       });
       return socket;
     },

@@ -1,8 +1,7 @@
 import type { CompletenessStatus } from '@fulian/sdk';
 import { useLocation } from 'preact-iso';
-import { useCallback } from 'preact/hooks';
 import { count, date, dateTime, period as periodName } from '../format';
-import { useStatusChanges } from '../live';
+import { LiveBadge, useStatusChanges } from '../live';
 import { latestReportedYear, PROVINCE, TEMPLATE } from '../periods';
 import { useData } from '../use-data';
 import { Problem, Table, YearInput } from '../widgets';
@@ -39,11 +38,7 @@ export function Completeness() {
     },
     [query.template, query.period, city, status],
   );
-  const reload = board.reload;
-  useStatusChanges(
-    PROVINCE,
-    useCallback(() => reload(), [reload]),
-  );
+  const live = useStatusChanges(PROVINCE, board.reload);
 
   const filter = (changes: Record<string, string>) => {
     const next = new URLSearchParams({ ...query, ...changes });
@@ -54,6 +49,7 @@ export function Completeness() {
   return (
     <section>
       <h1>报送进度</h1>
+      <LiveBadge live={live} />
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
         <YearInput year={board.data?.year} onChange={(period) => filter({ period })} />
         <label>

@@ -95,7 +95,7 @@ function Level({ code }: { code: string }) {
   return (
     <>
       <nav aria-label="上级单位" class="crumbs">
-        {[...unit.ancestors].reverse().map((ancestor) => (
+        {unit.ancestors.map((ancestor) => (
           <span key={ancestor.code}>
             <a href={`/org/${ancestor.code}`}>{ancestor.name}</a> ›{' '}
           </span>

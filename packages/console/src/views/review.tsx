@@ -1,8 +1,8 @@
 import type { SubmissionQuery } from '@fulian/sdk';
 import { useRoute } from 'preact-iso';
-import { useCallback, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { dateTime, decimal, period as periodName } from '../format';
-import { useStatusChanges } from '../live';
+import { LiveBadge, useStatusChanges } from '../live';
 import { latestReportedYear, PROVINCE, TEMPLATE } from '../periods';
 import { useSession } from '../session-context';
 import { useData } from '../use-data';
@@ -41,17 +41,14 @@ function Queue() {
     });
     return { year, within, completeness: answer.completeness };
   }, []);
-  const reload = queue.reload;
-  useStatusChanges(
-    queue.data?.within ?? PROVINCE,
-    useCallback(() => reload(), [reload]),
-  );
+  const live = useStatusChanges(queue.data?.within ?? PROVINCE, queue.reload);
   if (queue.error) return <Problem error={queue.error} />;
   if (!queue.data) return <p aria-busy="true">正在加载…</p>;
   const units = queue.data.completeness?.units.edges ?? [];
   return (
     <section>
       <h1>审核</h1>
+      <LiveBadge live={live} />
       <p class="lead">
         {queue.data.completeness?.template.name} · {periodName(queue.data.year)} · 待审核{' '}
         {units.length} 份

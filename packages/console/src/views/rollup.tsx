@@ -1,9 +1,9 @@
 import type { MetricUnit, OrganizationLevel } from '@fulian/sdk';
 import { useLocation } from 'preact-iso';
-import { useCallback, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { Chart } from '../chart';
 import { decimal, percentText, period as periodName } from '../format';
-import { useStatusChanges } from '../live';
+import { LiveBadge, useStatusChanges } from '../live';
 import { HEADLINE_METRIC, latestReportedYear, PROVINCE } from '../periods';
 import { useData } from '../use-data';
 import { Problem, Table, YearInput } from '../widgets';
@@ -44,11 +44,7 @@ export function Rollup() {
     [metric, within, query.period],
   );
   // An approval (or unapproval) below changes the approved figures the roll-up counts.
-  const reload = view.reload;
-  useStatusChanges(
-    within,
-    useCallback(() => reload(), [reload]),
-  );
+  const live = useStatusChanges(within, view.reload);
   const definition = catalogue.data?.metrics.find((entry) => entry.code === metric);
   const unitOf: MetricUnit | null = definition?.unit ?? null;
   const ratio = definition?.treeAggregation === 'RATIO';
@@ -68,6 +64,7 @@ export function Rollup() {
   return (
     <section>
       <h1>汇总与排名</h1>
+      <LiveBadge live={live} />
       <form class="filters" onSubmit={(event) => event.preventDefault()}>
         <label>
           指标{' '}

@@ -60,7 +60,7 @@ export function UnitRecord({ code }: { code: string }) {
                   {node.metric.name}
                   {node.scope === 'SUBTREE' && <span class="muted">（含下级）</span>}
                 </td>
-                <td>{periodName(node.period.text)}</td>
+                <td class="nowrap">{periodName(node.period.text)}</td>
                 <td class="num">
                   {QUALIFIER_NAMES[node.qualifier]}
                   {decimal(node.value, node.unit)}
