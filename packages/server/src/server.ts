@@ -351,10 +351,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
-    if (result.body.kind === 'complete') {
-      response.end(result.body.string);
-      return undefined;
-    }
+    if (result.body.kind === 'complete') return void response.end(result.body.string);
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
     return undefined;
