@@ -40,6 +40,9 @@ bench/results/<date>-<db>.json (a day's runs at both scales share a file, to sho
   --noisy-seconds N     each half of the noisy-neighbour scenario (node alone, then beside one
                         caller flooding village rankings on 16 connections, default limits);
                         0 skips it
+  --only NAMES          only these operations; \`writes\` is the write cost: a village report
+                        approved, unapproved, returned, reopened and submitted, as many cycles as
+                        the minimum runs, with the totals kept and without them, alternating
   --quick               a short run: 3 warm-up, 30 runs, 1 s budget, 1 s of HTTP load`;
 
 const floorHelp = `Usage: fulian-bench floor --database-url postgres://…

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyTotals } from '@fulian/server';
 import { saveResults, type ResultsFile } from '../src/harness/report.js';
 import { runSuite } from '../src/harness/run.js';
 import { OPERATIONS } from '../src/operations/index.js';
@@ -111,6 +113,42 @@ describe('the benchmark harness', () => {
     expect(sample.villageExport?.rssPeakMiB).toBeGreaterThanOrEqual(
       sample.villageExport?.rssBeforeMiB ?? Infinity,
     );
+    // The write cost: every step timed with the totals kept and without, and the cycles,
+    // which end where they started, leave the totals kept from depth 2 and exact.
+    expect(sample.writeCost?.steps.map((step) => step.step)).toEqual([
+      'approve',
+      'unapprove',
+      'return',
+      'save',
+      'submit',
+    ]);
+    for (const step of sample.writeCost?.steps ?? []) {
+      expect(step.withTotals.samples, step.step).toBe(2);
+      expect(step.withoutTotals.samples, step.step).toBe(2);
+    }
+    const checked = target.open();
+    try {
+      const depth = await sql<{ depth: number }>`SELECT metric_total_min_depth() AS depth`.execute(
+        checked,
+      );
+      expect(depth.rows[0]?.depth).toBe(2);
+      const county = await sql<{ path: string; period: string }>`
+        SELECT c.path, s.period FROM submission_audit a
+        JOIN submission s ON s.id = a.submission_id
+        JOIN organization v ON v.id = s.organization_id
+        JOIN organization c ON c.level = 'COUNTY' AND v.path LIKE c.path || '%'
+        WHERE a.comment = 'bench: write cost' LIMIT 1`.execute(checked);
+      const [cycled] = county.rows;
+      expect(cycled).toBeDefined();
+      const verified = await verifyTotals(checked, {
+        within: { path: cycled!.path },
+        period: cycled!.period,
+      });
+      expect(verified.compared).toBeGreaterThan(0);
+      expect(verified.differences).toEqual([]);
+    } finally {
+      await checked.destroy();
+    }
     expect(sample.machine.loadAverageStart).toHaveLength(3);
     // Generating the set builds and verifies its totals over the whole tree, the reads run
     // twice (ours and the floor) and the run exports all 29,534 villages: minutes on a shared

@@ -268,6 +268,25 @@ export function formatResults(file: ResultsFile): string {
         `bench process RSS ${exported.rssBeforeMiB} MiB before, ${exported.rssPeakMiB} MiB at its peak`,
     );
   }
+  for (const [scale, run] of Object.entries(file.runs)) {
+    const writes = run?.writeCost;
+    if (!writes) continue;
+    sections.push(
+      `write cost, ${scale}: ${writes.description}; ${writes.cycles} cycles with the totals kept, ` +
+        `${writes.cycles} without (the write path before them), alternating\n\n` +
+        table(
+          ['step', 'p50 ms', 'p95 ms', 'without totals p50', 'p95', 'ratio'],
+          writes.steps.map(({ step, withTotals, withoutTotals }) => [
+            step,
+            fixed(withTotals.p50),
+            fixed(withTotals.p95),
+            fixed(withoutTotals.p50),
+            fixed(withoutTotals.p95),
+            `${(withTotals.p50 / withoutTotals.p50).toFixed(2)}×`,
+          ]),
+        ),
+    );
+  }
   if (file.growth.length > 0) {
     sections.push(
       'growth, Hunan → national (p50)\n\n' +

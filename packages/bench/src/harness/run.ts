@@ -24,6 +24,7 @@ import type { ThroughputResult } from './http-load.js';
 import { loopbackClient } from './loopback.js';
 import { measureNoisyNeighbour, type NoisyNeighbourResult } from './noisy-neighbour.js';
 import { measureVillageExport, type VillageExportResult } from './village-export.js';
+import { measureWriteCost, type WriteCostResult } from './write-cost.js';
 import { sample, sampleInterleaved, type LatencySummary, type SamplingPlan } from './measure.js';
 import type { Execute, OperationContext, PreparedOperation } from './operation.js';
 import { explainSlowest } from './explain.js';
@@ -85,6 +86,7 @@ export interface ScaleRun {
   explain: Explained | null;
   noisyNeighbour: NoisyNeighbourResult | null;
   villageExport: VillageExportResult | null;
+  writeCost: WriteCostResult | null;
 }
 
 export interface Machine {
@@ -136,6 +138,7 @@ export async function runSuite(
   let version = '';
   let explain: Explained | null = null;
   let villageExport: VillageExportResult | null = null;
+  let writeCost: WriteCostResult | null = null;
   try {
     version = (await sql<{ version: string }>`SELECT version()`.execute(db)).rows[0]!.version;
     const server = await createServer({
@@ -211,6 +214,18 @@ export async function runSuite(
       explain = await explainSlowest(db, results, prepared, traces);
       if (options.only.length === 0)
         villageExport = await measureVillageExport(db, benchmarkYear(options.dataset), progress);
+      if (options.only.length === 0 || options.only.includes('writes')) {
+        const headers = await credentials('PROVINCE_ADMIN', HUNAN_CODE);
+        const cycles = options.plan.minIterations;
+        writeCost = await measureWriteCost(
+          db,
+          client.execute,
+          headers,
+          LAST_YEAR,
+          cycles,
+          progress,
+        );
+      }
     } finally {
       client.close();
       floorClient.close();
@@ -293,6 +308,7 @@ export async function runSuite(
     explain,
     noisyNeighbour,
     villageExport,
+    writeCost,
   };
 }
 

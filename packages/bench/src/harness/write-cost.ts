@@ -1,0 +1,141 @@
+import { performance } from 'node:perf_hooks';
+import { sql, type Kysely } from 'kysely';
+import { toGlobalId, type Database } from '@fulian/server';
+import { COMPANION_TEMPLATE } from '../generate/submissions.js';
+import { HUNAN_CODE, requireUnit } from '../operations/lookups.js';
+import type { Progress } from '../progress.js';
+import { summarize, type LatencySummary } from './measure.js';
+import type { Execute, Headers } from './operation.js';
+
+/**
+ * What a report's workflow step costs, with the maintained totals kept in its transaction and
+ * without them (the write path as it was before issue 15), measured in the same run.
+ */
+export interface WriteCostResult {
+  description: string;
+  /** Full cycles (five steps each) timed with the totals kept, and as many without. */
+  cycles: number;
+  steps: { step: WriteStep; withTotals: LatencySummary; withoutTotals: LatencySummary }[];
+}
+
+/** The steps of one cycle, in order: it ends where it started, a submitted village report. */
+const STEPS = ['approve', 'unapprove', 'return', 'save', 'submit'] as const;
+type WriteStep = (typeof STEPS)[number];
+
+const TRANSITION = (field: string, input = 'SubmissionTransitionInput') =>
+  `mutation($input: ${input}!) { ${field}(input: $input) { version } }`;
+
+const DOCUMENTS: Record<WriteStep, string> = {
+  approve: TRANSITION('approveSubmission'),
+  unapprove: TRANSITION('unapproveSubmission'),
+  return: TRANSITION('returnSubmission', 'ReturnSubmissionInput'),
+  save: `mutation($input: SaveSubmissionValuesInput!) {
+    saveSubmissionValues(input: $input) { submission { version } } }`,
+  submit: TRANSITION('submitSubmission'),
+};
+
+/** Village reports the cycles take turns on. */
+const LANES = 16;
+
+interface Lane {
+  id: number;
+  version: number;
+}
+
+/**
+ * Runs `cycles` cycles with the totals kept and as many without, alternating, over village
+ * reports of the year in progress that are submitted (a village has nothing below it that an
+ * approval waits for). Each cycle approves, unapproves, returns, reopens by a save of the
+ * narrative, and submits one report: approve, unapprove, return and submit change what the
+ * totals count; the save changes nothing they count. Without totals means
+ * metric_total_min_depth() raised above every unit for that cycle, so the writers keep no
+ * unit's total (one statement still finds that there is none); since a cycle ends in the
+ * state it started from, the totals are exact again after it, and the cycles with totals
+ * keep them up to date meanwhile.
+ */
+export async function measureWriteCost(
+  db: Kysely<Database>,
+  execute: Execute,
+  headers: Headers,
+  year: number,
+  cycles: number,
+  progress: Progress,
+): Promise<WriteCostResult> {
+  const hunan = await requireUnit(db, HUNAN_CODE);
+  const found = await sql<Lane>`
+    SELECT s.id, s.version
+    FROM submission s
+    JOIN reporting_template t ON t.id = s.template_id AND t.code = ${COMPANION_TEMPLATE}
+    JOIN organization o ON o.id = s.organization_id
+    WHERE s.status = 'SUBMITTED' AND s.period = ${String(year)} AND o.level = 'VILLAGE'
+      AND o.path >= ${hunan.path} AND o.path < ${hunan.upperPath}
+    ORDER BY o.path
+    LIMIT ${LANES}`.execute(db);
+  const lanes = found.rows;
+  if (lanes.length === 0) throw new Error(`no submitted village report for ${year}`);
+
+  const durations = {
+    withTotals: new Map<WriteStep, number[]>(STEPS.map((step) => [step, []])),
+    withoutTotals: new Map<WriteStep, number[]>(STEPS.map((step) => [step, []])),
+  };
+  const cycle = async (lane: Lane, index: number, into: Map<WriteStep, number[]>) => {
+    for (const step of STEPS) {
+      const input: Record<string, unknown> = {
+        id: toGlobalId('Submission', lane.id),
+        expectedVersion: lane.version,
+      };
+      if (step === 'return') input.comment = 'bench: write cost';
+      if (step === 'save') input.narrative = `bench cycle ${index}`;
+      const body = { query: DOCUMENTS[step], variables: { input } };
+      const begin = performance.now();
+      const data = (await execute({ body, headers })) as Record<
+        string,
+        { version?: number; submission?: { version: number } }
+      >;
+      into.get(step)!.push(performance.now() - begin);
+      const answer = Object.values(data)[0]!;
+      lane.version = answer.submission?.version ?? answer.version!;
+    }
+  };
+
+  const kept = await sql<{ depth: number }>`SELECT metric_total_min_depth() AS depth`.execute(db);
+  const storedFrom = kept.rows[0]!.depth;
+  try {
+    for (let index = 0; index < 2 * cycles; index += 1) {
+      const withTotals = index % 2 === 0;
+      progress.update(`write cost: cycle ${index + 1}/${2 * cycles}`);
+      await storeTotalsFrom(db, withTotals ? storedFrom : NO_DEPTH);
+      const lane = lanes[Math.floor(index / 2) % lanes.length]!;
+      await cycle(lane, index, withTotals ? durations.withTotals : durations.withoutTotals);
+    }
+  } finally {
+    await storeTotalsFrom(db, storedFrom);
+  }
+  const result: WriteCostResult = {
+    description: `a village report of ${year} approved, unapproved, returned, reopened and submitted (${lanes.length} reports in turn), through the graph in process`,
+    cycles,
+    steps: STEPS.map((step) => ({
+      step,
+      withTotals: summarize(durations.withTotals.get(step)!),
+      withoutTotals: summarize(durations.withoutTotals.get(step)!),
+    })),
+  };
+  progress.done(
+    `write cost: ${result.steps
+      .map((s) => `${s.step} p50 ${s.withTotals.p50} ms (without totals ${s.withoutTotals.p50})`)
+      .join(', ')}`,
+  );
+  return result;
+}
+
+/** A depth no unit reaches: from it down, no total is stored. */
+const NO_DEPTH = 1_000;
+
+/**
+ * Sets the depth from which the units' totals are stored (metric_total_min_depth(),
+ * migration 0007); the writers keep none stored at a depth no unit reaches.
+ */
+async function storeTotalsFrom(db: Kysely<Database>, depth: number): Promise<void> {
+  await sql`CREATE OR REPLACE FUNCTION metric_total_min_depth() RETURNS integer
+    LANGUAGE sql IMMUTABLE AS ${sql.raw(`'SELECT ${Math.trunc(depth)}'`)}`.execute(db);
+}
