@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import { toGlobalId, type Database } from '@fulian/server';
-import { COMPANION_TEMPLATE } from '../generate/submissions.js';
-import { HUNAN_CODE, requireUnit } from '../operations/lookups.js';
+import { companionReports } from '../operations/lookups.js';
 import type { Progress } from '../progress.js';
 import { summarize, type LatencySummary } from './measure.js';
 import type { Execute, Headers } from './operation.js';
@@ -61,17 +60,12 @@ export async function measureWriteCost(
   cycles: number,
   progress: Progress,
 ): Promise<WriteCostResult> {
-  const hunan = await requireUnit(db, HUNAN_CODE);
-  const found = await sql<Lane>`
-    SELECT s.id, s.version
-    FROM submission s
-    JOIN reporting_template t ON t.id = s.template_id AND t.code = ${COMPANION_TEMPLATE}
-    JOIN organization o ON o.id = s.organization_id
-    WHERE s.status = 'SUBMITTED' AND s.period = ${String(year)} AND o.level = 'VILLAGE'
-      AND o.path >= ${hunan.path} AND o.path < ${hunan.upperPath}
-    ORDER BY o.path
-    LIMIT ${LANES}`.execute(db);
-  const lanes = found.rows;
+  const lanes: Lane[] = await companionReports(db, {
+    year,
+    level: 'VILLAGE',
+    status: 'SUBMITTED',
+    limit: LANES,
+  });
   if (lanes.length === 0) throw new Error(`no submitted village report for ${year}`);
 
   const durations = {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { subtreeUpperBound, type Database } from '@fulian/server';
+import { COMPANION_TEMPLATE } from '../generate/submissions.js';
 
 export const HUNAN_CODE = '43';
 
@@ -62,4 +63,32 @@ export async function expectedLevels(db: Kysely<Database>, metric: string): Prom
     WHERE m.metric_code = ${metric} AND t.period_type = 'YEAR'
     ORDER BY 1`.execute(db);
   return result.rows.map((row) => row.level);
+}
+
+/** A report of the generator's companion template (every level but the cities). */
+export interface CompanionReport {
+  id: number;
+  code: string;
+  version: number;
+}
+
+/**
+ * The first `limit` companion-template reports of one year, level and status inside Hunan,
+ * in tree order: the reports the write operations take turns on.
+ */
+export async function companionReports(
+  db: Kysely<Database>,
+  where: { year: number; level: string; status: string; limit: number },
+): Promise<CompanionReport[]> {
+  const hunan = await requireUnit(db, HUNAN_CODE);
+  const result = await sql<CompanionReport>`
+    SELECT s.id, o.code, s.version
+    FROM submission s
+    JOIN reporting_template t ON t.id = s.template_id AND t.code = ${COMPANION_TEMPLATE}
+    JOIN organization o ON o.id = s.organization_id
+    WHERE s.status = ${where.status} AND s.period = ${String(where.year)}
+      AND o.level = ${where.level} AND o.path >= ${hunan.path} AND o.path < ${hunan.upperPath}
+    ORDER BY o.path
+    LIMIT ${where.limit}`.execute(db);
+  return result.rows;
 }

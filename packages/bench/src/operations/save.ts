@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { toGlobalId } from '@fulian/server';
 import { COMPANION_TEMPLATE } from '../generate/submissions.js';
 import type { Headers, OperationDefinition } from '../harness/operation.js';
-import { canonicalDecimal, HUNAN_CODE, requireUnit } from './lookups.js';
+import { canonicalDecimal, companionReports } from './lookups.js';
 
 const VALUES_PER_SAVE = 30;
 /** At most this many county drafts take turns (and, under HTTP load, one per slot in flight). */
@@ -42,20 +42,15 @@ interface Lane {
 export const save: OperationDefinition = {
   name: 'save',
   async prepare({ db, currentYear, credentials }) {
-    const hunan = await requireUnit(db, HUNAN_CODE);
-    const drafts = await sql<{ id: number; code: string; version: number }>`
-      SELECT s.id, o.code, s.version
-      FROM submission s
-      JOIN reporting_template t ON t.id = s.template_id AND t.code = ${COMPANION_TEMPLATE}
-      JOIN organization o ON o.id = s.organization_id
-      WHERE s.status = 'DRAFT' AND s.period = ${String(currentYear)} AND o.level = 'COUNTY'
-        AND o.path >= ${hunan.path} AND o.path < ${hunan.upperPath}
-      ORDER BY o.path
-      LIMIT ${MAX_LANES}`.execute(db);
-    if (drafts.rows.length === 0)
-      throw new Error(`no county draft for ${currentYear} to save into`);
+    const drafts = await companionReports(db, {
+      year: currentYear,
+      level: 'COUNTY',
+      status: 'DRAFT',
+      limit: MAX_LANES,
+    });
+    if (drafts.length === 0) throw new Error(`no county draft for ${currentYear} to save into`);
     const lanes: Lane[] = await Promise.all(
-      drafts.rows.map(async (row) => {
+      drafts.map(async (row) => {
         const headers = await credentials('EDITOR', row.code);
         return { ...row, actor: `staff:bench-editor-${row.code}`, headers };
       }),
