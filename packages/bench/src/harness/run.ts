@@ -214,18 +214,8 @@ export async function runSuite(
       explain = await explainSlowest(db, results, prepared, traces);
       if (options.only.length === 0)
         villageExport = await measureVillageExport(db, benchmarkYear(options.dataset), progress);
-      if (options.only.length === 0 || options.only.includes('writes')) {
-        const headers = await credentials('PROVINCE_ADMIN', HUNAN_CODE);
-        const cycles = options.plan.minIterations;
-        writeCost = await measureWriteCost(
-          db,
-          client.execute,
-          headers,
-          LAST_YEAR,
-          cycles,
-          progress,
-        );
-      }
+      if (options.only.length === 0 || options.only.includes('writes'))
+        writeCost = await measureWriteCost(context, options.plan.minIterations, progress);
     } finally {
       client.close();
       floorClient.close();

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import { toGlobalId, type Database } from '@fulian/server';
-import { companionReports } from '../operations/lookups.js';
+import { companionReports, HUNAN_CODE } from '../operations/lookups.js';
 import type { Progress } from '../progress.js';
 import { summarize, type LatencySummary } from './measure.js';
-import type { Execute, Headers } from './operation.js';
+import type { OperationContext } from './operation.js';
 
 /**
  * What a report's workflow step costs, with the maintained totals kept in its transaction and
@@ -53,13 +53,11 @@ interface Lane {
  * keep them up to date meanwhile.
  */
 export async function measureWriteCost(
-  db: Kysely<Database>,
-  execute: Execute,
-  headers: Headers,
-  year: number,
+  { db, execute, credentials, currentYear: year }: OperationContext,
   cycles: number,
   progress: Progress,
 ): Promise<WriteCostResult> {
+  const headers = await credentials('PROVINCE_ADMIN', HUNAN_CODE);
   const lanes: Lane[] = await companionReports(db, {
     year,
     level: 'VILLAGE',
