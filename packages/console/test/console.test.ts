@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createClient, type FulianClient } from '@fulian/sdk';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -191,6 +192,27 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the province console in a br
     await page.getByLabel('状态').selectOption({ label: '未报送' });
     await expect.poll(() => page.locator('tbody tr').count()).toBe(12);
     expect(page.url()).toContain('status=NOT_STARTED');
+    await page.close();
+  });
+
+  it('opens where a roll-up number comes from, and exports the table as CSV', async () => {
+    const page = await open(admin, '/rollup?period=2020');
+    const changsha = page.locator('tr[data-code="4301"]');
+    expect(await changsha.textContent()).toContain('第 1 名');
+    await changsha.getByRole('button', { name: '2,679 期' }).click();
+    const sources = page.getByRole('region', { name: '数据来源' });
+    await sources.locator('blockquote').first().waitFor();
+    expect(await sources.textContent()).toContain('长沙市妇联 2,679（含下级，已审核通过，计入）');
+    expect(await sources.locator('blockquote').allTextContents()).toContain(
+      '全市四级妇联共举办培训班 2679 期',
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain('长沙市妇联');
+    expect(csv).toContain('2679');
     await page.close();
   });
 

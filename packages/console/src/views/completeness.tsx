@@ -1,5 +1,6 @@
 import type { CompletenessStatus } from '@fulian/sdk';
 import { useLocation } from 'preact-iso';
+import { ExportButtons } from '../export';
 import { count, date, dateTime, period as periodName } from '../format';
 import { LiveBadge, useStatusChanges } from '../live';
 import { latestReportedYear, PROVINCE, TEMPLATE } from '../periods';
@@ -105,6 +106,14 @@ export function Completeness() {
               <strong>{count(data.totals.missing)}</strong>未报送
             </li>
           </ul>
+          <ExportButtons
+            input={{
+              kind: 'COMPLETENESS',
+              template: data.template.code,
+              period: board.data.year,
+              within: city || PROVINCE,
+            }}
+          />
           <Table caption={`应报单位（${count(data.units.totalCount)} 个）`}>
             <thead>
               <tr>

@@ -71,7 +71,7 @@ export function Contributions(props: {
   if (!loaded.data) return <p aria-busy="true">正在加载来源…</p>;
   const { rows, figures } = loaded.data;
   return (
-    <section class="contributions" aria-label="数据来源">
+    <section class="contributions" aria-label="数据来源" role="region">
       <h2>这一数字的来源（{rows?.totalCount ?? 0} 项数据）</h2>
       <ul class="records">
         {rows?.edges.map(({ node }) => (

@@ -2,6 +2,7 @@ import type { MetricUnit, OrganizationLevel } from '@fulian/sdk';
 import { useLocation } from 'preact-iso';
 import { useMemo, useState } from 'preact/hooks';
 import { Chart } from '../chart';
+import { ExportButtons } from '../export';
 import { decimal, percentText, period as periodName } from '../format';
 import { LiveBadge, useStatusChanges } from '../live';
 import { HEADLINE_METRIC, latestReportedYear, PROVINCE } from '../periods';
@@ -164,6 +165,15 @@ export function Rollup() {
               })}
             </tbody>
           </Table>
+          <ExportButtons
+            input={{
+              kind: 'ROLLUP',
+              metric,
+              period: view.data.year,
+              level: view.data.level,
+              within,
+            }}
+          />
           {opened && (
             <Contributions
               metric={metric}
