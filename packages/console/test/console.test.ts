@@ -96,7 +96,10 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('the province console in a br
   }
 
   it('serves the console from the origin of /graphql with a CSP of its own origin only', async () => {
-    const page = await fetch(`${origin}/org/4301`);
+    // A browser's page load (it accepts HTML) of a path the console routes; a program asking
+    // for another path, as a scraper at /metrics, gets the API's 404, not the page.
+    const page = await fetch(`${origin}/org/4301`, { headers: { accept: 'text/html' } });
+    expect((await fetch(`${origin}/metrics`)).status).toBe(404);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(page.headers.get('cache-control')).toBe('no-cache');
     expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self';/);

@@ -63,8 +63,8 @@ export function findConsoleRoot(): string | null {
 
 /**
  * Serves the console from the origin of /graphql: hashed assets (Vite names them by content)
- * cached for a year, every other page path answered with index.html (the console routes in the
- * browser), never cached, so a new build is picked up at the next load.
+ * cached for a year, every other path a browser loads as a page answered with index.html (the
+ * console routes in the browser), never cached, so a new build is picked up at the next load.
  */
 export function createConsoleRoutes(options: ConsoleOptions): ConsoleRoutes {
   const root = path.resolve(options.root);
@@ -75,6 +75,11 @@ export function createConsoleRoutes(options: ConsoleOptions): ConsoleRoutes {
     if (file !== root && !file.startsWith(root + path.sep)) return false;
     const hashed = url.pathname.startsWith('/assets/');
     const ownFile = hashed || path.extname(file) !== '';
+    // Past `/`, only a browser's page load gets index.html for a path of its own; a program
+    // asking for another path (a scraper at /metrics) gets the API's 404, as
+    // connect-history-api-fallback does.
+    const page = !ownFile && url.pathname !== '/';
+    if (page && !(request.headers.accept ?? '').includes('text/html')) return false;
     const body = await readFile(ownFile ? file : path.join(root, 'index.html')).catch(
       (error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT' || error.code === 'EISDIR') return null;
