@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import path from 'node:path';
+import { plainAddress } from '../lib/ip-address.js';
 import { sendJson } from '../lib/json-response.js';
 
 /**
@@ -142,6 +143,6 @@ function listeningAddress(request: IncomingMessage): string | undefined {
 
 function isLoopback(address: string | undefined): boolean {
   if (address === undefined) return false;
-  const plain = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  const plain = plainAddress(address);
   return isIP(plain) === 4 ? plain.startsWith('127.') : plain === '::1';
 }

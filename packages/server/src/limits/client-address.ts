@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import { plainAddress } from '../lib/ip-address.js';
 
 /**
  * The address an anonymous caller's rate-limit bucket is named after. Behind a reverse proxy
@@ -11,15 +12,15 @@ import { isIP } from 'node:net';
 export function clientAddressResolver(
   trustedProxies: readonly string[],
 ): (request: IncomingMessage) => string | undefined {
-  const trusted = new Set(trustedProxies.map(normalize));
+  const trusted = new Set(trustedProxies.map(plainAddress));
   return (request) => {
     // Normalized, so a client has one bucket whether an instance listens dual-stack or not.
-    const peer = request.socket.remoteAddress && normalize(request.socket.remoteAddress);
+    const peer = request.socket.remoteAddress && plainAddress(request.socket.remoteAddress);
     if (peer === undefined || !trusted.has(peer)) return peer;
     const header = request.headers['x-forwarded-for'];
     const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
       .split(',')
-      .map((entry) => normalize(entry.trim()))
+      .map((entry) => plainAddress(entry.trim()))
       .filter((entry) => isIP(entry) !== 0);
     for (let index = forwarded.length - 1; index >= 0; index -= 1) {
       const address = forwarded[index];
@@ -27,9 +28,4 @@ export function clientAddressResolver(
     }
     return forwarded[0] ?? peer;
   };
-}
-
-/** An IPv4 address as Node reports it on a dual-stack socket (::ffff:10.0.0.1) is that IPv4 address. */
-function normalize(address: string): string {
-  return address.startsWith('::ffff:') && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 }
