@@ -13,7 +13,9 @@ import {
 /**
  * The statements every list runs. A list is given as its rows' `SELECT … FROM … WHERE …`,
  * which the page's bound, order and limit extend, and which a count wraps. A batched list's
- * statement reads the key it is fetched for as `k` (`k.id`, or any column of `keyTable`).
+ * statement reads the key it is fetched for as `k` (`k.id`, or any column of `keyTable`); a
+ * batched page may also read tables that a `WITH …` clause given beside it computes once for
+ * all keys.
  */
 
 /** Where the keys of a batched statement come from. */
@@ -62,10 +64,12 @@ export async function pagePerKey<Row>(
   ordering: Ordering<Row>,
   window: PageWindow,
   rowsOfKey: RawBuilder<unknown>,
+  withClause: RawBuilder<unknown> = sql``,
 ): Promise<Map<number, Page<Row>>> {
   const page = keyset(ordering, window);
   const { from, where } = keyRows(keys);
   const result = await sql<Keyed<Row>>`
+    ${withClause}
     SELECT r.*, k.id AS scope_key
     FROM ${from}
     CROSS JOIN LATERAL (${rowsOfKey} ${page.where} ${page.orderBy} ${page.limit}) r

@@ -8,14 +8,8 @@ import type {
   SubmissionStatus,
 } from '../../db/tables.js';
 import { keyset } from '../../graph/keyset.js';
-import {
-  countsByKey,
-  pagesByKey,
-  toPage,
-  type Keyed,
-  type Page,
-  type PageWindow,
-} from '../../graph/pagination.js';
+import { countPerKey, pagePerKey } from '../../graph/page-query.js';
+import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import { completenessOrder, contributionOrder, rankingOrder } from './aggregation.order.js';
 import { FIGURE_PLACE, figureCoverCtes, partnerDepth } from './aggregation.figures-statement.js';
 import {
@@ -164,11 +158,12 @@ export async function findContributionPages(
   args: ContributionArgs,
   window: PageWindow,
 ): Promise<Map<number, Page<ContributionRow>>> {
-  const page = keyset(contributionOrder, window);
   const partner = partnerDepth(args.parts);
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
     AND v.period = ${args.period} ${inSubtree('v.organization_path', args.within)}`;
-  const result = await sql<Keyed<ContributionRow>>`
+  // The figures and what covers them are computed once for all groups; each group's page
+  // then reads those inside its subtree.
+  const countedFigures = sql`
     WITH figure AS MATERIALIZED (
       SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
         v.qualifier, v.scope, v.aggregatable, v.submission_status AS status, v.submission_id,
@@ -179,21 +174,22 @@ export async function findContributionPages(
     ${figureCoverCtes},
     counted_figure AS (
       SELECT f.*, ${partner.depth} AS partner_depth FROM figure_cover f ${partner.window}
-    )
-    SELECT c.*, k.id AS scope_key
-    FROM organization k
-    CROSS JOIN LATERAL (
-      SELECT v.organization_id, v.path, v.metric_code, v.value, v.qualifier, v.scope, v.status,
-        v.submission_id, v.aggregatable,
-        (v.aggregatable AND v.cover_depth < k.depth
-          AND coalesce(v.partner_depth < k.depth, false)) AS counted
-      FROM counted_figure v
-      WHERE ${pathInSubtree('v.path', { column: 'k.path' })}
-        ${page.where}
-      ${page.orderBy} ${page.limit}
-    ) c
-    WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
-  return pagesByKey(groupIds, result.rows, window);
+    )`;
+  const figuresOfGroup = sql`
+    SELECT v.organization_id, v.path, v.metric_code, v.value, v.qualifier, v.scope, v.status,
+      v.submission_id, v.aggregatable,
+      (v.aggregatable AND v.cover_depth < k.depth
+        AND coalesce(v.partner_depth < k.depth, false)) AS counted
+    FROM counted_figure v
+    WHERE ${pathInSubtree('v.path', { column: 'k.path' })}`;
+  return pagePerKey(
+    db,
+    { ids: groupIds, keyTable: 'organization' },
+    contributionOrder,
+    window,
+    figuresOfGroup,
+    countedFigures,
+  );
 }
 
 export async function countContributions(
@@ -201,16 +197,13 @@ export async function countContributions(
   groupIds: readonly number[],
   args: ContributionArgs,
 ): Promise<Map<number, number>> {
-  const result = await sql<Keyed<{ count: number }>>`
-    SELECT k.id AS scope_key, (
-      SELECT count(*) FROM metric_value v
-      WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
-        AND v.metric_code = ANY(${args.metricCodes}::text[])
-        AND v.period = ${args.period}
-        AND ${pathInSubtree('v.organization_path', { column: 'k.path' })}
-    ) AS count
-    FROM organization k WHERE k.id = ANY(${[...groupIds]}::int[])`.execute(db);
-  return countsByKey(result.rows);
+  const figuresOfGroup = sql`
+    SELECT 1 FROM metric_value v
+    WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
+      AND v.metric_code = ANY(${args.metricCodes}::text[])
+      AND v.period = ${args.period}
+      AND ${pathInSubtree('v.organization_path', { column: 'k.path' })}`;
+  return countPerKey(db, { ids: groupIds, keyTable: 'organization' }, figuresOfGroup);
 }
 
 export type CompletenessStatus = 'NOT_STARTED' | SubmissionStatus;
