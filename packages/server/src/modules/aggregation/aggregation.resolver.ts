@@ -148,7 +148,7 @@ export class AggregationResolver {
 export class RollupRowResolver {
   @FieldResolver(() => Organization)
   async organization(@Root() row: RollupRow, @Ctx() { loaders }: Context): Promise<Organization> {
-    return new Organization((await loaders.organization.byId.load(row.row.organization_id))!);
+    return new Organization(await loaders.organization.required.load(row.row.organization_id));
   }
 
   @FieldResolver(() => ContributionConnection, {
@@ -182,7 +182,7 @@ export class ContributionResolver {
     @Root() row: Contribution,
     @Ctx() { loaders }: Context,
   ): Promise<Organization> {
-    return new Organization((await loaders.organization.byId.load(row.row.organization_id))!);
+    return new Organization(await loaders.organization.required.load(row.row.organization_id));
   }
 }
 
@@ -193,7 +193,7 @@ export class RankingEntryResolver {
     @Root() row: RankingEntry,
     @Ctx() { loaders }: Context,
   ): Promise<Organization> {
-    return new Organization((await loaders.organization.byId.load(row.row.organization_id))!);
+    return new Organization(await loaders.organization.required.load(row.row.organization_id));
   }
 }
 
@@ -221,7 +221,7 @@ export class CompletenessUnitResolver {
     @Root() unit: CompletenessUnit,
     @Ctx() { loaders }: Context,
   ): Promise<Organization> {
-    return new Organization((await loaders.organization.byId.load(unit.row.organization_id))!);
+    return new Organization(await loaders.organization.required.load(unit.row.organization_id));
   }
 
   @FieldResolver(() => Submission, {
