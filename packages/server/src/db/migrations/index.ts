@@ -8,6 +8,7 @@ import * as metricTotal from './0007-metric-total.js';
 import * as organizationPinyin from './0008-organization-pinyin.js';
 import * as metricTotalReads from './0009-metric-total-reads.js';
 import * as organizationValidity from './0010-organization-validity.js';
+import * as metricTotalStore from './0011-metric-total-store.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -26,4 +27,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0008-organization-pinyin': organizationPinyin,
   '0009-metric-total-reads': metricTotalReads,
   '0010-organization-validity': organizationValidity,
+  '0011-metric-total-store': metricTotalStore,
 };

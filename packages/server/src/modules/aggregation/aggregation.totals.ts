@@ -15,12 +15,6 @@ export function basisOf(statuses: readonly SubmissionStatus[]): Basis {
   return statuses.includes('SUBMITTED') ? 'SUBMITTED' : 'APPROVED';
 }
 
-/**
- * Serializes the writers of one unit's totals (first key of pg_advisory_xact_lock's two-key
- * form; nothing else in the server takes advisory locks).
- */
-const TOTALS_LOCK = 15;
-
 /** What a write changed: a submission's status, or some of its figures. */
 export interface TotalsChange {
   submission: { id: number; organization_id: number; period: string };
@@ -32,13 +26,16 @@ export interface TotalsChange {
 
 /**
  * Brings the stored totals of the unit and every unit above it (down from the cities: the
- * provinces' are computed when read) up to date with a change, inside the writer's transaction. Each unit's
- * total is recomputed from its own figures and its children's stored totals, deepest first.
- * Before reading its children, the writer takes the unit's lock, so the children it reads are
- * those committed by every writer that held it before: two approvals under one city queue on
- * the city, and the second builds on the first's county total. Locks are taken deepest first
- * and after every other lock of the transaction, so writers cannot deadlock on them; writers
- * in different cities share no lock at all, as the province's total is never stored.
+ * provinces' are computed when read) up to date with a change, inside the writer's
+ * transaction, in one statement: it finds the units and the changed metrics (the figures'
+ * and every ratio they are a part of) and hands them to metric_total_store (migration 0011),
+ * which recomputes each unit's total from its own figures and its children's stored totals,
+ * deepest first, with plans it keeps across calls. Before reading its children, it takes the
+ * unit's advisory lock, so the children it reads are those committed by every writer that
+ * held it before: two approvals under one city queue on the city, and the second builds on
+ * the first's county total. Locks are taken deepest first and after every other lock of the
+ * transaction, so writers cannot deadlock on them; writers in different cities share no lock
+ * at all, as the province's total is never stored.
  */
 export async function applyTotalsChange(
   trx: Kysely<Database>,
@@ -49,8 +46,10 @@ export async function applyTotalsChange(
   const changed = sql`(
     SELECT metric_code FROM metric_value WHERE submission_id = ${submission.id}
     UNION SELECT unnest(${[...(change.removedMetrics ?? [])]}::text[]))`;
-  const [affected] = (
-    await sql<{ units: number[]; codes: string[] }>`
+  await sql`
+    SELECT metric_total_store(affected.units, affected.codes, ${submission.period},
+      ${[...BASES]}::text[])
+    FROM (
       SELECT
         ARRAY(
           SELECT a.id FROM organization u
@@ -62,21 +61,9 @@ export async function applyTotalsChange(
           SELECT code FROM metric_definition
           WHERE code IN ${changed} OR numerator_code IN ${changed}
             OR denominator_code IN ${changed}
-          ORDER BY code) AS codes`.execute(trx)
-  ).rows;
-  if (!affected || affected.codes.length === 0) return;
-  for (const unit of affected.units) {
-    await sql`SELECT pg_advisory_xact_lock(${sql.lit(TOTALS_LOCK)}, ${unit})`.execute(trx);
-    await sql`
-      DELETE FROM metric_total
-      WHERE organization_id = ${unit} AND metric_code = ANY(${affected.codes}::text[])
-        AND period = ${submission.period}`.execute(trx);
-    await sql`
-      INSERT INTO metric_total
-      SELECT ${STORED_COLUMNS}
-      FROM metric_total_step(ARRAY[${unit}]::int[], ${affected.codes}::text[],
-        ARRAY[${submission.period}]::text[], ${[...BASES]}::text[]) s`.execute(trx);
-  }
+          ORDER BY code) AS codes
+    ) affected
+    WHERE cardinality(affected.codes) > 0`.execute(trx);
 }
 
 /**
@@ -87,8 +74,3 @@ export async function applyTotalsChange(
 export async function rebuildTotals(db: Kysely<Database>): Promise<void> {
   await sql`SELECT metric_total_rebuild()`.execute(db);
 }
-
-const STORED_COLUMNS = sql`s.organization_id, s.metric_code, s.period, s.basis, s.value,
-  s.figures, s.qualifiers, s.numerator, s.numerator_qualifiers, s.denominator,
-  s.denominator_qualifiers, s.numerator_uncovered, s.denominator_uncovered,
-  s.numerator_unpaired, s.denominator_unpaired, s.units`;
