@@ -641,6 +641,21 @@ describe('completeness', () => {
     ]);
   });
 
+  it('reads its counts and a page of units with their organizations in one statement', async () => {
+    const result = await execute(
+      `{ completeness(template: "test-annual", period: "2020", within: "43") {
+        totals { expected approved }
+        units(first: 3) { edges { node { status organization { code name } } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.completeness.totals).toEqual({ expected: 8, approved: 7 });
+    expect(
+      result.data.completeness.units.edges.map((edge: any) => edge.node.organization.code),
+    ).toEqual(['4301', '430101', '430102']);
+    // The template and the unit named by `within`, then the counts with the page.
+    expect(result.statements.length).toBe(3);
+  });
+
   it('answers "who has not submitted 2019?" with days late up to today', async () => {
     const result = await execute(COMPLETENESS, {
       period: '2019',

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Ordering } from '../../graph/keyset.js';
 import type { AggregateRow } from './aggregation.spec.js';
-import type { CompletenessRow, ContributionRow, RankedRow } from './aggregation.repository.js';
+import type { CompletenessRow } from './aggregation.completeness-statement.js';
+import type { ContributionRow, RankedRow } from './aggregation.repository.js';
 
 /** A roll-up lists its group units in tree order (the `group_unit` CTE reads them from `o`). */
 export const rollupOrder: Ordering<AggregateRow> = {

@@ -20,9 +20,10 @@ import { Organization, OrganizationLevelEnum } from '../organization/organizatio
 import { canSeeSubmission } from '../submission/submission.access.js';
 import { Submission } from '../submission/submission.type.js';
 import { contributionOrder } from './aggregation.order.js';
-import type { CompletenessStatus } from './aggregation.repository.js';
+import type { CompletenessStatus } from './aggregation.completeness-statement.js';
 import {
   completenessOf,
+  completenessTotals,
   completenessUnits,
   rankingOf,
   rollupConnection,
@@ -31,6 +32,7 @@ import {
 import {
   Completeness,
   CompletenessStatusEnum,
+  CompletenessTotals,
   CompletenessUnit,
   CompletenessUnitConnection,
   Contribution,
@@ -199,6 +201,11 @@ export class RankingEntryResolver {
 
 @Resolver(() => Completeness)
 export class CompletenessResolver {
+  @FieldResolver(() => CompletenessTotals)
+  async totals(@Root() completeness: Completeness): Promise<CompletenessTotals> {
+    return completenessTotals(completeness);
+  }
+
   @FieldResolver(() => CompletenessUnitConnection, {
     description: 'The expected federations in tree order, optionally only those in some statuses.',
   })

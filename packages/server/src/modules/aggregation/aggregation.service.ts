@@ -1,8 +1,9 @@
+import DataLoader from 'dataloader';
 import type { Context } from '../../context.js';
 import type { OrganizationLevel, SubmissionStatus } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { sortKeyOf } from '../../graph/keyset.js';
-import { ConnectionSource, type PageWindow } from '../../graph/pagination.js';
+import { ConnectionSource, type Page, type PageWindow } from '../../graph/pagination.js';
 import { MetricDefinition } from '../metric/metric.type.js';
 import { requireMetric } from '../metric/metric.reference.js';
 import { requireByReference } from '../organization/organization.reference.js';
@@ -18,13 +19,18 @@ import { aggregatePeriod, enumeratePeriods } from './aggregation.period.js';
 import { combineQualifiers } from './aggregation.qualifier.js';
 import {
   countCompleteness,
+  findCompletenessParts,
+  type CompletenessPageRequest,
+  type CompletenessRow,
+  type CompletenessSpec,
+  type CompletenessStatus,
+  type CompletenessTotals as CompletenessCounts,
+} from './aggregation.completeness-statement.js';
+import {
   countGroups,
-  findCompletenessPage,
-  findCompletenessTotals,
   findRankingPage,
   findRollupPage,
   findSeries,
-  type CompletenessStatus,
 } from './aggregation.repository.js';
 import {
   metricCodes,
@@ -37,6 +43,7 @@ import {
 import { totalsQuery } from './aggregation.totals-statement.js';
 import {
   Completeness,
+  CompletenessTotals,
   CompletenessUnit,
   Ranking,
   RankingEntry,
@@ -237,31 +244,70 @@ export async function completenessOf(
     period: period.canonical,
     within,
   };
-  const totals = await findCompletenessTotals(context.db, spec);
   const completeness = new Completeness();
   completeness.spec = spec;
+  completeness.parts = completenessParts(context.db, spec);
   completeness.template = new ReportingTemplate(template);
   completeness.period = new Period(period);
   completeness.dueDate = dueDate(period.end, template.due_days);
-  completeness.totals = {
-    expected: totals.expected,
-    missing: totals.not_started + totals.draft,
-    draft: totals.draft,
-    submitted: totals.submitted,
-    returned: totals.returned,
-    approved: totals.approved,
-  };
   return completeness;
+}
+
+/** What a completeness's fields ask of the database: its counts, or a page of its units. */
+export type CompletenessPart = { kind: 'totals' } | ({ kind: 'page' } & CompletenessPageRequest);
+
+/**
+ * Gathers what the fields of one completeness ask in the same tick (its counts and its units'
+ * page are siblings) into one statement, which reads the expected units once.
+ */
+function completenessParts(
+  db: Context['db'],
+  spec: CompletenessSpec,
+): DataLoader<CompletenessPart, CompletenessCounts | Page<CompletenessRow>> {
+  return new DataLoader(
+    async (parts) => {
+      const pages = parts.filter((part) => part.kind === 'page');
+      const found = await findCompletenessParts(
+        db,
+        spec,
+        parts.some((part) => part.kind === 'totals'),
+        pages,
+      );
+      return parts.map((part) =>
+        part.kind === 'totals' ? found.totals! : found.pages[pages.indexOf(part)]!,
+      );
+    },
+    { cache: false },
+  );
+}
+
+/** The counts by status of the units a completeness expects. */
+export async function completenessTotals(completeness: Completeness): Promise<CompletenessTotals> {
+  const counts = (await completeness.parts.load({ kind: 'totals' })) as CompletenessCounts;
+  const totals = new CompletenessTotals();
+  totals.expected = counts.expected;
+  totals.missing = counts.not_started + counts.draft;
+  totals.draft = counts.draft;
+  totals.submitted = counts.submitted;
+  totals.returned = counts.returned;
+  totals.approved = counts.approved;
+  return totals;
 }
 
 /** One page of the units a completeness expects, optionally only those in some statuses. */
 export async function completenessUnits(
-  { db }: Context,
+  { db, loaders }: Context,
   completeness: Completeness,
   statuses: readonly CompletenessStatus[] | null,
   window: PageWindow,
 ): Promise<ConnectionSource<CompletenessUnit>> {
-  const result = await findCompletenessPage(db, completeness.spec, statuses, window);
+  const result = (await completeness.parts.load({
+    kind: 'page',
+    statuses,
+    window,
+  })) as Page<CompletenessRow>;
+  // Each row is its organization's row too: the units' organization fields need no statement.
+  loaders.organization.prime(result.rows);
   const now = new Date();
   return new ConnectionSource(
     result.rows.map((row) => {

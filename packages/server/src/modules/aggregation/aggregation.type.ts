@@ -1,7 +1,8 @@
+import type DataLoader from 'dataloader';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graph/connection.type.js';
-import type { ConnectionSource } from '../../graph/pagination.js';
+import type { ConnectionSource, Page } from '../../graph/pagination.js';
 import { DecimalScalar } from '../../graph/decimal.scalar.js';
 import { codeEnum } from '../../graph/enum.js';
 import { MetricDefinition, MetricScopeEnum, QualifierEnum } from '../metric/metric.type.js';
@@ -13,10 +14,10 @@ import type {
   CompletenessRow,
   CompletenessSpec,
   CompletenessStatus,
-  ContributionArgs,
-  ContributionRow,
-  RankedRow,
-} from './aggregation.repository.js';
+  CompletenessTotals as CompletenessCounts,
+} from './aggregation.completeness-statement.js';
+import type { ContributionArgs, ContributionRow, RankedRow } from './aggregation.repository.js';
+import type { CompletenessPart } from './aggregation.service.js';
 
 export const AGGREGATE_NULL_REASONS = [
   'NO_DATA',
@@ -388,6 +389,6 @@ export class Completeness {
   @Field(() => String, { description: 'The last day to submit on time, YYYY-MM-DD.' })
   dueDate!: string;
 
-  @Field(() => CompletenessTotals)
-  totals!: CompletenessTotals;
+  /** Reads the counts and the units' pages the request asks for, in one statement. */
+  parts!: DataLoader<CompletenessPart, CompletenessCounts | Page<CompletenessRow>>;
 }

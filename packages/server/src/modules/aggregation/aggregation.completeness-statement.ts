@@ -1,0 +1,125 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type {
+  Database,
+  OrganizationLevel,
+  OrganizationRow,
+  SubmissionStatus,
+} from '../../db/tables.js';
+import { keyset } from '../../graph/keyset.js';
+import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import { completenessOrder } from './aggregation.order.js';
+import type { PathRange } from './aggregation.spec.js';
+import { inSubtree } from './aggregation.statement.js';
+
+export type CompletenessStatus = 'NOT_STARTED' | SubmissionStatus;
+
+/** An expected unit: its organization's row (to prime the loader) and its report's status. */
+export interface CompletenessRow extends OrganizationRow {
+  organization_id: number;
+  status: CompletenessStatus;
+  submission_id: number | null;
+  submitted_at: Date | null;
+}
+
+export interface CompletenessTotals {
+  expected: number;
+  not_started: number;
+  draft: number;
+  submitted: number;
+  returned: number;
+  approved: number;
+}
+
+export interface CompletenessSpec {
+  templateId: number;
+  levels: OrganizationLevel[];
+  period: string;
+  within: PathRange | null;
+}
+
+/** A page of expected units a request asks for, optionally only those in some statuses. */
+export interface CompletenessPageRequest {
+  statuses: readonly CompletenessStatus[] | null;
+  window: PageWindow;
+}
+
+/** Every federation the template expects a report from inside the subtree, with its status. */
+function expectedUnits(spec: CompletenessSpec): RawBuilder<CompletenessRow> {
+  const range = inSubtree('e.path', spec.within);
+  return sql<CompletenessRow>`
+    SELECT e.*, e.id AS organization_id,
+      coalesce(s.status, 'NOT_STARTED') AS status, s.id AS submission_id, s.submitted_at
+    FROM organization e
+    LEFT JOIN submission s ON s.organization_id = e.id
+      AND s.template_id = ${spec.templateId} AND s.period = ${spec.period}
+    WHERE e.kind = 'FEDERATION' AND e.level = ANY(${spec.levels}::text[]) ${range}`;
+}
+
+const TOTALS = sql`
+  count(*)::int AS expected,
+  count(*) FILTER (WHERE status = 'NOT_STARTED')::int AS not_started,
+  count(*) FILTER (WHERE status = 'DRAFT')::int AS draft,
+  count(*) FILTER (WHERE status = 'SUBMITTED')::int AS submitted,
+  count(*) FILTER (WHERE status = 'RETURNED')::int AS returned,
+  count(*) FILTER (WHERE status = 'APPROVED')::int AS approved`;
+
+/** One page's rows of the expected units in `u`, in tree order. */
+function pageOf({ statuses, window }: CompletenessPageRequest): RawBuilder<unknown> {
+  const page = keyset(completenessOrder, window);
+  return sql`
+    SELECT * FROM u WHERE true
+      ${statuses === null ? sql`` : sql`AND u.status = ANY(${[...statuses]}::text[])`}
+      ${page.where}
+    ${page.orderBy} ${page.limit}`;
+}
+
+/**
+ * The counts by status and the pages a request asks of one completeness, in one statement:
+ * the expected units are read once, counted, and each page is cut from them. Without counts,
+ * each page reads only its own rows (an index serves the tree order with the limit).
+ */
+export async function findCompletenessParts(
+  db: Kysely<Database>,
+  spec: CompletenessSpec,
+  withTotals: boolean,
+  pages: readonly CompletenessPageRequest[],
+): Promise<{ totals: CompletenessTotals | null; pages: Page<CompletenessRow>[] }> {
+  if (!withTotals) {
+    const found = await Promise.all(
+      pages.map(async (request) => {
+        const result = await sql<CompletenessRow>`
+          WITH u AS (${expectedUnits(spec)}) ${pageOf(request)}`.execute(db);
+        return toPage(result.rows, request.window);
+      }),
+    );
+    return { totals: null, pages: found };
+  }
+  // The counts as one JSON value, beside each page's rows tagged with the page's index.
+  const parts = pages.map(
+    (request, i) => sql`(SELECT ${sql.lit(i)} AS part, p.* FROM (${pageOf(request)}) p)`,
+  );
+  const result = await sql<CompletenessRow & { totals: CompletenessTotals; part: number | null }>`
+    WITH u AS MATERIALIZED (${expectedUnits(spec)}),
+      t AS (SELECT ${TOTALS} FROM u)
+    SELECT to_jsonb(t) AS totals, r.*
+    FROM t LEFT JOIN LATERAL (
+      ${parts.length === 0 ? sql`SELECT NULL::int AS part` : sql.join(parts, sql` UNION ALL `)}
+    ) r ON true`.execute(db);
+  const rowsOf = (index: number): CompletenessRow[] =>
+    result.rows.filter((row) => row.part === index).map(({ part: _, totals: _t, ...row }) => row);
+  return {
+    totals: result.rows[0]!.totals,
+    pages: pages.map((request, i) => toPage(rowsOf(i), request.window)),
+  };
+}
+
+export async function countCompleteness(
+  db: Kysely<Database>,
+  spec: CompletenessSpec,
+  statuses: readonly CompletenessStatus[] | null,
+): Promise<number> {
+  const result = await sql<{ count: number }>`
+    SELECT count(*) AS count FROM (${expectedUnits(spec)}) u
+    ${statuses === null ? sql`` : sql`WHERE u.status = ANY(${[...statuses]}::text[])`}`.execute(db);
+  return result.rows[0]?.count ?? 0;
+}
