@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { pathInSubtree } from '../../db/path.js';
 import type {
   Database,
@@ -10,7 +10,7 @@ import type {
 import { keyset } from '../../graph/keyset.js';
 import { countPerKey, pagePerKey } from '../../graph/page-query.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
-import { completenessOrder, contributionOrder, rankingOrder } from './aggregation.order.js';
+import { contributionOrder, rankingOrder } from './aggregation.order.js';
 import { FIGURE_PLACE, figureCoverCtes, partnerDepth } from './aggregation.figures-statement.js';
 import {
   DECIMAL_PLACES,
