@@ -175,6 +175,19 @@ describe('bad input', () => {
     expect(JSON.stringify(result.errors)).not.toMatch(/stacktrace|\.ts:|at /);
   });
 
+  it('reads a page of a subtree in one statement, the subtree named by code', async () => {
+    const result = await execute(
+      `{ organizations(filter: { within: "4301", level: COUNTY }, first: 3) { edges { node { code } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data.organizations.edges.map((edge: any) => edge.node.code)).toEqual([
+      '430102',
+      '430103',
+      '430104',
+    ]);
+    expect(result.statements.length).toBe(1);
+  });
+
   it('answers an unknown subtree with NOT_FOUND', async () => {
     const result = await execute(`{ organizations(filter: { within: "4399" }) { totalCount } }`);
     expect(errorCodes(result)).toEqual(['NOT_FOUND']);

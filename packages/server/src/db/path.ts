@@ -32,9 +32,10 @@ export function isInSubtree(path: string, root: string): boolean {
 
 /**
  * The root of a subtree in SQL: a path column of another row in the statement (its bound is
- * computed in SQL), or a known path (its bound is computed here and sent as a parameter).
+ * computed in SQL), a known path (its bound is computed here and sent as a parameter), or a
+ * scalar subquery answering the root's path (evaluated once, so an index range still serves).
  */
-export type SubtreeRoot = { column: string } | { path: string };
+export type SubtreeRoot = { column: string } | { path: string } | { pathQuery: RawBuilder<string> };
 
 /**
  * SQL: the path in `column` lies in the subtree of `root`, as an index range; `below` leaves
@@ -49,13 +50,17 @@ export function pathInSubtree(
   { below = false }: { below?: boolean } = {},
 ): RawBuilder<boolean> {
   const path = sql.ref(column);
-  const [lower, upper] =
-    'column' in root
-      ? [sql.ref(root.column), sql`left(${sql.ref(root.column)}, -1) || '0'`]
-      : [sql`${root.path}`, sql`${subtreeUpperBound(root.path)}`];
+  const [lower, upper] = subtreeBounds(root);
   return below
     ? sql<boolean>`${path} > ${lower} AND ${path} < ${upper}`
     : sql<boolean>`${path} >= ${lower} AND ${path} < ${upper}`;
+}
+
+/** SQL: a subtree's lower (its root's path, inclusive) and upper (exclusive) bound. */
+function subtreeBounds(root: SubtreeRoot): [RawBuilder<unknown>, RawBuilder<unknown>] {
+  if ('path' in root) return [sql`${root.path}`, sql`${subtreeUpperBound(root.path)}`];
+  const rootPath = 'column' in root ? sql.ref(root.column) : sql`(${root.pathQuery})`;
+  return [rootPath, sql`left(${rootPath}, -1) || '0'`];
 }
 
 /** SQL: the path of the ancestor at the depth in `depth` of the unit whose path is in `column`. */

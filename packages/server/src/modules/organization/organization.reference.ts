@@ -2,21 +2,17 @@ import type { OrganizationRow } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
 import { fromGlobalIdOf, rowIdOfGlobalId } from '../../graph/global-id.js';
 import type { OrganizationLoaders } from './organization.loaders.js';
+import type { OrganizationKey } from './organization.repository.js';
 
 const DIVISION_CODE = /^[0-9]{2,12}$/;
 
 /**
- * Finds an organization named by either its global id or its division code, or null when the
- * reference is well formed but names none. Anything else (a place name such as 长沙, another
- * type's id) is refused as BAD_USER_INPUT naming `field`, the argument as the caller wrote it,
- * and saying what it takes.
+ * The key in a reference to an organization: its global id or its division code. Anything
+ * else (a place name such as 长沙, another type's id) is refused as BAD_USER_INPUT naming
+ * `field`, the argument as the caller wrote it, and saying what it takes.
  */
-export async function findByReference(
-  loaders: OrganizationLoaders,
-  reference: string,
-  field: string,
-): Promise<OrganizationRow | null> {
-  if (DIVISION_CODE.test(reference)) return loaders.byCode.load(reference);
+export function keyOfReference(reference: string, field: string): OrganizationKey {
+  if (DIVISION_CODE.test(reference)) return { code: reference };
   const id = rowIdOfGlobalId('Organization', reference);
   if (id === null) {
     throw badInput(
@@ -24,7 +20,20 @@ export async function findByReference(
       field,
     );
   }
-  return loaders.byId.load(id);
+  return { id };
+}
+
+/**
+ * Finds an organization named by either its global id or its division code, or null when the
+ * reference is well formed but names none (see `keyOfReference` for the rest).
+ */
+export async function findByReference(
+  loaders: OrganizationLoaders,
+  reference: string,
+  field: string,
+): Promise<OrganizationRow | null> {
+  const key = keyOfReference(reference, field);
+  return 'code' in key ? loaders.byCode.load(key.code) : loaders.byId.load(key.id);
 }
 
 /**

@@ -125,10 +125,13 @@ function relatedOfKey(relation: Relation, filter: OrganizationFilter): RawBuilde
     WHERE ${relationCondition(relation)} ${filterConditions(filter)}`;
 }
 
+/** An organization as a reference names it: by division code or by row id. */
+export type OrganizationKey = { code: string } | { id: number };
+
 /** The root list: every organization matching the filter, inside one subtree if given. */
 export async function findPage(
   db: Kysely<Database>,
-  within: OrganizationRow | null,
+  within: OrganizationKey | null,
   filter: OrganizationFilter,
   order: ListOrder<OrganizationOrderField>,
   window: PageWindow,
@@ -138,14 +141,14 @@ export async function findPage(
 
 export async function countAll(
   db: Kysely<Database>,
-  within: OrganizationRow | null,
+  within: OrganizationKey | null,
   filter: OrganizationFilter,
 ): Promise<number> {
   return countOf(db, organizationsWithin(within, filter));
 }
 
 function organizationsWithin(
-  within: OrganizationRow | null,
+  within: OrganizationKey | null,
   filter: OrganizationFilter,
 ): RawBuilder<unknown> {
   return sql`
@@ -164,9 +167,16 @@ function relationCondition(relation: Relation): RawBuilder<unknown> {
   }
 }
 
-function withinCondition(within: OrganizationRow | null): RawBuilder<unknown> {
+/**
+ * The subtree of the unit a key names, its path looked up inside the statement (a unit named
+ * by no row bounds nothing, so the list is empty): the list costs no lookup of its own.
+ */
+function withinCondition(within: OrganizationKey | null): RawBuilder<unknown> {
   if (within === null) return sql``;
-  return sql`AND ${pathInSubtree('o.path', within)}`;
+  const pathQuery = sql<string>`SELECT path FROM organization WHERE ${
+    'code' in within ? sql`code = ${within.code}` : sql`id = ${within.id}`
+  }`;
+  return sql`AND ${pathInSubtree('o.path', { pathQuery })}`;
 }
 
 function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {

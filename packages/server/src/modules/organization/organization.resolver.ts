@@ -25,7 +25,11 @@ import {
   RelatedOrganizationFilter,
 } from './organization.input.js';
 import type { RelatedArgs } from './organization.loaders.js';
-import { lookUpOrganization, requireByReference } from './organization.reference.js';
+import {
+  keyOfReference,
+  lookUpOrganization,
+  requireByReference,
+} from './organization.reference.js';
 import {
   countAll,
   findPage,
@@ -74,9 +78,7 @@ export class OrganizationResolver {
   ): Promise<ConnectionSource<Organization>> {
     const window = pageWindow(page);
     const order = organizationOrder(orderBy);
-    const within = filter?.within
-      ? await requireByReference(loaders.organization, filter.within, 'filter.within')
-      : null;
+    const within = filter?.within ? keyOfReference(filter.within, 'filter.within') : null;
     const related = {
       level: filter?.level,
       kind: filterKind(filter),
@@ -84,6 +86,10 @@ export class OrganizationResolver {
       asOf: filterAsOf(filter, 'filter.asOf'),
     };
     const result = await findPage(db, within, related, order, window);
+    // An empty page is where a unit named by nothing shows: tell it from an empty subtree.
+    if (filter?.within && result.rows.length === 0) {
+      await requireByReference(loaders.organization, filter.within, 'filter.within');
+    }
     loaders.organization.prime(result.rows);
     return new ConnectionSource(
       result.rows.map((row) => new Organization(row)),
