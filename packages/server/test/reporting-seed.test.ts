@@ -261,19 +261,19 @@ submissions:
     expect((shape as SeedDataError).problems).toEqual([
       {
         file: 'bad.yaml',
-        path: 'templates.0.period_type',
+        path: 'templates[0].period_type',
         reason: 'must be one of YEAR, QUARTER, MONTH',
       },
       {
         file: 'bad.yaml',
-        path: 'templates.0.submitting_levels.0',
+        path: 'templates[0].submitting_levels[0]',
         reason: expect.stringMatching(/^must be one of PROVINCE, CITY/),
       },
-      { file: 'bad.yaml', path: 'templates.0.due_days', reason: 'must be a whole number of days' },
-      { file: 'bad.yaml', path: 'templates.0.metrics', reason: 'must be a list' },
+      { file: 'bad.yaml', path: 'templates[0].due_days', reason: 'must be a whole number of days' },
+      { file: 'bad.yaml', path: 'templates[0].metrics', reason: 'must be a list' },
       {
         file: 'bad.yaml',
-        path: 'submissions.0.status',
+        path: 'submissions[0].status',
         reason: expect.stringMatching(/^must be one of DRAFT/),
       },
     ]);
@@ -293,8 +293,8 @@ submissions:
 `);
     const references = await seedReporting(database.db, file).catch((error: unknown) => error);
     expect((references as SeedDataError).problems.map((problem) => problem.path)).toEqual([
-      'submissions.0.period',
-      'submissions.1.template',
+      'submissions[0].period',
+      'submissions[1].template',
     ]);
     await write(`templates:
   - code: annual-summary
@@ -311,13 +311,13 @@ submissions:
     expect((missing as SeedDataError).problems).toEqual([
       {
         file: 'bad.yaml',
-        path: 'templates.0.metrics.1',
+        path: 'templates[0].metrics[1]',
         reason: 'no metric "no.such.metric" in the catalogue',
       },
-      { file: 'bad.yaml', path: 'submissions.0.org', reason: 'no organization "9999"' },
+      { file: 'bad.yaml', path: 'submissions[0].org', reason: 'no organization "9999"' },
       {
         file: 'bad.yaml',
-        path: 'submissions.0.documents.0',
+        path: 'submissions[0].documents[0]',
         reason: 'no document "no-such-document" (load the documents first)',
       },
     ]);

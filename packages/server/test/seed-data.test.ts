@@ -232,7 +232,7 @@ describe('loading seeds/ into the tree', () => {
     [
       'an unknown theme',
       (text: string) => text.replace('themes: [思想引领]', 'themes: [思想]'),
-      /\.themes$/,
+      /\.themes\[\d+\]$/,
       /unknown theme "思想"/,
     ],
     [
@@ -261,6 +261,52 @@ describe('loading seeds/ into the tree', () => {
       expect(await snapshot(database)).toEqual(before);
     },
   );
+
+  it('names every fault of a file at once, each by its path, and loads nothing', async () => {
+    const directory = await seedsWith(PLANNING, (text) =>
+      text
+        .replace('  title: 湖南省妇联 2021 年工作务虚会召开\n', '')
+        .replace('    kind: COMMITTEE\n', '    kind: COMMITEE\n    colour: red\n')
+        .replace(
+          'metric: training.sessions\n    period: "2020"',
+          'metric: training.sessions\n    period: "2020Q5"',
+        )
+        .replace('themes: [思想引领]', 'themes: [思想]'),
+    );
+    const before = await snapshot(database);
+    const error = await seedData(database.db, directory).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SeedDataError);
+    const problems = (error as SeedDataError).problems.map(({ file, path, reason }) => ({
+      file,
+      path,
+      reason,
+    }));
+    const unit = /^organizations\[\d+\] \(hunan\.organ-committee\)/;
+    expect(problems).toEqual([
+      { file: PLANNING, path: 'document.title', reason: 'is required' },
+      {
+        file: PLANNING,
+        path: expect.stringMatching(new RegExp(`${unit.source}\\.kind$`)),
+        reason: expect.stringMatching(/^must be one of FEDERATION/),
+      },
+      {
+        file: PLANNING,
+        path: expect.stringMatching(new RegExp(`${unit.source}\\.colour$`)),
+        reason: 'unknown field',
+      },
+      {
+        file: PLANNING,
+        path: expect.stringMatching(/^metric_values\[\d+\]\.period$/),
+        reason: expect.stringMatching(/quarter 5 is not 1–4/),
+      },
+      {
+        file: PLANNING,
+        path: expect.stringMatching(/^activities\[\d+\] \([a-z0-9.-]+\)\.themes\[0\]$/),
+        reason: expect.stringMatching(/^unknown theme "思想"/),
+      },
+    ]);
+    expect(await snapshot(database)).toEqual(before);
+  });
 
   it('removes records that left the seeds and keeps the ids of the rest', async () => {
     await seedData(database.db);

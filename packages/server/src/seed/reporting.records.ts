@@ -8,8 +8,7 @@ import {
 } from '../db/tables.js';
 import { UserError } from '../errors.js';
 import { parsePeriod } from '../period/period.js';
-import { SeedDataError, type SeedProblem } from './seed-data.files.js';
-import { oneOf, readSeed, Text, TextList } from './seed-schema.js';
+import { oneOf, readSeed, SeedProblems, Text, TextList } from './seed-schema.js';
 
 // Reports come from the province down: the national federation submits none.
 const LEVELS = ORGANIZATION_LEVELS.filter((level) => level !== 'NATIONAL');
@@ -53,34 +52,23 @@ export function readReportingRecords(
   content: unknown,
 ): { templates: TemplateRecord[]; submissions: SubmissionRecord[] } {
   const { templates, submissions } = readSeed(ReportingFile, file, content);
-  const problems: SeedProblem[] = [];
+  const seed = { path: file, content };
+  const problems = new SeedProblems();
   submissions.forEach((submission, index) => {
-    const at = `submissions.${index}`;
+    const at = (field: string) => ['submissions', index, field];
     const template = templates.find((candidate) => candidate.code === submission.template);
     if (!template) {
-      problems.push({
-        file,
-        path: `${at}.template`,
-        reason: `no template "${submission.template}" in this file`,
-      });
+      problems.add(seed, at('template'), `no template "${submission.template}" in this file`);
       return;
     }
     const periodType = periodTypeOf(submission.period);
     if (periodType === null) {
-      problems.push({
-        file,
-        path: `${at}.period`,
-        reason: `"${submission.period}" is not a period`,
-      });
+      problems.add(seed, at('period'), `"${submission.period}" is not a period`);
     } else if (periodType !== template.period_type) {
-      problems.push({
-        file,
-        path: `${at}.period`,
-        reason: `template ${template.code} is per ${template.period_type}`,
-      });
+      problems.add(seed, at('period'), `template ${template.code} is per ${template.period_type}`);
     }
   });
-  if (problems.length > 0) throw new SeedDataError(problems);
+  problems.throwIfAny();
   return { templates, submissions };
 }
 
@@ -115,35 +103,27 @@ export async function checkReferences(
     ['document', 'seed_key'],
     submissions.flatMap((s) => s.documents),
   );
-  const problems: SeedProblem[] = [];
+  // Neither templates nor submissions have a key to name them by: the paths need no content.
+  const seed = { path: file, content: null };
+  const problems = new SeedProblems();
   templates.forEach((template, index) =>
     template.metrics.forEach((metric, position) => {
       if (metrics.has(metric)) return;
-      problems.push({
-        file,
-        path: `templates.${index}.metrics.${position}`,
-        reason: `no metric "${metric}" in the catalogue`,
-      });
+      const at = ['templates', index, 'metrics', position];
+      problems.add(seed, at, `no metric "${metric}" in the catalogue`);
     }),
   );
   submissions.forEach((submission, index) => {
     if (!orgs.has(submission.org)) {
-      problems.push({
-        file,
-        path: `submissions.${index}.org`,
-        reason: `no organization "${submission.org}"`,
-      });
+      problems.add(seed, ['submissions', index, 'org'], `no organization "${submission.org}"`);
     }
     submission.documents.forEach((document, position) => {
       if (documents.has(document)) return;
-      problems.push({
-        file,
-        path: `submissions.${index}.documents.${position}`,
-        reason: `no document "${document}" (load the documents first)`,
-      });
+      const at = ['submissions', index, 'documents', position];
+      problems.add(seed, at, `no document "${document}" (load the documents first)`);
     });
   });
-  if (problems.length > 0) throw new SeedDataError(problems);
+  problems.throwIfAny();
 }
 
 /** Which of the values a table holds in a column. */

@@ -1,72 +1,63 @@
-import {
-  ACTIVITY_KINDS,
-  METRIC_SCOPES,
-  ORGANIZATION_KINDS,
-  ORGANIZATION_LEVELS,
-  PROGRAMME_KINDS,
-  QUALIFIERS,
-} from '../db/tables.js';
 import { validateMetricValue } from '../modules/metric/metric.validation.js';
-import type { PlannedActivity, SeedPlan } from './seed-data.plan.js';
-
+import type { SeedPlan } from './seed-data.plan.js';
+import type { DocumentContext, SeedReader } from './seed-data.reader.js';
 import {
-  CODE,
-  KEY,
-  type DocumentContext,
-  type Fields,
-  type SeedReader,
-} from './seed-data.fields.js';
+  Activity,
+  Honor,
+  MetricValue,
+  Organization,
+  orgRefOf,
+  Programme,
+} from './seed-data.schema.js';
+
+/** A document file's lists of records, as DocumentFile reads them. */
+export type RecordLists = Record<
+  | 'organizations'
+  | 'metric_values'
+  | 'activities'
+  | 'programmes'
+  | 'honors'
+  | 'work_plans'
+  | 'liaison_assignments',
+  unknown[]
+>;
 
 export function readOrganizations(
   reader: SeedReader,
   plan: SeedPlan,
   document: DocumentContext,
-  root: Fields,
+  lists: RecordLists,
 ): void {
-  root.list('organizations').forEach((value, index) => {
-    const fields = root.child('organizations', index, value, [
-      'name',
-      'org',
-      'key',
-      'full_name',
-      'corrected',
-      'kind',
-      'level',
-      'parent',
-      'quote',
-      'unresolved',
-      'note',
-    ]);
-    if (!fields) return;
-    const name = fields.text('name');
-    fields.text('quote');
-    if (fields.has('key')) {
-      const key = reader.requiredKey(fields, 'organization');
-      reader.declared.set(key, { file: fields.file, path: fields.path });
-      if (fields.has('org')) fields.problem('org', 'a declared unit (with key) has no org');
-      const kind = fields.oneOf('kind', ORGANIZATION_KINDS);
-      const level = fields.oneOf('level', ORGANIZATION_LEVELS);
-      if (!fields.has('parent')) {
-        // A unit with no parent is a root: the tree's own (national), declared so that
-        // documents can name it. It must already be there; the seeds never add or change it.
-        reader.treeRoots.set(key, { file: fields.file, path: fields.at('key') });
-        return;
+  reader.records(document, 'organizations', lists.organizations, Organization, (unit, at) => {
+    if (unit.key === null) {
+      if (unit.org) at.reference(unit.org, 'org');
+      else if (unit.unresolved === null) {
+        at.problem(
+          'org',
+          'is required: a division code, a key, or null with the reason in unresolved',
+        );
       }
-      plan.organizations.push({
-        key,
-        name: fields.optionalText('full_name') ?? fields.optionalText('corrected') ?? name,
-        kind,
-        level,
-        parent: reader.requiredOrg(fields, 'parent'),
-      });
-    } else if (fields.has('org')) {
-      reader.orgRef(fields, 'org', fields.raw('org'));
-    } else if (!fields.optionalText('unresolved')) {
-      fields.problem(
-        'org',
-        'is required: a division code, a key, or null with the reason in unresolved',
-      );
+      return;
     }
+    at.unique('organization', unit.key);
+    reader.declared.set(unit.key, at.place());
+    if (unit.org) at.problem('org', 'a declared unit (with key) has no org');
+    if (unit.kind === null) at.problem('kind', 'is required');
+    if (unit.level === null) at.problem('level', 'is required');
+    if (unit.parent === null) {
+      // A unit with no parent is a root: the tree's own (national), declared so that
+      // documents can name it. It must already be there; the seeds never add or change it.
+      reader.treeRoots.set(unit.key, at.place('key'));
+      return;
+    }
+    if (unit.kind === null || unit.level === null) return;
+    plan.organizations.push({
+      key: unit.key,
+      name: unit.full_name ?? unit.corrected ?? unit.name,
+      kind: unit.kind,
+      level: unit.level,
+      parent: at.reference(unit.parent, 'parent'),
+    });
   });
 }
 
@@ -74,64 +65,42 @@ export function readMetricValues(
   reader: SeedReader,
   plan: SeedPlan,
   document: DocumentContext,
-  root: Fields,
+  lists: RecordLists,
 ): void {
-  root.list('metric_values').forEach((value, index) => {
-    const fields = root.child('metric_values', index, value, [
-      'org',
-      'metric',
-      'period',
-      'as_of',
-      'scope',
-      'value',
-      'unit',
-      'wording',
-      'qualifier',
-      'quote',
-      'activity',
-      'note',
-    ]);
-    if (!fields) return;
-    const org = reader.requiredOrg(fields, 'org');
-    const metric = fields.text('metric');
-    const input = {
-      metric,
-      period: fields.text('period'),
-      value: fields.decimal('value'),
-      unit: fields.optionalText('unit', true),
-      asOf: fields.optionalText('as_of'),
-    };
-    const valid = fields.guard('', () =>
-      validateMetricValue(reader.definitions.get(metric), input, ''),
+  reader.records(document, 'metric_values', lists.metric_values, MetricValue, (figure, at) => {
+    const org = at.reference(figure.org, 'org');
+    const { metric, period, value, unit, activity } = figure;
+    const valid = at.guard(() =>
+      validateMetricValue(
+        reader.definitions.get(metric),
+        { metric, period, value, unit, asOf: figure.as_of },
+        '',
+      ),
     );
-    const activity = fields.optionalText('activity');
-    if (activity)
-      reader.activityRefs.set(activity, { file: fields.file, path: fields.at('activity') });
-    const scope = fields.oneOf('scope', METRIC_SCOPES);
+    if (activity) reader.activityRefs.set(activity, at.place('activity'));
     if (!valid) return;
-    const orgText = 'code' in org ? org.code : org.key;
+    // A figure's key is what tells it apart: its document, unit, metric, period, as-of date,
+    // scope and activity.
     const key = [
       document.key,
-      orgText,
+      'code' in org ? org.code : org.key,
       metric,
       valid.period.canonical,
       valid.asOf ?? '',
-      scope,
+      figure.scope,
       activity ?? '',
     ].join('|');
-    reader.uniqueKey(fields, 'metric value', key);
     plan.metricValues.push({
-      ...document.provenance(fields),
-      key,
+      ...at.sourced('metric value', { key, quote: figure.quote }),
       org,
       metric,
       period: valid.period,
       asOf: valid.asOf,
       value: valid.value,
       unit: valid.unit,
-      wording: fields.optionalText('wording'),
-      qualifier: fields.oneOf('qualifier', QUALIFIERS, 'EXACT'),
-      scope,
+      wording: figure.wording,
+      qualifier: figure.qualifier,
+      scope: figure.scope,
       aggregatable: valid.aggregatable,
       activity,
     });
@@ -142,79 +111,45 @@ export function readProgrammes(
   reader: SeedReader,
   plan: SeedPlan,
   document: DocumentContext,
-  root: Fields,
+  lists: RecordLists,
 ): void {
-  root.list('programmes').forEach((value, index) => {
-    const fields = root.child('programmes', index, value, [
-      'key',
-      'org',
-      'name',
-      'corrected',
-      'kind',
-      'themes',
-      'quote',
-      'note',
-    ]);
-    if (!fields) return;
+  reader.records(document, 'programmes', lists.programmes, Programme, (programme, at) =>
     plan.programmes.push({
-      ...document.provenance(fields),
-      key: reader.requiredKey(fields, 'programme'),
-      org: reader.requiredOrg(fields, 'org'),
-      name: fields.text('name'),
-      correctedName: fields.optionalText('corrected'),
-      kind: fields.oneOf('kind', PROGRAMME_KINDS),
-      themes: reader.themes(fields),
-    });
-  });
+      ...at.sourced('programme', programme),
+      org: at.reference(programme.org, 'org'),
+      name: programme.name,
+      correctedName: programme.corrected,
+      kind: programme.kind,
+      themes: programme.themes,
+    }),
+  );
 }
 
 export function readActivities(
   reader: SeedReader,
   plan: SeedPlan,
   document: DocumentContext,
-  root: Fields,
+  lists: RecordLists,
 ): void {
-  root.list('activities').forEach((value, index) => {
-    const fields = root.child('activities', index, value, [
-      'key',
-      'org',
-      'co_organizers',
-      'title',
-      'corrected',
-      'description',
-      'kind',
-      'period',
-      'lead_department',
-      'programme',
-      'themes',
-      'annex',
-      'sequence',
-      'quote',
-      'note',
-    ]);
-    if (!fields) return;
-    const programme = fields.optionalText('programme');
-    if (programme)
-      reader.programmeRefs.set(programme, { file: fields.file, path: fields.at('programme') });
-    const activity: PlannedActivity = {
-      ...document.provenance(fields),
-      key: reader.requiredKey(fields, 'activity'),
-      org: reader.requiredOrg(fields, 'org'),
-      coOrganizers: fields
-        .list('co_organizers')
-        .flatMap((ref) => reader.orgRef(fields, 'co_organizers', ref) ?? []),
-      title: fields.text('title'),
-      correctedTitle: fields.optionalText('corrected'),
-      description: fields.optionalText('description'),
-      kind: fields.oneOf('kind', ACTIVITY_KINDS),
-      period: fields.period('period'),
-      leadDepartment: reader.optionalOrg(fields, 'lead_department'),
-      programme,
-      themes: reader.themes(fields),
-      annex: fields.optionalText('annex'),
-      sequence: fields.optionalInteger('sequence'),
-    };
-    plan.activities.push(activity);
+  reader.records(document, 'activities', lists.activities, Activity, (activity, at) => {
+    if (activity.programme) reader.programmeRefs.set(activity.programme, at.place('programme'));
+    plan.activities.push({
+      ...at.sourced('activity', activity),
+      org: at.reference(activity.org, 'org'),
+      coOrganizers: activity.co_organizers.map((ref, index) =>
+        at.reference(ref, 'co_organizers', index),
+      ),
+      title: activity.title,
+      correctedTitle: activity.corrected,
+      description: activity.description,
+      kind: activity.kind,
+      period: activity.period,
+      leadDepartment: at.optionalReference(activity.lead_department, 'lead_department'),
+      programme: activity.programme,
+      themes: activity.themes,
+      annex: activity.annex,
+      sequence: activity.sequence,
+    });
   });
 }
 
@@ -222,32 +157,19 @@ export function readHonors(
   reader: SeedReader,
   plan: SeedPlan,
   document: DocumentContext,
-  root: Fields,
+  lists: RecordLists,
 ): void {
-  root.list('honors').forEach((value, index) => {
-    const fields = root.child('honors', index, value, [
-      'key',
-      'recipient',
-      'title',
-      'corrected',
-      'awarded_by',
-      'period',
-      'quote',
-      'note',
-    ]);
-    if (!fields) return;
+  reader.records(document, 'honors', lists.honors, Honor, (honor, at) => {
     // The awarding body is a unit when written as a code or key, else its name as written.
-    const awardedBy = fields.optionalText('awarded_by');
-    const isReference = awardedBy !== null && (CODE.test(awardedBy) || KEY.test(awardedBy));
+    const awardedBy = honor.awarded_by === null ? null : orgRefOf(honor.awarded_by);
     plan.honors.push({
-      ...document.provenance(fields),
-      key: reader.requiredKey(fields, 'honor'),
-      recipient: reader.requiredOrg(fields, 'recipient'),
-      title: fields.text('title'),
-      correctedTitle: fields.optionalText('corrected'),
-      awardedBy: isReference ? reader.orgRef(fields, 'awarded_by', awardedBy) : null,
-      awardedByName: isReference ? null : awardedBy,
-      period: fields.period('period'),
+      ...at.sourced('honor', honor),
+      recipient: at.reference(honor.recipient, 'recipient'),
+      title: honor.title,
+      correctedTitle: honor.corrected,
+      awardedBy: at.optionalReference(awardedBy, 'awarded_by'),
+      awardedByName: awardedBy === null ? honor.awarded_by : null,
+      period: honor.period,
     });
   });
 }

@@ -1,170 +1,99 @@
-import {
-  METRIC_UNITS,
-  QUALIFIERS,
-  type MetricDefinitionRow,
-  type Qualifier,
-} from '../db/tables.js';
 import { validateAmount, validateMetricValue } from '../modules/metric/metric.validation.js';
-import { parsePeriod } from '../period/period.js';
-import type {
-  PlannedItem,
-  PlannedLiaisonAssignment,
-  PlannedSection,
-  PlannedTarget,
-  PlannedWorkPlan,
-  SeedPlan,
-} from './seed-data.plan.js';
-
-import { type DocumentContext, type Fields, type SeedReader } from './seed-data.fields.js';
+import type { Period } from '../period/period.js';
+import type { PlannedTarget, SeedPlan } from './seed-data.plan.js';
+import type { DocumentContext, RecordAt, SeedReader } from './seed-data.reader.js';
+import type { RecordLists } from './seed-data.records.js';
+import { LiaisonAssignment, WorkPlan, type TargetRecord } from './seed-data.schema.js';
 
 export function readWorkPlans(
   reader: SeedReader,
   plan: SeedPlan,
   document: DocumentContext,
-  root: Fields,
+  lists: RecordLists,
 ): void {
-  root.list('work_plans').forEach((value, index) => {
-    const fields = root.child('work_plans', index, value, [
-      'key',
-      'org',
-      'period',
-      'title',
-      'quote',
-      'sections',
-      'note',
-    ]);
-    if (!fields) return;
-    const period = fields.period('period');
-    if (!fields.has('period')) fields.problem('period', 'is required');
-    const plan_: PlannedWorkPlan = {
-      ...document.provenance(fields),
-      key: reader.requiredKey(fields, 'work plan'),
-      org: reader.requiredOrg(fields, 'org'),
-      title: fields.text('title'),
-      period: period ?? parsePeriod('2000'),
-      sections: fields.list('sections', true).flatMap((section, sectionIndex) => {
-        const sectionFields = fields.child('sections', sectionIndex, section, [
-          'number',
-          'title',
-          'quote',
-          'items',
-          'note',
-        ]);
-        if (!sectionFields) return [];
-        const planned: PlannedSection = {
-          number: sectionFields.text('number'),
-          title: sectionFields.text('title'),
-          quote: sectionFields.text('quote'),
-          items: sectionFields.list('items').flatMap((item, itemIndex) => {
-            const itemFields = sectionFields.child('items', itemIndex, item, [
-              'number',
-              'title',
-              'corrected',
-              'quote',
-              'lead_department',
-              'targets',
-              'note',
-            ]);
-            if (!itemFields) return [];
-            const plannedItem: PlannedItem = {
-              number: itemFields.text('number'),
-              title: itemFields.text('title'),
-              correctedTitle: itemFields.optionalText('corrected'),
-              leadDepartment: reader.optionalOrg(itemFields, 'lead_department'),
-              quote: itemFields.text('quote'),
-              targets: itemFields.list('targets').flatMap((target, targetIndex) => {
-                const targetFields = itemFields.child('targets', targetIndex, target, [
-                  'metric',
-                  'value',
-                  'unit',
-                  'wording',
-                  'qualifier',
-                  'quote',
-                  'note',
-                ]);
-                if (!targetFields || !period) return [];
-                const planned = readTarget(targetFields, reader.definitions, period.canonical);
-                return planned ? [planned] : [];
+  reader.records(document, 'work_plans', lists.work_plans, WorkPlan, (workPlan, at) =>
+    plan.workPlans.push({
+      ...at.sourced('work plan', workPlan),
+      org: at.reference(workPlan.org, 'org'),
+      title: workPlan.title,
+      period: workPlan.period,
+      sections: workPlan.sections.map((section, sectionIndex) => {
+        const sectionAt = at.child('sections', sectionIndex);
+        return {
+          number: section.number,
+          title: section.title,
+          quote: section.quote,
+          items: section.items.map((item, itemIndex) => {
+            const itemAt = sectionAt.child('items', itemIndex);
+            return {
+              number: item.number,
+              title: item.title,
+              correctedTitle: item.corrected,
+              leadDepartment: itemAt.optionalReference(item.lead_department, 'lead_department'),
+              quote: item.quote,
+              targets: item.targets.flatMap((target, index) => {
+                const targetAt = itemAt.child('targets', index);
+                const checked = checkTarget(reader, targetAt, target, workPlan.period);
+                return checked ? [checked] : [];
               }),
             };
-            return [plannedItem];
           }),
         };
-        return [planned];
       }),
-    };
-    plan.workPlans.push(plan_);
-  });
+    }),
+  );
 }
 
 export function readLiaisonAssignments(
   reader: SeedReader,
   plan: SeedPlan,
   document: DocumentContext,
-  root: Fields,
+  lists: RecordLists,
 ): void {
-  root.list('liaison_assignments').forEach((value, index) => {
-    const fields = root.child('liaison_assignments', index, value, [
-      'key',
-      'org',
-      'leader',
-      'counties',
-      'liaisons',
-      'note',
-      'quote',
-    ]);
-    if (!fields) return;
-    const leader = fields.text('leader');
-    // The assigning federation is the document's issuer unless the record names another.
-    const org = fields.has('org') ? reader.requiredOrg(fields, 'org') : document.issuer;
-    if (!org) fields.problem('org', 'is required when the document has no issuer');
-    const key = fields.optionalText('key') ?? `${document.key}#${leader}`;
-    reader.uniqueKey(fields, 'liaison assignment', key);
-    const assignment: PlannedLiaisonAssignment = {
-      ...document.provenance(fields),
-      key,
-      org: org ?? { code: '00' },
-      leader,
-      note: fields.optionalText('note'),
-      counties: fields
-        .list('counties', true)
-        .flatMap((ref) => reader.orgRef(fields, 'counties', ref) ?? []),
-      liaisons: fields.list('liaisons').flatMap((liaison, liaisonIndex) => {
-        const liaisonFields = fields.child('liaisons', liaisonIndex, liaison, ['name', 'phone']);
-        if (!liaisonFields) return [];
-        return [{ name: liaisonFields.text('name'), phone: liaisonFields.optionalText('phone') }];
-      }),
-    };
-    plan.liaisonAssignments.push(assignment);
-  });
+  const { liaison_assignments: assignments } = lists;
+  reader.records(
+    document,
+    'liaison_assignments',
+    assignments,
+    LiaisonAssignment,
+    (assignment, at) => {
+      // The assigning federation is the document's issuer unless the record names another.
+      const org = assignment.org ? at.reference(assignment.org, 'org') : document.issuer;
+      if (!org && document.read) at.problem('org', 'is required when the document has no issuer');
+      const key = assignment.key ?? `${document.key}#${assignment.leader}`;
+      const sourced = at.sourced('liaison assignment', { key, quote: assignment.quote });
+      if (!org) return;
+      plan.liaisonAssignments.push({
+        ...sourced,
+        org,
+        leader: assignment.leader,
+        note: assignment.note,
+        counties: assignment.counties.map((county, index) =>
+          at.reference(county, 'counties', index),
+        ),
+        liaisons: assignment.liaisons,
+      });
+    },
+  );
 }
 
-function readTarget(
-  fields: Fields,
-  definitions: Map<string, MetricDefinitionRow>,
-  period: string,
+/** A target against its metric, or, outside the catalogue, against the rules of its unit. */
+function checkTarget(
+  reader: SeedReader,
+  at: RecordAt,
+  { metric, value, unit, wording, qualifier, quote }: TargetRecord,
+  period: Period,
 ): PlannedTarget | null {
-  const metric = fields.optionalText('metric');
-  const value = fields.decimal('value');
-  const unit = fields.oneOf('unit', METRIC_UNITS);
-  const common = {
-    wording: fields.optionalText('wording'),
-    qualifier: fields.oneOf<Qualifier>('qualifier', QUALIFIERS, 'EXACT'),
-    quote: fields.text('quote'),
-  };
+  const common = { wording, qualifier, quote };
   if (metric !== null) {
-    const valid = fields.guard('', () =>
-      validateMetricValue(definitions.get(metric), { metric, period, value, unit }, ''),
-    );
+    const input = { metric, period: period.canonical, value, unit };
+    const valid = at.guard(() => validateMetricValue(reader.definitions.get(metric), input, ''));
     return valid === null ? null : { ...common, metric, value: valid.value, unit: valid.unit };
   }
-  // A target outside the catalogue is still held to the rules of its unit.
   const rules = {
     unit,
     value_type: unit === 'PERCENT' ? ('PERCENT' as const) : ('DECIMAL' as const),
   };
-  const checked = fields.guard('value', () =>
-    validateAmount(value, rules, `A target in ${unit}`, 'value'),
-  );
+  const checked = at.guard(() => validateAmount(value, rules, `A target in ${unit}`, 'value'));
   return checked === null ? null : { ...common, metric: null, value: checked, unit };
 }
