@@ -18,42 +18,37 @@ const STATEMENT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly requests = new Counter({
-    name: 'fulian_graphql_requests_total',
-    help: 'GraphQL requests over HTTP, by operation name and outcome (OK or the first error code)',
-    labelNames: ['operation', 'code'] as const,
-    registers: [this.registry],
-  });
+  readonly requests = this.counter(
+    'fulian_graphql_requests_total',
+    'GraphQL requests over HTTP, by operation name and outcome (OK or the first error code)',
+    ['operation', 'code'],
+  );
 
-  readonly requestDuration = new Histogram({
-    name: 'fulian_graphql_request_duration_seconds',
-    help: 'Time from a GraphQL request read to its answer sent, by operation name',
-    labelNames: ['operation'] as const,
-    buckets: REQUEST_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly requestDuration = this.histogram(
+    'fulian_graphql_request_duration_seconds',
+    'Time from a GraphQL request read to its answer sent, by operation name',
+    ['operation'],
+    REQUEST_BUCKETS,
+  );
 
-  readonly statementDuration = new Histogram({
-    name: 'fulian_sql_statement_duration_seconds',
-    help: 'SQL statements sent and their durations, by command (select, insert, begin, ...)',
-    labelNames: ['command'] as const,
-    buckets: STATEMENT_BUCKETS,
-    registers: [this.registry],
-  });
+  readonly statementDuration = this.histogram(
+    'fulian_sql_statement_duration_seconds',
+    'SQL statements sent and their durations, by command (select, insert, begin, ...)',
+    ['command'],
+    STATEMENT_BUCKETS,
+  );
 
-  readonly statementErrors = new Counter({
-    name: 'fulian_sql_statement_errors_total',
-    help: 'SQL statements that failed (refused by the database, cancelled, or connection lost)',
-    labelNames: ['command'] as const,
-    registers: [this.registry],
-  });
+  readonly statementErrors = this.counter(
+    'fulian_sql_statement_errors_total',
+    'SQL statements that failed (refused by the database, cancelled, or connection lost)',
+    ['command'],
+  );
 
-  readonly rateLimitRefusals = new Counter({
-    name: 'fulian_rate_limit_refusals_total',
-    help: 'Requests refused RATE_LIMITED, by reason: ALLOWANCE (bucket empty), CONCURRENCY_LIMIT, REMEMBERED (refused again before parsing)',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  readonly rateLimitRefusals = this.counter(
+    'fulian_rate_limit_refusals_total',
+    'Requests refused RATE_LIMITED, by reason: ALLOWANCE (bucket empty), CONCURRENCY_LIMIT, REMEMBERED (refused again before parsing)',
+    ['reason'],
+  );
 
   readonly subscriptionsOpen = new Gauge({
     name: 'fulian_subscriptions_open',
@@ -71,6 +66,23 @@ export class Metrics {
       labelNames: ['version', 'commit', 'schema'] as const,
       registers: [registry],
     }).set({ version: build.version, commit: build.commit, schema: LATEST_MIGRATION }, 1);
+  }
+
+  private counter<Label extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[],
+  ): Counter<Label> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private histogram<Label extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[],
+    buckets: number[],
+  ): Histogram<Label> {
+    return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   /** Adds what is read from the database when scraped: its schema and its connections. */
