@@ -89,3 +89,24 @@ export async function countPerKey(
     FROM ${from} ${where}`.execute(db);
   return countsByKey(result.rows);
 }
+
+/** A list hanging off each key (a report's history, its figures): its pages and its counts. */
+export interface KeyedList<Row> {
+  pages(
+    db: Kysely<Database>,
+    ids: readonly number[],
+    window: PageWindow,
+  ): Promise<Map<number, Page<Row>>>;
+  counts(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, number>>;
+}
+
+/** The list of `rowsOfKey` for each key (`k.id`), paged in `ordering`. */
+export function keyedList<Row>(
+  ordering: Ordering<Row>,
+  rowsOfKey: RawBuilder<unknown>,
+): KeyedList<Row> {
+  return {
+    pages: (db, ids, window) => pagePerKey(db, { ids }, ordering, window, rowsOfKey),
+    counts: (db, ids) => countPerKey(db, { ids }, rowsOfKey),
+  };
+}

@@ -16,11 +16,9 @@ import {
   findTemplatesByIds,
 } from './reporting-template.repository.js';
 import {
-  countHistory,
-  countSubmissionValues,
-  findHistoryPages,
-  findSubmissionValuePages,
   findSubmissionsByIds,
+  submissionHistory,
+  submissionValues,
 } from './submission.repository.js';
 
 export function createSubmissionLoaders(db: Kysely<Database>) {
@@ -41,22 +39,22 @@ export function createSubmissionLoaders(db: Kysely<Database>) {
   );
 
   const historyPages = groupedLoader<PageWindow, Page<SubmissionAuditRow>>(
-    (ids, window) => findHistoryPages(db, ids, window),
+    (ids, window) => submissionHistory.pages(db, ids, window),
     emptyPage,
   );
 
   const historyCounts = groupedLoader<null, number>(
-    (ids) => countHistory(db, ids),
+    (ids) => submissionHistory.counts(db, ids),
     () => 0,
   );
 
   const valuePages = groupedLoader<PageWindow, Page<MetricValueRow>>(
-    (ids, window) => findSubmissionValuePages(db, ids, window),
+    (ids, window) => submissionValues.pages(db, ids, window),
     emptyPage,
   );
 
   const valueCounts = groupedLoader<null, number>(
-    (ids) => countSubmissionValues(db, ids),
+    (ids) => submissionValues.counts(db, ids),
     () => 0,
   );
 

@@ -10,8 +10,7 @@ import type {
   SubmissionStatus,
 } from '../../db/tables.js';
 import type { Ordering } from '../../graph/keyset.js';
-import { countPerKey, pagePerKey } from '../../graph/page-query.js';
-import type { Page, PageWindow } from '../../graph/pagination.js';
+import { keyedList, type KeyedList } from '../../graph/page-query.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -299,28 +298,23 @@ export const historyOrder: Ordering<SubmissionAuditRow> = {
   columns: [{ sql: sql`a.id`, kind: 'bigint', value: (row) => row.id }],
 };
 
-const HISTORY_OF_KEY = sql`SELECT * FROM submission_audit a WHERE a.submission_id = k.id`;
+const auditRows = keyedList(
+  historyOrder,
+  sql`SELECT * FROM submission_audit a WHERE a.submission_id = k.id`,
+);
 
-/** One page of each submission's history, oldest first, in one statement. */
-export async function findHistoryPages(
-  db: Db,
-  submissionIds: readonly number[],
-  window: PageWindow,
-): Promise<Map<number, Page<SubmissionAuditRow>>> {
-  const pages = await pagePerKey(db, { ids: submissionIds }, historyOrder, window, HISTORY_OF_KEY);
-  // The audit id is a bigint, which the driver hands over as a string.
-  for (const page of pages.values()) {
-    page.rows = page.rows.map((row) => ({ ...row, id: Number(row.id) }));
-  }
-  return pages;
-}
-
-export async function countHistory(
-  db: Db,
-  submissionIds: readonly number[],
-): Promise<Map<number, number>> {
-  return countPerKey(db, { ids: submissionIds }, HISTORY_OF_KEY);
-}
+/** Each submission's history, oldest first: one statement for a batch of submissions. */
+export const submissionHistory: KeyedList<SubmissionAuditRow> = {
+  async pages(db, ids, window) {
+    const pages = await auditRows.pages(db, ids, window);
+    // The audit id is a bigint, which the driver hands over as a string.
+    for (const page of pages.values()) {
+      page.rows = page.rows.map((row) => ({ ...row, id: Number(row.id) }));
+    }
+    return pages;
+  },
+  counts: auditRows.counts,
+};
 
 /** A report's figures are listed by metric code (one figure per metric). */
 export const submissionValueOrder: Ordering<MetricValueRow> = {
@@ -328,20 +322,8 @@ export const submissionValueOrder: Ordering<MetricValueRow> = {
   columns: [{ sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code }],
 };
 
-const VALUES_OF_KEY = sql`SELECT * FROM metric_value v WHERE v.submission_id = k.id`;
-
-/** One page of each submission's figures, in metric order, in one statement. */
-export async function findSubmissionValuePages(
-  db: Db,
-  submissionIds: readonly number[],
-  window: PageWindow,
-): Promise<Map<number, Page<MetricValueRow>>> {
-  return pagePerKey(db, { ids: submissionIds }, submissionValueOrder, window, VALUES_OF_KEY);
-}
-
-export async function countSubmissionValues(
-  db: Db,
-  submissionIds: readonly number[],
-): Promise<Map<number, number>> {
-  return countPerKey(db, { ids: submissionIds }, VALUES_OF_KEY);
-}
+/** Each submission's figures, in metric order: one statement for a batch of submissions. */
+export const submissionValues = keyedList(
+  submissionValueOrder,
+  sql`SELECT * FROM metric_value v WHERE v.submission_id = k.id`,
+);
