@@ -1,9 +1,9 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { ACTIVITY_KINDS, type ActivityKind, type ActivityRow } from '../../db/tables.js';
 import { connectionType } from '../../graph/connection.type.js';
 import { codeEnum } from '../../graph/enum.js';
-import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
+import { SeededNode } from '../../graph/seeded-node.type.js';
 import { Source } from '../document/document.type.js';
 import { Period } from '../../period/period.type.js';
 
@@ -14,13 +14,7 @@ export const ActivityKindEnum = codeEnum(
 );
 
 @ObjectType({ implements: Node, description: 'Something a federation did, with its source.' })
-export class Activity implements Node {
-  @Field(() => ID)
-  id: string;
-
-  @Field(() => String, { nullable: true, description: 'Stable key in seeds/documents.' })
-  key: string | null;
-
+export class Activity extends SeededNode<ActivityRow> implements Node {
   @Field(() => String, { description: 'Title as written, e.g. “出手吧, 姐姐”七一扶贫大直播.' })
   title: string;
 
@@ -57,12 +51,8 @@ export class Activity implements Node {
   @Field(() => Source, { nullable: true })
   source: Source | null;
 
-  readonly row: ActivityRow;
-
   constructor(row: ActivityRow) {
-    this.row = row;
-    this.id = toGlobalId('Activity', row.id);
-    this.key = row.seed_key;
+    super('Activity', row);
     this.title = row.title;
     this.correctedTitle = row.corrected_title;
     this.description = row.description;
@@ -71,7 +61,7 @@ export class Activity implements Node {
     this.themes = row.themes;
     this.annex = row.annex;
     this.sequence = row.sequence;
-    this.source = row.document_id === null && row.quote === null ? null : new Source(row);
+    this.source = Source.of(row);
   }
 }
 

@@ -1,8 +1,8 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { DOCUMENT_KINDS, type DocumentKind, type DocumentRow } from '../../db/tables.js';
 import { codeEnum } from '../../graph/enum.js';
-import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
+import { SeededNode } from '../../graph/seeded-node.type.js';
 
 export const DocumentKindEnum = codeEnum(
   DOCUMENT_KINDS,
@@ -11,13 +11,7 @@ export const DocumentKindEnum = codeEnum(
 );
 
 @ObjectType({ implements: Node, description: 'A source document the figures and records cite.' })
-export class Document implements Node {
-  @Field(() => ID)
-  id: string;
-
-  @Field(() => String, { nullable: true, description: 'Stable key in seeds/documents.' })
-  key: string | null;
-
+export class Document extends SeededNode<DocumentRow> implements Node {
   @Field(() => String)
   title: string;
 
@@ -42,12 +36,8 @@ export class Document implements Node {
   @Field(() => String, { nullable: true, description: 'The source file the records quote.' })
   sourceFile: string | null;
 
-  readonly row: DocumentRow;
-
   constructor(row: DocumentRow) {
-    this.row = row;
-    this.id = toGlobalId('Document', row.id);
-    this.key = row.seed_key;
+    super('Document', row);
     this.title = row.title;
     this.kind = row.kind;
     this.number = row.number;
@@ -72,5 +62,10 @@ export class Source {
   constructor(row: { document_id: number | null; quote: string | null }) {
     this.documentId = row.document_id;
     this.quote = row.quote;
+  }
+
+  /** The source a record cites: none when it names neither a document nor a quote. */
+  static of(row: { document_id: number | null; quote: string | null }): Source | null {
+    return row.document_id === null && row.quote === null ? null : new Source(row);
   }
 }

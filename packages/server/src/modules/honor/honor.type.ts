@@ -1,18 +1,12 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import type { HonorRow } from '../../db/tables.js';
-import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
+import { SeededNode } from '../../graph/seeded-node.type.js';
 import { Source } from '../document/document.type.js';
 import { Period } from '../../period/period.type.js';
 
 @ObjectType({ implements: Node, description: 'An award a unit (or its people) received.' })
-export class Honor implements Node {
-  @Field(() => ID)
-  id: string;
-
-  @Field(() => String, { nullable: true, description: 'Stable key in seeds/documents.' })
-  key: string | null;
-
+export class Honor extends SeededNode<HonorRow> implements Node {
   @Field(() => String, { description: 'Title as written, e.g. 全国三八红旗集体.' })
   title: string;
 
@@ -34,16 +28,12 @@ export class Honor implements Node {
   @Field(() => Source, { nullable: true })
   source: Source | null;
 
-  readonly row: HonorRow;
-
   constructor(row: HonorRow) {
-    this.row = row;
-    this.id = toGlobalId('Honor', row.id);
-    this.key = row.seed_key;
+    super('Honor', row);
     this.title = row.title;
     this.correctedTitle = row.corrected_title;
     this.awardedByName = row.awarded_by_name;
     this.period = Period.fromColumns(row);
-    this.source = row.document_id === null && row.quote === null ? null : new Source(row);
+    this.source = Source.of(row);
   }
 }

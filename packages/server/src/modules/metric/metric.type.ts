@@ -173,7 +173,7 @@ export class MetricValue implements Node {
     this.qualifier = row.qualifier;
     this.scope = row.scope;
     this.aggregatable = row.aggregatable;
-    this.source = row.document_id === null && row.quote === null ? null : new Source(row);
+    this.source = Source.of(row);
   }
 }
 

@@ -1,8 +1,8 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { PROGRAMME_KINDS, type ProgrammeKind, type ProgrammeRow } from '../../db/tables.js';
 import { codeEnum } from '../../graph/enum.js';
-import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
+import { SeededNode } from '../../graph/seeded-node.type.js';
 import { Source } from '../document/document.type.js';
 
 export const ProgrammeKindEnum = codeEnum(
@@ -15,13 +15,7 @@ export const ProgrammeKindEnum = codeEnum(
   implements: Node,
   description: 'A named programme or brand of a unit, e.g. “衡美创时代” or 领头雁培训计划.',
 })
-export class Programme implements Node {
-  @Field(() => ID)
-  id: string;
-
-  @Field(() => String, { nullable: true, description: 'Stable key in seeds/documents.' })
-  key: string | null;
-
+export class Programme extends SeededNode<ProgrammeRow> implements Node {
   @Field(() => String, { description: 'Name as written.' })
   name: string;
 
@@ -40,16 +34,12 @@ export class Programme implements Node {
   @Field(() => Source, { nullable: true })
   source: Source | null;
 
-  readonly row: ProgrammeRow;
-
   constructor(row: ProgrammeRow) {
-    this.row = row;
-    this.id = toGlobalId('Programme', row.id);
-    this.key = row.seed_key;
+    super('Programme', row);
     this.name = row.name;
     this.correctedName = row.corrected_name;
     this.kind = row.kind;
     this.themes = row.themes;
-    this.source = row.document_id === null && row.quote === null ? null : new Source(row);
+    this.source = Source.of(row);
   }
 }

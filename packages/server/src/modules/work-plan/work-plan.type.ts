@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ObjectType } from 'type-graphql';
 import type {
   MetricUnit,
   Qualifier,
@@ -8,8 +8,8 @@ import type {
   WorkPlanTargetRow,
 } from '../../db/tables.js';
 import { DecimalScalar } from '../../graph/decimal.scalar.js';
-import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
+import { SeededNode } from '../../graph/seeded-node.type.js';
 import { Source } from '../document/document.type.js';
 import { MetricUnitEnum, QualifierEnum } from '../metric/metric.type.js';
 import { Period } from '../../period/period.type.js';
@@ -18,13 +18,7 @@ import { Period } from '../../period/period.type.js';
   implements: Node,
   description: 'A work plan (工作要点): numbered items under sections, some with numeric targets.',
 })
-export class WorkPlan implements Node {
-  @Field(() => ID)
-  id: string;
-
-  @Field(() => String, { nullable: true, description: 'Stable key in seeds/documents.' })
-  key: string | null;
-
+export class WorkPlan extends SeededNode<WorkPlanRow> implements Node {
   @Field(() => String)
   title: string;
 
@@ -34,15 +28,11 @@ export class WorkPlan implements Node {
   @Field(() => Source, { nullable: true })
   source: Source | null;
 
-  readonly row: WorkPlanRow;
-
   constructor(row: WorkPlanRow) {
-    this.row = row;
-    this.id = toGlobalId('WorkPlan', row.id);
-    this.key = row.seed_key;
+    super('WorkPlan', row);
     this.title = row.title;
     this.period = Period.fromColumns(row)!;
-    this.source = row.document_id === null && row.quote === null ? null : new Source(row);
+    this.source = Source.of(row);
   }
 }
 
