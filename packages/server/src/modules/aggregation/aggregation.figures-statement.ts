@@ -11,8 +11,8 @@ import {
   type RatioParts,
 } from './aggregation.spec.js';
 import {
+  aggregateRows,
   expectedLevelCte,
-  groupCtes,
   inSubtree,
   NO_EXPECTED_COUNTS,
   NO_RATIO_PARTS,
@@ -61,9 +61,8 @@ export function aggregateQuery(
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
     AND v.period = ANY(${spec.periods}::text[]) ${inSubtree('v.organization_path', spec.within)}`;
 
-  return sql<AggregateRow>`
-    WITH ${groupCtes(spec, groups)},
-    figure AS MATERIALIZED (
+  return aggregateRows(spec, groups, {
+    ctes: sql`figure AS MATERIALIZED (
       SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
         v.qualifier, v.scope, v.aggregatable,
         v.submission_status = ANY(${spec.statuses}::text[]) AS included
@@ -98,15 +97,10 @@ export function aggregateQuery(
         ${reportedColumns(parts !== null)}
       FROM figure_in_group
       GROUP BY group_id, metric_code, period
-    )${coverage.ctes}
-    SELECT g.id AS organization_id, g.path, p.period,
-      ${select.columns},
-      ${coverage.columns}
-    FROM group_unit g
-    CROSS JOIN asked_period p
-    ${select.joins}
-    ${coverage.joins}
-    ORDER BY g.path, p.ord`;
+    )${coverage.ctes}`,
+    columns: sql`${select.columns}, ${coverage.columns}`,
+    joins: sql`${select.joins} ${coverage.joins}`,
+  });
 }
 
 /** The value columns and joins of a single metric's aggregate: its group total `m`. */

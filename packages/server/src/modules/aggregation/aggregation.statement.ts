@@ -7,6 +7,7 @@ import { UnreachableCaseError } from '../../unreachable.js';
 import { rollupOrder } from './aggregation.order.js';
 import {
   DECIMAL_PLACES,
+  type AggregateRow,
   type AggregateSpec,
   type GroupSelection,
   type PathRange,
@@ -27,7 +28,7 @@ export function inSubtree(column: string, within: PathRange | null): RawBuilder<
  * `group_unit`: the selected group units (id, path, depth), `group_depth` their depths,
  * `asked_period` the spec's periods with their order (`ord`).
  */
-export function groupCtes(spec: AggregateSpec, groups: GroupSelection): RawBuilder<unknown> {
+function groupCtes(spec: AggregateSpec, groups: GroupSelection): RawBuilder<unknown> {
   const page = groups.kind === 'level' && groups.window ? keyset(rollupOrder, groups.window) : null;
   const groupCondition =
     groups.kind === 'ids'
@@ -45,6 +46,28 @@ export function groupCtes(spec: AggregateSpec, groups: GroupSelection): RawBuild
     asked_period AS (
       SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
     )`;
+}
+
+/**
+ * An aggregate statement around a statement's own parts: the group CTEs, then `ctes` (its
+ * own, each `name AS (…)`), then one row per group `g` and asked period `p`, in tree order:
+ * organization_id, path and period, then `columns` (the rest of AggregateRow), read through
+ * `joins`.
+ */
+export function aggregateRows(
+  spec: AggregateSpec,
+  groups: GroupSelection,
+  own: { ctes: RawBuilder<unknown>; columns: RawBuilder<unknown>; joins: RawBuilder<unknown> },
+): RawBuilder<AggregateRow> {
+  return sql<AggregateRow>`
+    WITH ${groupCtes(spec, groups)},
+    ${own.ctes}
+    SELECT g.id AS organization_id, g.path, p.period,
+      ${own.columns}
+    FROM group_unit g
+    CROSS JOIN asked_period p
+    ${own.joins}
+    ORDER BY g.path, p.ord`;
 }
 
 /**

@@ -9,8 +9,8 @@ import {
   type GroupSelection,
 } from './aggregation.spec.js';
 import {
+  aggregateRows,
   expectedLevelCte,
-  groupCtes,
   NO_EXPECTED_COUNTS,
   NO_RATIO_PARTS,
   NO_UNIT_COUNTS,
@@ -40,21 +40,17 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
       : sql`coalesce(s.units[1], 0) AS contributing, coalesce(s.units[2], 0) AS covered,
         coalesce(s.units[3], 0) AS unpaired`;
   const expected = spec.coverage === 'ALL' ? expectedCoverage(spec) : null;
-  return sql<AggregateRow>`
-    WITH ${groupCtes(spec, groups)},
-    group_step AS (
+  return aggregateRows(spec, groups, {
+    ctes: sql`group_step AS (
       SELECT * FROM metric_total_step(ARRAY(SELECT id FROM group_unit),
         ARRAY[${metric.code}]::text[], ${spec.periods}::text[],
         ARRAY[${basisOf(spec.statuses)}]::text[])
-    )${expected ? sql`, ${expected.ctes}` : sql``}
-    SELECT g.id AS organization_id, g.path, p.period,
-      ${metric.tree_aggregation === 'RATIO' ? ratioColumns(metric) : singleColumns(metric)},
-      ${unitColumns}, ${expected?.columns ?? NO_EXPECTED_COUNTS}
-    FROM group_unit g
-    CROSS JOIN asked_period p
-    LEFT JOIN group_step s ON s.organization_id = g.id AND s.period = p.period
-    ${expected?.joins ?? sql``}
-    ORDER BY g.path, p.ord`;
+    )${expected ? sql`, ${expected.ctes}` : sql``}`,
+    columns: sql`${metric.tree_aggregation === 'RATIO' ? ratioColumns(metric) : singleColumns(metric)},
+      ${unitColumns}, ${expected?.columns ?? NO_EXPECTED_COUNTS}`,
+    joins: sql`LEFT JOIN group_step s ON s.organization_id = g.id AND s.period = p.period
+    ${expected?.joins ?? sql``}`,
+  });
 }
 
 /** A single metric's value columns from its step row `s`: an average divides its sum. */
