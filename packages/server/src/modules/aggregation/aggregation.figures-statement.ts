@@ -15,10 +15,11 @@ import {
   expectedLevelCte,
   inSubtree,
   NO_EXPECTED_COUNTS,
-  NO_RATIO_PARTS,
   NO_UNIT_COUNTS,
-  ratioQuotient,
+  ratioValueColumns,
+  singleValueColumns,
   treeFunction,
+  type RatioPartColumns,
 } from './aggregation.statement.js';
 
 /**
@@ -113,11 +114,20 @@ function singleSelect(metric: MetricDefinitionRow): {
       ? sql`round(${column}, ${sql.lit(DECIMAL_PLACES)})`
       : column;
   return {
-    columns: sql`${rounded(sql`m.value`)} AS value, m.qualifiers,
-      ${rounded(sql`m.children_value`)} AS children_value, m.children_qualifiers,
-      m.reported, m.reported_qualifier, ${NO_RATIO_PARTS}`,
+    columns: singleValueColumns('m', rounded(sql`m.value`), rounded(sql`m.children_value`)),
     joins: sql`LEFT JOIN group_total m ON m.group_id = g.id AND m.period = p.period
       AND m.metric_code = ${metric.code}`,
+  };
+}
+
+/** A ratio's part read from its group total `t`. */
+function partTotal(t: string): RatioPartColumns {
+  return {
+    value: `${t}.value`,
+    qualifiers: `${t}.qualifiers`,
+    childrenValue: `${t}.children_value`,
+    childrenQualifiers: `${t}.children_qualifiers`,
+    unpaired: `${t}.unpaired`,
   };
 }
 
@@ -130,19 +140,7 @@ function ratioSelect(
   parts: RatioParts,
 ): { columns: RawBuilder<unknown>; joins: RawBuilder<unknown> } {
   return {
-    columns: sql`${ratioQuotient(metric, sql`n.value`, sql`d.value`)} AS value,
-      NULL::text[] AS qualifiers,
-      ${ratioQuotient(metric, sql`n.children_value`, sql`d.children_value`)} AS children_value,
-      NULL::text[] AS children_qualifiers,
-      m.reported, m.reported_qualifier,
-      n.value AS numerator, n.qualifiers AS numerator_qualifiers,
-      d.value AS denominator, d.qualifiers AS denominator_qualifiers,
-      n.children_value AS children_numerator,
-      n.children_qualifiers AS children_numerator_qualifiers,
-      d.children_value AS children_denominator,
-      d.children_qualifiers AS children_denominator_qualifiers,
-      coalesce(n.unpaired, 0)::int AS numerator_unpaired,
-      coalesce(d.unpaired, 0)::int AS denominator_unpaired`,
+    columns: ratioValueColumns(metric, 'm', partTotal('n'), partTotal('d')),
     joins: sql`LEFT JOIN group_total m ON m.group_id = g.id AND m.period = p.period
       AND m.metric_code = ${metric.code}
     LEFT JOIN group_total n ON n.group_id = g.id AND n.period = p.period

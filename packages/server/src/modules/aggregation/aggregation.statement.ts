@@ -87,7 +87,7 @@ export function expectedLevelCte(
 }
 
 /** A ratio's value from its summed parts: null unless the denominator is positive. */
-export function ratioQuotient(
+function ratioQuotient(
   metric: MetricDefinitionRow,
   numerator: RawBuilder<unknown>,
   denominator: RawBuilder<unknown>,
@@ -98,11 +98,63 @@ export function ratioQuotient(
 }
 
 /** The ratio columns of an aggregate of a single metric (not a ratio). */
-export const NO_RATIO_PARTS = sql`NULL::numeric AS numerator, NULL::text[] AS numerator_qualifiers,
+const NO_RATIO_PARTS = sql`NULL::numeric AS numerator, NULL::text[] AS numerator_qualifiers,
   NULL::numeric AS denominator, NULL::text[] AS denominator_qualifiers,
   NULL::numeric AS children_numerator, NULL::text[] AS children_numerator_qualifiers,
   NULL::numeric AS children_denominator, NULL::text[] AS children_denominator_qualifiers,
   0 AS numerator_unpaired, 0 AS denominator_unpaired`;
+
+/**
+ * A single metric's value columns: `value` and `childrenValue` (the group's aggregate and its
+ * children's, as SQL), and from the row `r` their qualifiers and the group's own reported
+ * figure; no ratio parts.
+ */
+export function singleValueColumns(
+  r: string,
+  value: RawBuilder<unknown>,
+  childrenValue: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const column = (name: string) => sql.ref(`${r}.${name}`);
+  return sql`${value} AS value, ${column('qualifiers')} AS qualifiers,
+      ${childrenValue} AS children_value, ${column('children_qualifiers')} AS children_qualifiers,
+      ${column('reported')} AS reported, ${column('reported_qualifier')} AS reported_qualifier,
+      ${NO_RATIO_PARTS}`;
+}
+
+/** The columns a ratio's part is read from: its sum, its children's sum, their qualifiers. */
+export interface RatioPartColumns {
+  value: string;
+  qualifiers: string;
+  childrenValue: string;
+  childrenQualifiers: string;
+  unpaired: string;
+}
+
+/**
+ * A ratio's value columns: the quotient of its parts' sums (and of their children's), shown
+ * with the parts; from the row `r`, the group's own reported figure (its stored percentage).
+ */
+export function ratioValueColumns(
+  metric: MetricDefinitionRow,
+  r: string,
+  numerator: RatioPartColumns,
+  denominator: RatioPartColumns,
+): RawBuilder<unknown> {
+  return sql`${ratioQuotient(metric, sql.ref(numerator.value), sql.ref(denominator.value))} AS value,
+      NULL::text[] AS qualifiers,
+      ${ratioQuotient(metric, sql.ref(numerator.childrenValue), sql.ref(denominator.childrenValue))} AS children_value,
+      NULL::text[] AS children_qualifiers,
+      ${sql.ref(`${r}.reported`)} AS reported, ${sql.ref(`${r}.reported_qualifier`)} AS reported_qualifier,
+      ${sql.ref(numerator.value)} AS numerator, ${sql.ref(numerator.qualifiers)} AS numerator_qualifiers,
+      ${sql.ref(denominator.value)} AS denominator,
+      ${sql.ref(denominator.qualifiers)} AS denominator_qualifiers,
+      ${sql.ref(numerator.childrenValue)} AS children_numerator,
+      ${sql.ref(numerator.childrenQualifiers)} AS children_numerator_qualifiers,
+      ${sql.ref(denominator.childrenValue)} AS children_denominator,
+      ${sql.ref(denominator.childrenQualifiers)} AS children_denominator_qualifiers,
+      coalesce(${sql.ref(numerator.unpaired)}, 0)::int AS numerator_unpaired,
+      coalesce(${sql.ref(denominator.unpaired)}, 0)::int AS denominator_unpaired`;
+}
 
 /** The unit coverage columns of an aggregate that does not count them. */
 export const NO_UNIT_COUNTS = sql`NULL::int AS contributing, NULL::int AS covered,

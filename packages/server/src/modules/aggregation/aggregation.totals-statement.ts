@@ -12,10 +12,11 @@ import {
   aggregateRows,
   expectedLevelCte,
   NO_EXPECTED_COUNTS,
-  NO_RATIO_PARTS,
   NO_UNIT_COUNTS,
-  ratioQuotient,
+  ratioValueColumns,
+  singleValueColumns,
   treeFunction,
+  type RatioPartColumns,
 } from './aggregation.statement.js';
 import { basisOf } from './aggregation.totals.js';
 
@@ -39,6 +40,10 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
       ? NO_UNIT_COUNTS
       : sql`coalesce(s.units[1], 0) AS contributing, coalesce(s.units[2], 0) AS covered,
         coalesce(s.units[3], 0) AS unpaired`;
+  const values =
+    metric.tree_aggregation === 'RATIO'
+      ? ratioValueColumns(metric, 's', partStep('numerator'), partStep('denominator'))
+      : singleColumns(metric);
   const expected = spec.coverage === 'ALL' ? expectedCoverage(spec) : null;
   return aggregateRows(spec, groups, {
     ctes: sql`group_step AS (
@@ -46,8 +51,7 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
         ARRAY[${metric.code}]::text[], ${spec.periods}::text[],
         ARRAY[${basisOf(spec.statuses)}]::text[])
     )${expected ? sql`, ${expected.ctes}` : sql``}`,
-    columns: sql`${metric.tree_aggregation === 'RATIO' ? ratioColumns(metric) : singleColumns(metric)},
-      ${unitColumns}, ${expected?.columns ?? NO_EXPECTED_COUNTS}`,
+    columns: sql`${values}, ${unitColumns}, ${expected?.columns ?? NO_EXPECTED_COUNTS}`,
     joins: sql`LEFT JOIN group_step s ON s.organization_id = g.id AND s.period = p.period
     ${expected?.joins ?? sql``}`,
   });
@@ -59,23 +63,22 @@ function singleColumns(metric: MetricDefinitionRow): RawBuilder<unknown> {
     metric.tree_aggregation === 'AVERAGE'
       ? sql`round(${sql.ref(sum)} / nullif(${sql.ref(figures)}, 0), ${sql.lit(DECIMAL_PLACES)})`
       : sql.ref(sum);
-  return sql`${value('s.value', 's.figures')} AS value, s.qualifiers,
-      ${value('s.children_value', 's.children_figures')} AS children_value, s.children_qualifiers,
-      s.reported, s.reported_qualifier, ${NO_RATIO_PARTS}`;
+  return singleValueColumns(
+    's',
+    value('s.value', 's.figures'),
+    value('s.children_value', 's.children_figures'),
+  );
 }
 
-/** A ratio's value columns from its step row `s`: the quotient of its parts, shown with them. */
-function ratioColumns(metric: MetricDefinitionRow): RawBuilder<unknown> {
-  return sql`${ratioQuotient(metric, sql`s.numerator`, sql`s.denominator`)} AS value,
-      NULL::text[] AS qualifiers,
-      ${ratioQuotient(metric, sql`s.children_numerator`, sql`s.children_denominator`)} AS children_value,
-      NULL::text[] AS children_qualifiers,
-      s.reported, s.reported_qualifier,
-      s.numerator, s.numerator_qualifiers, s.denominator, s.denominator_qualifiers,
-      s.children_numerator, s.children_numerator_qualifiers,
-      s.children_denominator, s.children_denominator_qualifiers,
-      coalesce(s.numerator_unpaired, 0)::int AS numerator_unpaired,
-      coalesce(s.denominator_unpaired, 0)::int AS denominator_unpaired`;
+/** A ratio's part (numerator or denominator) read from the step row `s`. */
+function partStep(part: 'numerator' | 'denominator'): RatioPartColumns {
+  return {
+    value: `s.${part}`,
+    qualifiers: `s.${part}_qualifiers`,
+    childrenValue: `s.children_${part}`,
+    childrenQualifiers: `s.children_${part}_qualifiers`,
+    unpaired: `s.${part}_unpaired`,
+  };
 }
 
 /** The expected reports of each group and period, counted per expected unit by index. */
