@@ -14,8 +14,6 @@ import {
   aggregateRows,
   expectedLevelCte,
   inSubtree,
-  NO_EXPECTED_COUNTS,
-  NO_UNIT_COUNTS,
   ratioValueColumns,
   singleValueColumns,
   treeFunction,
@@ -99,7 +97,7 @@ export function aggregateQuery(
       FROM figure_in_group
       GROUP BY group_id, metric_code, period
     )${coverage.ctes}`,
-    columns: sql`${select.columns}, ${coverage.columns}`,
+    columns: { values: select.columns, units: coverage.units, expected: coverage.expected },
     joins: sql`${select.joins} ${coverage.joins}`,
   });
 }
@@ -155,8 +153,8 @@ function ratioSelect(
  * (`figure_in_group`) and all figures read (`figure_cover`): which units' figures entered the
  * value, which a SUBTREE figure inside the group already includes, and which could not enter;
  * and of the federations the templates holding the metric expect a report from, those with
- * figures waiting for approval and those with none. Parts of the statement: columns of
- * `group_total`, CTEs after it, and the final select's columns and joins.
+ * figures waiting for approval and those with none (null when not counted). Parts of the
+ * statement: columns of `group_total`, CTEs after it, and the final select's columns and joins.
  *
  * A single metric has at most one submitted figure per unit and period
  * (metric_value_submitted_period_key), so its unit counts are figure counts, taken in
@@ -169,16 +167,12 @@ function coverageParts(
 ): {
   totalColumns: RawBuilder<unknown>;
   ctes: RawBuilder<unknown>;
-  columns: RawBuilder<unknown>;
+  units: RawBuilder<unknown> | null;
+  expected: RawBuilder<unknown> | null;
   joins: RawBuilder<unknown>;
 } {
   if (spec.coverage === 'NONE') {
-    return {
-      totalColumns: sql``,
-      ctes: sql``,
-      columns: sql`${NO_UNIT_COUNTS}, ${NO_EXPECTED_COUNTS}`,
-      joins: sql``,
-    };
+    return { totalColumns: sql``, ctes: sql``, units: null, expected: null, joins: sql`` };
   }
   const onePerUnit = codes.length === 1;
   // A figure is covered when aggregatable yet not in the value; for one figure per unit, that
@@ -218,7 +212,8 @@ function coverageParts(
     return {
       totalColumns: units.totalColumns,
       ctes: units.ctes,
-      columns: sql`${unitColumns}, ${NO_EXPECTED_COUNTS}`,
+      units: unitColumns,
+      expected: null,
       joins: units.join,
     };
   }
@@ -244,8 +239,8 @@ function coverageParts(
         ${inSubtree('e.path', spec.within)}
       GROUP BY g.id, p.period
     )`,
-    columns: sql`${unitColumns},
-      coalesce(cv.expected, 0)::int AS expected,
+    units: unitColumns,
+    expected: sql`coalesce(cv.expected, 0)::int AS expected,
       coalesce(cv.unapproved, 0)::int AS unapproved,
       coalesce(cv.missing, 0)::int AS missing`,
     joins: sql`${units.join}

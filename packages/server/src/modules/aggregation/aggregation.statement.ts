@@ -48,22 +48,33 @@ function groupCtes(spec: AggregateSpec, groups: GroupSelection): RawBuilder<unkn
     )`;
 }
 
+/** The columns of an aggregate statement's rows after organization_id, path and period. */
+export interface AggregateColumns {
+  /** The value columns: singleValueColumns or ratioValueColumns. */
+  values: RawBuilder<unknown>;
+  /** contributing, covered, unpaired; null when the statement does not count them. */
+  units: RawBuilder<unknown> | null;
+  /** expected, unapproved, missing; null when the statement does not count them. */
+  expected: RawBuilder<unknown> | null;
+}
+
 /**
  * An aggregate statement around a statement's own parts: the group CTEs, then `ctes` (its
  * own, each `name AS (…)`), then one row per group `g` and asked period `p`, in tree order:
- * organization_id, path and period, then `columns` (the rest of AggregateRow), read through
- * `joins`.
+ * organization_id, path and period, then `columns`, read through `joins`. The counts a
+ * statement does not take are null columns, so every statement answers AggregateRow's columns.
  */
 export function aggregateRows(
   spec: AggregateSpec,
   groups: GroupSelection,
-  own: { ctes: RawBuilder<unknown>; columns: RawBuilder<unknown>; joins: RawBuilder<unknown> },
+  own: { ctes: RawBuilder<unknown>; columns: AggregateColumns; joins: RawBuilder<unknown> },
 ): RawBuilder<AggregateRow> {
+  const { values, units, expected } = own.columns;
   return sql<AggregateRow>`
     WITH ${groupCtes(spec, groups)},
     ${own.ctes}
     SELECT g.id AS organization_id, g.path, p.period,
-      ${own.columns}
+      ${values}, ${units ?? NO_UNIT_COUNTS}, ${expected ?? NO_EXPECTED_COUNTS}
     FROM group_unit g
     CROSS JOIN asked_period p
     ${own.joins}
@@ -157,11 +168,11 @@ export function ratioValueColumns(
 }
 
 /** The unit coverage columns of an aggregate that does not count them. */
-export const NO_UNIT_COUNTS = sql`NULL::int AS contributing, NULL::int AS covered,
+const NO_UNIT_COUNTS = sql`NULL::int AS contributing, NULL::int AS covered,
   NULL::int AS unpaired`;
 
 /** The expected-report columns of an aggregate that does not count them. */
-export const NO_EXPECTED_COUNTS = sql`NULL::int AS expected, NULL::int AS unapproved,
+const NO_EXPECTED_COUNTS = sql`NULL::int AS expected, NULL::int AS unapproved,
   NULL::int AS missing`;
 
 /** The SQL aggregate a tree rule applies; RATIO parts are sums. */

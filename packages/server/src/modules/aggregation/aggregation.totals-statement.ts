@@ -11,8 +11,6 @@ import {
 import {
   aggregateRows,
   expectedLevelCte,
-  NO_EXPECTED_COUNTS,
-  NO_UNIT_COUNTS,
   ratioValueColumns,
   singleValueColumns,
   treeFunction,
@@ -35,9 +33,9 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
   const { metric } = spec;
   // Refuses the metrics that have no roll-up (NONE, LAST), as the figures' statement does.
   treeFunction(metric);
-  const unitColumns =
+  const units =
     spec.coverage === 'NONE'
-      ? NO_UNIT_COUNTS
+      ? null
       : sql`coalesce(s.units[1], 0) AS contributing, coalesce(s.units[2], 0) AS covered,
         coalesce(s.units[3], 0) AS unpaired`;
   const values =
@@ -51,7 +49,7 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
         ARRAY[${metric.code}]::text[], ${spec.periods}::text[],
         ARRAY[${basisOf(spec.statuses)}]::text[])
     )${expected ? sql`, ${expected.ctes}` : sql``}`,
-    columns: sql`${values}, ${unitColumns}, ${expected?.columns ?? NO_EXPECTED_COUNTS}`,
+    columns: { values, units, expected: expected?.columns ?? null },
     joins: sql`LEFT JOIN group_step s ON s.organization_id = g.id AND s.period = p.period
     ${expected?.joins ?? sql``}`,
   });
