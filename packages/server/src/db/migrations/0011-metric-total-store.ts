@@ -18,8 +18,20 @@ import type { MigrationPhase } from './phase.js';
 export const phase: MigrationPhase = 'expand';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`
-    CREATE FUNCTION metric_total_store(
+  await sql.raw(storeFunction()).execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP FUNCTION metric_total_store(integer[], text[], text, text[])`.execute(db);
+}
+
+/**
+ * The statement creating (or, with `replace`, replacing) metric_total_store; `deleted`
+ * narrows the totals each unit's DELETE removes (a condition on `t`, after AND).
+ */
+export function storeFunction(deleted = '', replace = false): string {
+  return `
+    CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION metric_total_store(
       target_units integer[], changed_codes text[], changed_period text, counted_bases text[])
     RETURNS void
     LANGUAGE plpgsql
@@ -32,7 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
         PERFORM pg_advisory_xact_lock(15, unit);
         DELETE FROM metric_total t
         WHERE t.organization_id = unit AND t.metric_code = ANY(changed_codes)
-          AND t.period = changed_period;
+          AND t.period = changed_period${deleted};
         INSERT INTO metric_total
         SELECT s.organization_id, s.metric_code, s.period, s.basis, s.value, s.figures,
           s.qualifiers, s.numerator, s.numerator_qualifiers, s.denominator,
@@ -41,9 +53,5 @@ export async function up(db: Kysely<any>): Promise<void> {
         FROM metric_total_step(ARRAY[unit], changed_codes, ARRAY[changed_period],
           counted_bases) s;
       END LOOP;
-    END $$`.execute(db);
-}
-
-export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP FUNCTION metric_total_store(integer[], text[], text, text[])`.execute(db);
+    END $$`;
 }

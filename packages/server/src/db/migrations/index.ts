@@ -9,6 +9,7 @@ import * as organizationPinyin from './0008-organization-pinyin.js';
 import * as metricTotalReads from './0009-metric-total-reads.js';
 import * as organizationValidity from './0010-organization-validity.js';
 import * as metricTotalStore from './0011-metric-total-store.js';
+import * as metricTotalBases from './0012-metric-total-bases.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -28,4 +29,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0009-metric-total-reads': metricTotalReads,
   '0010-organization-validity': organizationValidity,
   '0011-metric-total-store': metricTotalStore,
+  '0012-metric-total-bases': metricTotalBases,
 };

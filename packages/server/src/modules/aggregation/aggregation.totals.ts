@@ -8,7 +8,10 @@ import { ancestorPath } from '../../db/path.js';
  */
 export const BASES = ['APPROVED', 'SUBMITTED'] as const;
 export type Basis = (typeof BASES)[number];
-const COUNTED: readonly SubmissionStatus[] = ['APPROVED', 'SUBMITTED'];
+export const BASIS_STATUSES: Record<Basis, readonly SubmissionStatus[]> = {
+  APPROVED: ['APPROVED'],
+  SUBMITTED: ['APPROVED', 'SUBMITTED'],
+};
 
 /** The basis whose totals hold the figures of these statuses. */
 export function basisOf(statuses: readonly SubmissionStatus[]): Basis {
@@ -20,17 +23,33 @@ export interface TotalsChange {
   submission: { id: number; organization_id: number; period: string };
   /** The submission's status before and after: nothing changes unless one of them counts. */
   statuses: readonly SubmissionStatus[];
-  /** Metrics whose figures the write removed; the submission's current figures are added. */
+  /**
+   * Set by a save, whose figures may have changed (so every basis its status counts under
+   * changes): the metrics whose figures it removed; the submission's current figures are added.
+   */
   removedMetrics?: readonly string[];
+}
+
+/**
+ * The bases whose totals a change alters: for a status change, those the report enters or
+ * leaves (an approval enters APPROVED; its figures counted under SUBMITTED already), and
+ * for a save, those it counts under.
+ */
+function changedBases(change: TotalsChange): Basis[] {
+  return BASES.filter((basis) => {
+    const counts = (status: SubmissionStatus) => BASIS_STATUSES[basis].includes(status);
+    const counted = change.statuses.some(counts);
+    return change.removedMetrics ? counted : counted && !change.statuses.every(counts);
+  });
 }
 
 /**
  * Brings the stored totals of the unit and every unit above it (down from the cities: the
  * provinces' are computed when read) up to date with a change, inside the writer's
  * transaction, in one statement: it finds the units and the changed metrics (the figures'
- * and every ratio they are a part of) and hands them to metric_total_store (migration 0011),
- * which recomputes each unit's total from its own figures and its children's stored totals,
- * deepest first, with plans it keeps across calls. Before reading its children, it takes the
+ * and every ratio they are a part of) and hands them to metric_total_store (migrations 0011, 0012),
+ * which recomputes each unit's total, for the bases the change alters, from its own figures
+ * and its children's stored totals, deepest first, with plans it keeps across calls. Before reading its children, it takes the
  * unit's advisory lock, so the children it reads are those committed by every writer that
  * held it before: two approvals under one city queue on the city, and the second builds on
  * the first's county total. Locks are taken deepest first and after every other lock of the
@@ -41,14 +60,15 @@ export async function applyTotalsChange(
   trx: Kysely<Database>,
   change: TotalsChange,
 ): Promise<void> {
-  if (!change.statuses.some((status) => COUNTED.includes(status))) return;
+  const bases = changedBases(change);
+  if (bases.length === 0) return;
   const { submission } = change;
   const changed = sql`(
     SELECT metric_code FROM metric_value WHERE submission_id = ${submission.id}
     UNION SELECT unnest(${[...(change.removedMetrics ?? [])]}::text[]))`;
   await sql`
     SELECT metric_total_store(affected.units, affected.codes, ${submission.period},
-      ${[...BASES]}::text[])
+      ${bases}::text[])
     FROM (
       SELECT
         ARRAY(

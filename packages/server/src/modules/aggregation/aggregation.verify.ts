@@ -10,7 +10,7 @@ import {
   type PathRange,
 } from './aggregation.spec.js';
 import { inSubtree } from './aggregation.statement.js';
-import { BASES, type Basis } from './aggregation.totals.js';
+import { BASES, BASIS_STATUSES, type Basis } from './aggregation.totals.js';
 import { totalsQuery } from './aggregation.totals-statement.js';
 
 /** One value the stored totals give differently from the figures. */
@@ -36,11 +36,6 @@ export async function subtreeOf(db: Kysely<Database>, code: string): Promise<Pat
   const [unit] = await findByCodes(db, [code]);
   return unit ? { path: unit.path } : null;
 }
-
-const STATUSES: Record<Basis, AggregateSpec['statuses']> = {
-  APPROVED: ['APPROVED'],
-  SUBMITTED: ['APPROVED', 'SUBMITTED'],
-};
 
 /**
  * Recomputes every aggregate the totals answer from the figures, with the set-based statement
@@ -71,7 +66,7 @@ export async function verifyTotals(
           metric,
           periods: [period],
           periodType: period_type,
-          statuses: STATUSES[basis],
+          statuses: [...BASIS_STATUSES[basis]],
           within: options.within,
           coverage: 'UNITS',
         };
