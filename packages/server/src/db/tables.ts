@@ -87,60 +87,6 @@ export type Qualifier = (typeof QUALIFIERS)[number];
 export const METRIC_SCOPES = ['SELF', 'SUBTREE'] as const;
 export type MetricScope = (typeof METRIC_SCOPES)[number];
 
-export const DOCUMENT_KINDS = [
-  'NEWS_REPORT',
-  'OFFICIAL_DOCUMENT',
-  'ANNUAL_SUMMARY',
-  'WORK_PLAN',
-  'CONGRESS_REPORT',
-] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-
-export const ACTIVITY_KINDS = [
-  'TRAINING',
-  'CAMPAIGN',
-  'LIVESTREAM',
-  'COMPETITION',
-  'SCREENING',
-  'SELECTION',
-  'LECTURE',
-  'FORUM',
-  'FESTIVAL',
-  'PILOT',
-  'SERVICE',
-  'MEETING',
-  'CELEBRATION',
-  'RESEARCH',
-  'CONSTRUCTION',
-] as const;
-export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
-
-export const PROGRAMME_KINDS = ['BRAND', 'PROGRAMME', 'PROJECT', 'CAMPAIGN'] as const;
-export type ProgrammeKind = (typeof PROGRAMME_KINDS)[number];
-
-/** The themes activities and programmes are tagged with (seeds/README.md). */
-export const THEMES = [
-  '思想引领',
-  '党建',
-  '乡村振兴',
-  '脱贫攻坚',
-  '创业就业',
-  '家庭家教家风',
-  '维权',
-  '儿童',
-  '健康',
-  '改革破难',
-  '组织建设',
-  '疫情防控',
-  '基层治理',
-  '巾帼建功',
-  '宣传',
-  '文化',
-  '生态',
-] as const;
-
-export type PeriodTypeColumn = 'YEAR' | 'QUARTER' | 'MONTH' | 'DAY' | 'SPAN';
-
 export interface MetricDefinitionTable {
   /** Stable dotted code, e.g. training.sessions. */
   code: string;
@@ -185,6 +131,37 @@ export interface MetricTotalTable {
   units: number[];
 }
 
+export type PeriodTypeColumn = 'YEAR' | 'QUARTER' | 'MONTH' | 'DAY' | 'SPAN';
+
+/** A period as stored: its canonical text, its type, and its first and last day. */
+export interface PeriodColumns<Type extends PeriodTypeColumn = PeriodTypeColumn> {
+  /** Canonical period text, e.g. '2020', '2020Q1', '2020-05/2021-02'. */
+  period: string;
+  period_type: Type;
+  period_start: string;
+  period_end: string;
+}
+
+/** The period columns of a record that may give no period. */
+export type OptionalPeriodColumns = { [C in keyof PeriodColumns]: PeriodColumns[C] | null };
+
+/** What a record read from a document carries: its seed key, its document and the quote. */
+export interface SourcedColumns {
+  /** The record's key in seeds/; null for one entered otherwise (a submitted figure). */
+  seed_key: string | null;
+  document_id: number | null;
+  quote: string | null;
+}
+
+export const DOCUMENT_KINDS = [
+  'NEWS_REPORT',
+  'OFFICIAL_DOCUMENT',
+  'ANNUAL_SUMMARY',
+  'WORK_PLAN',
+  'CONGRESS_REPORT',
+] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
 export interface DocumentTable {
   id: Generated<number>;
   seed_key: string | null;
@@ -204,40 +181,73 @@ export interface DocumentTable {
   created_at: Generated<Date>;
 }
 
-export interface ProgrammeTable {
+/** The themes activities and programmes are tagged with (seeds/README.md). */
+export const THEMES = [
+  '思想引领',
+  '党建',
+  '乡村振兴',
+  '脱贫攻坚',
+  '创业就业',
+  '家庭家教家风',
+  '维权',
+  '儿童',
+  '健康',
+  '改革破难',
+  '组织建设',
+  '疫情防控',
+  '基层治理',
+  '巾帼建功',
+  '宣传',
+  '文化',
+  '生态',
+] as const;
+
+export const PROGRAMME_KINDS = ['BRAND', 'PROGRAMME', 'PROJECT', 'CAMPAIGN'] as const;
+export type ProgrammeKind = (typeof PROGRAMME_KINDS)[number];
+
+export interface ProgrammeTable extends SourcedColumns {
   id: Generated<number>;
-  seed_key: string | null;
   organization_id: number;
   name: string;
   /** The name with the source's OCR slips corrected, when it has any. */
   corrected_name: string | null;
   kind: ProgrammeKind;
   themes: string[];
-  document_id: number | null;
-  quote: string | null;
   created_at: Generated<Date>;
 }
 
-export interface ActivityTable {
+export const ACTIVITY_KINDS = [
+  'TRAINING',
+  'CAMPAIGN',
+  'LIVESTREAM',
+  'COMPETITION',
+  'SCREENING',
+  'SELECTION',
+  'LECTURE',
+  'FORUM',
+  'FESTIVAL',
+  'PILOT',
+  'SERVICE',
+  'MEETING',
+  'CELEBRATION',
+  'RESEARCH',
+  'CONSTRUCTION',
+] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export interface ActivityTable extends SourcedColumns, OptionalPeriodColumns {
   id: Generated<number>;
-  seed_key: string | null;
   /** The organizer. */
   organization_id: number;
   title: string;
   corrected_title: string | null;
   description: string | null;
   kind: ActivityKind;
-  period: string | null;
-  period_type: PeriodTypeColumn | null;
-  period_start: string | null;
-  period_end: string | null;
   lead_department_id: number | null;
   programme_id: number | null;
   themes: string[];
   annex: string | null;
   sequence: number | null;
-  document_id: number | null;
-  quote: string | null;
   /** Generated: the one- and two-character grams of the text, GIN-indexed for search. */
   search_grams: GeneratedAlways<string[]>;
   created_at: Generated<Date>;
@@ -249,17 +259,10 @@ export interface ActivityCoOrganizerTable {
   organization_id: number;
 }
 
-export interface MetricValueTable {
+export interface MetricValueTable extends SourcedColumns, PeriodColumns {
   id: Generated<number>;
-  /** Natural key of a figure loaded from seeds/; null for submitted figures. */
-  seed_key: string | null;
   organization_id: number;
   metric_code: string;
-  /** Canonical period text, e.g. '2020', '2020Q1', '2020-05/2021-02'. */
-  period: string;
-  period_type: PeriodTypeColumn;
-  period_start: string;
-  period_end: string;
   /** The snapshot date of a stock figure ("截至2月9日"). */
   as_of: string | null;
   /** Exact decimal string, normalized to the unit (338 万元 → '3380000'). */
@@ -271,8 +274,6 @@ export interface MetricValueTable {
   scope: Generated<MetricScope>;
   /** False for a percentage that arrived without its base: stored, never rolled up. */
   aggregatable: Generated<boolean>;
-  document_id: number | null;
-  quote: string | null;
   activity_id: number | null;
   submission_id: number | null;
   /** The unit's path and its submission's status, copied by triggers for the roll-ups. */
@@ -282,35 +283,21 @@ export interface MetricValueTable {
   updated_at: Generated<Date>;
 }
 
-export interface HonorTable {
+export interface HonorTable extends SourcedColumns, OptionalPeriodColumns {
   id: Generated<number>;
-  seed_key: string | null;
   recipient_id: number;
   title: string;
   corrected_title: string | null;
   awarded_by_id: number | null;
   /** The awarding body as written when it is not a unit of the network. */
   awarded_by_name: string | null;
-  period: string | null;
-  period_type: PeriodTypeColumn | null;
-  period_start: string | null;
-  period_end: string | null;
-  document_id: number | null;
-  quote: string | null;
   created_at: Generated<Date>;
 }
 
-export interface WorkPlanTable {
+export interface WorkPlanTable extends SourcedColumns, PeriodColumns {
   id: Generated<number>;
-  seed_key: string | null;
   organization_id: number;
   title: string;
-  period: string;
-  period_type: PeriodTypeColumn;
-  period_start: string;
-  period_end: string;
-  document_id: number | null;
-  quote: string | null;
   created_at: Generated<Date>;
 }
 
@@ -348,15 +335,12 @@ export interface WorkPlanTargetTable {
   quote: string | null;
 }
 
-export interface LiaisonAssignmentTable {
+export interface LiaisonAssignmentTable extends SourcedColumns {
   id: Generated<number>;
-  seed_key: string | null;
   /** The federation whose leadership member is assigned. */
   organization_id: number;
   leader_name: string;
   note: string | null;
-  document_id: number | null;
-  quote: string | null;
 }
 
 export interface LiaisonAssignmentCountyTable {
@@ -402,19 +386,6 @@ export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 export const TEMPLATE_PERIOD_TYPES = ['YEAR', 'QUARTER', 'MONTH'] as const;
 export type TemplatePeriodType = (typeof TEMPLATE_PERIOD_TYPES)[number];
 
-export const SUBMISSION_AUDIT_ACTIONS = [
-  'CREATE',
-  'SUBMIT',
-  'RETURN',
-  'APPROVE',
-  'UNAPPROVE',
-  'REOPEN',
-  'SET_VALUE',
-  'REMOVE_VALUE',
-  'SET_NARRATIVE',
-] as const;
-export type SubmissionAuditAction = (typeof SUBMISSION_AUDIT_ACTIONS)[number];
-
 /** A reporting template (DHIS2's data set): which metrics, who submits, how often, when due. */
 export interface ReportingTemplateTable {
   id: Generated<number>;
@@ -437,14 +408,10 @@ export interface ReportingTemplateMetricTable {
   position: number;
 }
 
-export interface SubmissionTable {
+export interface SubmissionTable extends PeriodColumns<TemplatePeriodType> {
   id: Generated<number>;
   template_id: number;
   organization_id: number;
-  period: string;
-  period_type: TemplatePeriodType;
-  period_start: string;
-  period_end: string;
   status: Generated<SubmissionStatus>;
   /** Grows by one with every write; clients send it back as expectedVersion. */
   version: Generated<number>;
@@ -461,6 +428,19 @@ export interface SubmissionTable {
   approved_at: Date | null;
   approved_by: string | null;
 }
+
+export const SUBMISSION_AUDIT_ACTIONS = [
+  'CREATE',
+  'SUBMIT',
+  'RETURN',
+  'APPROVE',
+  'UNAPPROVE',
+  'REOPEN',
+  'SET_VALUE',
+  'REMOVE_VALUE',
+  'SET_NARRATIVE',
+] as const;
+export type SubmissionAuditAction = (typeof SUBMISSION_AUDIT_ACTIONS)[number];
 
 /** One transition or one value change of a submission: who, when, what, before and after. */
 export interface SubmissionAuditTable {

@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/tables.js';
+import type { Database, OptionalPeriodColumns, SourcedColumns } from '../db/tables.js';
+import type { Period } from '../period/period.js';
 import { loadOrganizations, references } from './seed-data.organizations.js';
-import type { OrgRef, SeedPlan } from './seed-data.plan.js';
+import type { OrgRef, Provenance, SeedPlan } from './seed-data.plan.js';
 import {
   METRIC_DEFINITION,
   DOCUMENT,
@@ -76,26 +77,29 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
       source_file: document.sourceFile,
     })),
   );
-  const documentId = (key: string) => documents.get(key)!;
+  /** A record's seed key, document and quote: the columns every table a document fills has. */
+  const sourced = (record: Provenance): SourcedColumns => ({
+    seed_key: record.key,
+    document_id: documents.get(record.document)!,
+    quote: record.quote,
+  });
 
   const programmes = await writeKeyed(
     PROGRAMME,
     plan.programmes.map((programme) => ({
-      seed_key: programme.key,
+      ...sourced(programme),
       organization_id: org(programme.org),
       name: programme.name,
       corrected_name: programme.correctedName,
       kind: programme.kind,
       themes: programme.themes,
-      document_id: documentId(programme.document),
-      quote: programme.quote,
     })),
   );
 
   const activities = await writeKeyed(
     ACTIVITY,
     plan.activities.map((activity) => ({
-      seed_key: activity.key,
+      ...sourced(activity),
       organization_id: org(activity.org),
       title: activity.title,
       corrected_title: activity.correctedTitle,
@@ -107,8 +111,6 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
       themes: activity.themes,
       annex: activity.annex,
       sequence: activity.sequence,
-      document_id: documentId(activity.document),
-      quote: activity.quote,
     })),
   );
   await write(
@@ -126,7 +128,7 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
   await write(
     METRIC_VALUE,
     plan.metricValues.map((value) => ({
-      seed_key: value.key,
+      ...sourced(value),
       organization_id: org(value.org),
       metric_code: value.metric,
       ...periodColumns(value.period),
@@ -137,8 +139,6 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
       qualifier: value.qualifier,
       scope: value.scope,
       aggregatable: value.aggregatable,
-      document_id: documentId(value.document),
-      quote: value.quote,
       activity_id: value.activity === null ? null : activities.get(value.activity)!,
     })),
   );
@@ -146,27 +146,23 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
   await write(
     HONOR,
     plan.honors.map((honor) => ({
-      seed_key: honor.key,
+      ...sourced(honor),
       recipient_id: org(honor.recipient),
       title: honor.title,
       corrected_title: honor.correctedTitle,
       awarded_by_id: orgOrNull(honor.awardedBy),
       awarded_by_name: honor.awardedByName,
       ...periodColumns(honor.period),
-      document_id: documentId(honor.document),
-      quote: honor.quote,
     })),
   );
 
   const workPlans = await writeKeyed(
     WORK_PLAN,
     plan.workPlans.map((workPlan) => ({
-      seed_key: workPlan.key,
+      ...sourced(workPlan),
       organization_id: org(workPlan.org),
       title: workPlan.title,
       ...periodColumns(workPlan.period),
-      document_id: documentId(workPlan.document),
-      quote: workPlan.quote,
     })),
   );
   const sections = plan.workPlans.flatMap((workPlan) =>
@@ -228,12 +224,10 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
   const assignments = await writeKeyed(
     LIAISON_ASSIGNMENT,
     plan.liaisonAssignments.map((assignment) => ({
-      seed_key: assignment.key,
+      ...sourced(assignment),
       organization_id: org(assignment.org),
       leader_name: assignment.leader,
       note: assignment.note,
-      document_id: documentId(assignment.document),
-      quote: assignment.quote,
     })),
   );
   await write(
@@ -310,9 +304,7 @@ async function idsByPosition(
   return new Map(result.rows.map((row) => [`${row.parent_id}/${row.position}`, row.id]));
 }
 
-function periodColumns(
-  period: { canonical: string; type: string; start: string; end: string } | null,
-) {
+function periodColumns(period: Period | null): OptionalPeriodColumns {
   return {
     period: period?.canonical ?? null,
     period_type: period?.type ?? null,

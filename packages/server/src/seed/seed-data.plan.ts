@@ -51,14 +51,14 @@ export interface PlannedDocument {
   sourceFile: string;
 }
 
-/** What every record carries: its document and the quoted fragment. */
+/** What every record a document gives carries: its key, its document and the quote. */
 export interface Provenance {
+  key: string;
   document: string;
   quote: string;
 }
 
 export interface PlannedProgramme extends Provenance {
-  key: string;
   org: OrgRef;
   name: string;
   correctedName: string | null;
@@ -67,7 +67,6 @@ export interface PlannedProgramme extends Provenance {
 }
 
 export interface PlannedActivity extends Provenance {
-  key: string;
   org: OrgRef;
   coOrganizers: OrgRef[];
   title: string;
@@ -99,7 +98,6 @@ export interface PlannedMetricValue extends Provenance {
 }
 
 export interface PlannedHonor extends Provenance {
-  key: string;
   recipient: OrgRef;
   title: string;
   correctedTitle: string | null;
@@ -134,7 +132,6 @@ export interface PlannedSection {
 }
 
 export interface PlannedWorkPlan extends Provenance {
-  key: string;
   org: OrgRef;
   title: string;
   period: Period;
@@ -142,7 +139,6 @@ export interface PlannedWorkPlan extends Provenance {
 }
 
 export interface PlannedLiaisonAssignment extends Provenance {
-  key: string;
   org: OrgRef;
   leader: string;
   note: string | null;

@@ -154,10 +154,7 @@ export class RecordAt {
    * A record with its own key: the key, unique among the records of its kind, and the
    * record's provenance (its document and the quoted fragment).
    */
-  sourced(
-    kind: string,
-    { key, quote }: { key: string; quote: string },
-  ): Provenance & { key: string } {
+  sourced(kind: string, { key, quote }: { key: string; quote: string }): Provenance {
     this.unique(kind, key);
     return { key, document: this.document.key, quote };
   }

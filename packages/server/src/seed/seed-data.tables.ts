@@ -1,5 +1,10 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database } from '../db/tables.js';
+import type {
+  Database,
+  OptionalPeriodColumns,
+  PeriodColumns,
+  SourcedColumns,
+} from '../db/tables.js';
 
 // The tables the seed loader keeps in step with seeds/, and the two statements it writes
 // them with: an upsert that touches only rows that differ, and a delete of the seed-owned
@@ -39,6 +44,72 @@ function tableSpec<T extends keyof Database>(
 
 const OWNED_BY_SEED = sql`seed_key IS NOT NULL`;
 
+/** SQL types for a group of columns, every one named. */
+type SqlTypes<Columns> = { [C in keyof Columns]-?: string };
+
+const PERIOD_COLUMNS: SqlTypes<PeriodColumns | OptionalPeriodColumns> = {
+  period: 'text',
+  period_type: 'text',
+  period_start: 'date',
+  period_end: 'date',
+};
+
+const SOURCED_COLUMNS: SqlTypes<SourcedColumns> = {
+  seed_key: 'text',
+  document_id: 'int',
+  quote: 'text',
+};
+
+/** The tables whose rows a document gives, each with its seed key, document and quote. */
+type SourcedTable = {
+  [T in keyof Database]: Database[T] extends SourcedColumns ? T : never;
+}[keyof Database];
+
+/**
+ * A table of records read from documents: matched on their seed key, and deleted when the
+ * seeds no longer hold them.
+ */
+function sourcedSpec<T extends SourcedTable>(
+  spec: Omit<TableSpec, 'table' | 'columns' | 'key' | 'owned'> & {
+    table: T;
+    columns: { [C in ColumnOf<T>]?: string };
+  },
+): TableSpec & { table: T } {
+  return tableSpec({
+    ...spec,
+    columns: { ...SOURCED_COLUMNS, ...spec.columns },
+    key: ['seed_key'],
+    owned: OWNED_BY_SEED,
+  });
+}
+
+/** Rows of a table below a seed record's table (by `column`), deleted with the seeds' rows. */
+function ownedThrough(column: string, parent: SourcedTable): RawBuilder<unknown> {
+  return sql`${sql.ref(column)} IN (SELECT id FROM ${sql.table(parent)} WHERE seed_key IS NOT NULL)`;
+}
+
+/** The tables whose rows stand in order under a parent row. */
+type ListTable = 'work_plan_section' | 'work_plan_item' | 'work_plan_target' | 'liaison';
+
+/**
+ * The rows of an ordered list under a parent row (a plan's sections, an assignment's
+ * liaisons): matched on the parent and the position, which this adds to `columns`.
+ */
+function listSpec<T extends ListTable>(spec: {
+  table: T;
+  parent: ColumnOf<T>;
+  columns: { [C in ColumnOf<T>]?: string };
+  owned: RawBuilder<unknown>;
+}): TableSpec & { table: T } {
+  const { table, parent, columns, owned } = spec;
+  return {
+    table,
+    columns: { [parent]: 'int', position: 'int', ...columns },
+    key: [parent, 'position'],
+    owned,
+  };
+}
+
 export const METRIC_DEFINITION = tableSpec({
   table: 'metric_definition',
   columns: {
@@ -76,33 +147,20 @@ export const DOCUMENT = tableSpec({
   owned: OWNED_BY_SEED,
 });
 
-export const PROGRAMME = tableSpec({
+export const PROGRAMME = sourcedSpec({
   table: 'programme',
   columns: {
-    seed_key: 'text',
     organization_id: 'int',
     name: 'text',
     corrected_name: 'text',
     kind: 'text',
     themes: 'text[]',
-    document_id: 'int',
-    quote: 'text',
   },
-  key: ['seed_key'],
-  owned: OWNED_BY_SEED,
 });
 
-const PERIOD_COLUMNS = {
-  period: 'text',
-  period_type: 'text',
-  period_start: 'date',
-  period_end: 'date',
-};
-
-export const ACTIVITY = tableSpec({
+export const ACTIVITY = sourcedSpec({
   table: 'activity',
   columns: {
-    seed_key: 'text',
     organization_id: 'int',
     title: 'text',
     corrected_title: 'text',
@@ -114,11 +172,7 @@ export const ACTIVITY = tableSpec({
     themes: 'text[]',
     annex: 'text',
     sequence: 'int',
-    document_id: 'int',
-    quote: 'text',
   },
-  key: ['seed_key'],
-  owned: OWNED_BY_SEED,
   touch: true,
 });
 
@@ -126,13 +180,12 @@ export const ACTIVITY_CO_ORGANIZER = tableSpec({
   table: 'activity_co_organizer',
   columns: { activity_id: 'int', organization_id: 'int' },
   key: ['activity_id', 'organization_id'],
-  owned: sql`activity_id IN (SELECT id FROM activity WHERE seed_key IS NOT NULL)`,
+  owned: ownedThrough('activity_id', 'activity'),
 });
 
-export const METRIC_VALUE = tableSpec({
+export const METRIC_VALUE = sourcedSpec({
   table: 'metric_value',
   columns: {
-    seed_key: 'text',
     organization_id: 'int',
     metric_code: 'text',
     ...PERIOD_COLUMNS,
@@ -143,12 +196,8 @@ export const METRIC_VALUE = tableSpec({
     qualifier: 'text',
     scope: 'text',
     aggregatable: 'boolean',
-    document_id: 'int',
-    quote: 'text',
     activity_id: 'int',
   },
-  key: ['seed_key'],
-  owned: OWNED_BY_SEED,
   // A document figure linked to a report (seedReporting) is the report's from then on: the
   // workflow edits it, with its audit and version, and a later load must not put the
   // document's value back.
@@ -156,64 +205,51 @@ export const METRIC_VALUE = tableSpec({
   touch: true,
 });
 
-export const HONOR = tableSpec({
+export const HONOR = sourcedSpec({
   table: 'honor',
   columns: {
-    seed_key: 'text',
     recipient_id: 'int',
     title: 'text',
     corrected_title: 'text',
     awarded_by_id: 'int',
     awarded_by_name: 'text',
     ...PERIOD_COLUMNS,
-    document_id: 'int',
-    quote: 'text',
   },
-  key: ['seed_key'],
-  owned: OWNED_BY_SEED,
 });
 
-export const WORK_PLAN = tableSpec({
+export const WORK_PLAN = sourcedSpec({
   table: 'work_plan',
   columns: {
-    seed_key: 'text',
     organization_id: 'int',
     title: 'text',
     ...PERIOD_COLUMNS,
-    document_id: 'int',
-    quote: 'text',
   },
-  key: ['seed_key'],
-  owned: OWNED_BY_SEED,
 });
 
-export const WORK_PLAN_SECTION = tableSpec({
+export const WORK_PLAN_SECTION = listSpec({
   table: 'work_plan_section',
-  columns: { work_plan_id: 'int', position: 'int', number: 'text', title: 'text', quote: 'text' },
-  key: ['work_plan_id', 'position'],
-  owned: sql`work_plan_id IN (SELECT id FROM work_plan WHERE seed_key IS NOT NULL)`,
+  parent: 'work_plan_id',
+  columns: { number: 'text', title: 'text', quote: 'text' },
+  owned: ownedThrough('work_plan_id', 'work_plan'),
 });
 
-export const WORK_PLAN_ITEM = tableSpec({
+export const WORK_PLAN_ITEM = listSpec({
   table: 'work_plan_item',
+  parent: 'section_id',
   columns: {
-    section_id: 'int',
-    position: 'int',
     number: 'text',
     title: 'text',
     corrected_title: 'text',
     lead_department_id: 'int',
     quote: 'text',
   },
-  key: ['section_id', 'position'],
   owned: sql`section_id IN (SELECT s.id FROM work_plan_section s JOIN work_plan w ON w.id = s.work_plan_id WHERE w.seed_key IS NOT NULL)`,
 });
 
-export const WORK_PLAN_TARGET = tableSpec({
+export const WORK_PLAN_TARGET = listSpec({
   table: 'work_plan_target',
+  parent: 'item_id',
   columns: {
-    item_id: 'int',
-    position: 'int',
     metric_code: 'text',
     value: 'numeric',
     unit: 'text',
@@ -221,36 +257,30 @@ export const WORK_PLAN_TARGET = tableSpec({
     qualifier: 'text',
     quote: 'text',
   },
-  key: ['item_id', 'position'],
   owned: sql`item_id IN (SELECT i.id FROM work_plan_item i JOIN work_plan_section s ON s.id = i.section_id JOIN work_plan w ON w.id = s.work_plan_id WHERE w.seed_key IS NOT NULL)`,
 });
 
-export const LIAISON_ASSIGNMENT = tableSpec({
+export const LIAISON_ASSIGNMENT = sourcedSpec({
   table: 'liaison_assignment',
   columns: {
-    seed_key: 'text',
     organization_id: 'int',
     leader_name: 'text',
     note: 'text',
-    document_id: 'int',
-    quote: 'text',
   },
-  key: ['seed_key'],
-  owned: OWNED_BY_SEED,
 });
 
 export const LIAISON_ASSIGNMENT_COUNTY = tableSpec({
   table: 'liaison_assignment_county',
   columns: { assignment_id: 'int', organization_id: 'int', position: 'int' },
   key: ['assignment_id', 'organization_id'],
-  owned: sql`assignment_id IN (SELECT id FROM liaison_assignment WHERE seed_key IS NOT NULL)`,
+  owned: ownedThrough('assignment_id', 'liaison_assignment'),
 });
 
-export const LIAISON = tableSpec({
+export const LIAISON = listSpec({
   table: 'liaison',
-  columns: { assignment_id: 'int', position: 'int', name: 'text', phone: 'text' },
-  key: ['assignment_id', 'position'],
-  owned: sql`assignment_id IN (SELECT id FROM liaison_assignment WHERE seed_key IS NOT NULL)`,
+  parent: 'assignment_id',
+  columns: { name: 'text', phone: 'text' },
+  owned: ownedThrough('assignment_id', 'liaison_assignment'),
 });
 
 /**

@@ -17,13 +17,13 @@ export function readWorkPlans(
       org: at.reference(workPlan.org, 'org'),
       title: workPlan.title,
       period: workPlan.period,
-      sections: workPlan.sections.map((section, sectionIndex) => {
+      sections: workPlan.sections.map(({ number, title, quote, items }, sectionIndex) => {
         const sectionAt = at.child('sections', sectionIndex);
         return {
-          number: section.number,
-          title: section.title,
-          quote: section.quote,
-          items: section.items.map((item, itemIndex) => {
+          number,
+          title,
+          quote,
+          items: items.map((item, itemIndex) => {
             const itemAt = sectionAt.child('items', itemIndex);
             return {
               number: item.number,
