@@ -6,6 +6,7 @@ import { ViewerResolver } from './auth/viewer.resolver.js';
 import { withErrorReasons } from './graph/error-reasons.js';
 import { assertEveryNodeFetched, nodeResolver } from './graph/node.resolver.js';
 import { buildSubgraph, printSubgraph } from './graph/subgraph.js';
+import { meterResolvedFields } from './limits/actual-cost.js';
 import { activityNode } from './modules/activity/activity.node.js';
 import { ActivityResolver } from './modules/activity/activity.resolver.js';
 import {
@@ -109,7 +110,7 @@ export function createSchema(): Promise<GraphQLSchema> {
     authChecker,
   }).then((schema) => {
     assertEveryNodeFetched(schema, nodeFetchers);
-    return withErrorReasons(schema);
+    return meterResolvedFields(withErrorReasons(schema));
   });
   return built;
 }

@@ -2,7 +2,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context.js';
 import { currentStatementSignal, currentStatementUsage } from '../db/statement-scope.js';
 import { credentialOf, type DemandControl, type Ticket } from './admission.js';
-import { ownCost } from './cost.js';
 
 /** What every response reports in `extensions.cost`. */
 export interface CostReport {
@@ -23,8 +22,9 @@ export interface CostReport {
  * 2. an expensive operation takes a place among its caller's, and the requested cost is taken
  *    from the caller's allowance, or the request is refused RATE_LIMITED with Retry-After;
  *    every refusal happens before any resolver runs;
- * 3. the actual cost is summed as fields resolve; after the response, the difference comes
- *    back, the statement time is charged, and the report is added to the extensions.
+ * 3. the actual cost is summed as fields resolve (limits/actual-cost.ts); after the response,
+ *    the difference comes back, the statement time is charged, and the report is added to the
+ *    extensions.
  */
 export function demandControlPlugin(demand: DemandControl): ApolloServerPlugin<Context> {
   return {
@@ -65,16 +65,8 @@ export function demandControlPlugin(demand: DemandControl): ApolloServerPlugin<C
           ticket = admission.ticket;
         },
 
-        async executionDidStart() {
-          return {
-            willResolveField({ info }) {
-              const field = info.parentType.getFields()[info.fieldName];
-              if (field) report.actual += ownCost(field);
-            },
-          };
-        },
-
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue }) {
+          report.actual = contextValue.cost.actual;
           if (ticket) {
             // A request cut off by its deadline keeps paying what it asked.
             const remaining = demand.settle(ticket, {
