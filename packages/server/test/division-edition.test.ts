@@ -11,7 +11,7 @@ import {
   readEdition,
   type Edition,
 } from '../src/seed/division-edition.js';
-import { readDivisions } from '../src/seed/division-source.js';
+import { readDivisions, type Division } from '../src/seed/division-source.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
 import { seedTestMetrics } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
@@ -42,6 +42,8 @@ async function units(codes: string[]): Promise<Record<string, Unit>> {
 
 const CHANGED = ['430426', '430202', '430203', '430626', '430220', '430690', '430691'];
 let before: Record<string, Unit>;
+/** 芦淞区 as the first edition lists it, to list it again later. */
+let luSong: Division;
 /** Townships under the units that close, which close with them. */
 let townshipsBelow: number;
 
@@ -59,6 +61,7 @@ beforeAll(async () => {
     SELECT id, 'test.sessions', '2022', 'YEAR', '2022-01-01', '2022-12-31', '7', 'SESSION'
     FROM organization WHERE code IN ('430426', '430203')`.execute(database.db);
   before = await units(CHANGED);
+  luSong = levels[2]!.find((unit) => unit.code === '430203')!;
   townshipsBelow = levels[3]!.filter((unit) =>
     ['430202', '430203', '430626'].includes(unit.parentCode ?? ''),
   ).length;
@@ -84,7 +87,7 @@ describe('a re-seed from a newer edition of the division list', () => {
     const counts = await database.db
       .transaction()
       .execute((trx) => applyEdition(trx, edition, DAY));
-    expect(counts).toEqual({ inserted: 3, renamed: 1, closed: 3 + townshipsBelow });
+    expect(counts).toEqual({ inserted: 3, renamed: 1, closed: 3 + townshipsBelow, reopened: 0 });
     expect(await count()).toBe(rowsBefore + 3);
 
     const after = await units(CHANGED);
@@ -113,7 +116,7 @@ describe('a re-seed from a newer edition of the division list', () => {
     // The same edition again changes nothing.
     expect(
       await database.db.transaction().execute((trx) => applyEdition(trx, edition, '2025-01-01')),
-    ).toEqual({ inserted: 0, renamed: 0, closed: 0 });
+    ).toEqual({ inserted: 0, renamed: 0, closed: 0, reopened: 0 });
   });
 
   it('shows the open units by default and the tree as of a day when asked', async () => {
@@ -146,6 +149,43 @@ describe('a re-seed from a newer edition of the division list', () => {
     const bad = await execute(query, { asOf: '31.12.2023' });
     expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
     expect(bad.errors?.[0]?.extensions?.field).toBe('filter.asOf');
+  });
+
+  it('reopens a closed unit a later edition lists again, with its id and history', async () => {
+    // The edition lists 芦淞区 again, so it names no successor for it.
+    const { '430203': mergedInto, ...successors } = edition.successors;
+    expect(mergedInto).toBe('430220');
+    const again: Edition = {
+      levels: edition.levels.map((level, index) => (index === 2 ? [...level!, luSong] : level)),
+      successors,
+    };
+    const counts = await database.db
+      .transaction()
+      .execute((trx) => applyEdition(trx, again, '2026-01-01'));
+    // 芦淞区 and the townships that closed with it (a level this edition does not list).
+    const townships = await townshipsOf('430203');
+    expect(counts).toEqual({ inserted: 0, renamed: 0, closed: 0, reopened: 1 + townships });
+    const after = await units(['430202', '430203']);
+    expect(after['430203']).toEqual({ ...before['430203']!, valid_to: null, successor: null });
+    expect(after['430202']).toMatchObject({ valid_to: DAY, successor: '430220' });
+    const { rows } = await sql<{ open: number; figures: number }>`
+      SELECT count(*) FILTER (WHERE t.valid_to IS NULL)::int AS open,
+        (SELECT count(*)::int FROM metric_value v WHERE v.organization_id = c.id) AS figures
+      FROM organization t JOIN organization c ON c.id = t.parent_id
+      WHERE c.code = '430203' GROUP BY c.id`.execute(database.db);
+    expect(rows[0]).toEqual({ open: townships, figures: 1 });
+    const today = await execute(`{
+      organization(code: "4302") { children(first: 100) { edges { node { code } } } }
+      reopened: organization(code: "430203") { validTo successor { code } }
+    }`);
+    expect(today.data.organization.children.edges.map((edge: any) => edge.node.code)).toContain(
+      '430203',
+    );
+    expect(today.data.reopened).toEqual({ validTo: null, successor: null });
+    // The same edition again changes nothing.
+    expect(
+      await database.db.transaction().execute((trx) => applyEdition(trx, again, '2027-01-01')),
+    ).toEqual({ inserted: 0, renamed: 0, closed: 0, reopened: 0 });
   });
 });
 

@@ -29,7 +29,8 @@ townships, villages) and the seed data in seeds/. Idempotent: a second run chang
 
 Re-seeding from a newer edition deletes nothing: a renamed unit keeps its id and history, a
 unit the edition no longer lists is closed on DAY (with its open units below, and with its
-successor where successors.json names one), a new unit opens on DAY (docs/operations.md).
+successor where successors.json names one), a unit closed before and listed again reopens,
+and a new unit opens on DAY (docs/operations.md).
 
 Reporting templates and the reports the documents give come last, from reporting.yaml.
 The seed data is validated completely before anything is written: one bad record loads
@@ -75,7 +76,7 @@ export async function seedCommand(args: string[], logger: Logger): Promise<void>
       });
     if (process.stderr.isTTY) process.stderr.write('\n');
     console.log(
-      `tree: ${edition.levels.flatMap((level) => level ?? []).length} divisions, ${counts.inserted} inserted, ${counts.renamed} renamed, ${counts.closed} closed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `tree: ${edition.levels.flatMap((level) => level ?? []).length} divisions, ${counts.inserted} inserted, ${counts.renamed} renamed, ${counts.closed} closed, ${counts.reopened} reopened in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     await loadSeedData(db, values.seeds);
     await loadReporting(db, values.seeds);

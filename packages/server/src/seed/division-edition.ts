@@ -25,6 +25,8 @@ export interface EditionCounts {
   renamed: number;
   /** Units the edition no longer lists, and their open descendants, closed on its date. */
   closed: number;
+  /** Closed units the edition lists again, and the descendants closed with them, reopened. */
+  reopened: number;
 }
 
 export async function readEdition(directory: string, selection: RegionSelection): Promise<Edition> {
@@ -41,7 +43,8 @@ export async function readEdition(directory: string, selection: RegionSelection)
  * Brings the tree to an edition, on `date` ('YYYY-MM-DD'), deleting nothing: a renamed unit
  * keeps its id and history; a unit of a listed level and province that the edition no longer
  * lists is closed (valid_to), with its successor when the edition names one, and so are its
- * open descendants; a new unit opens (valid_from). A province loaded for the first time opens
+ * open descendants; a unit closed before and listed again reopens; a new unit opens
+ * (valid_from). A province loaded for the first time opens
  * its units since always. Throws (before writing) when a successor is not in the edition or a
  * unit it still lists is given one.
  */
@@ -74,9 +77,31 @@ export async function applyEdition(
     onProgress,
     reseeded ? date : null,
   );
-  if (!reseeded) return { ...seeded, closed: 0 };
+  if (!reseeded) return { ...seeded, closed: 0, reopened: 0 };
 
   const levels = edition.levels.flatMap((level, index) => (level ? [LEVELS[index]!] : []));
+  // A unit an earlier edition closed and this one lists again is the same unit back: it
+  // keeps its id, history and validFrom, and stands without a successor. The units below it
+  // that closed with it (the same day) and that this edition does not decide on (a level it
+  // does not list, or no division at all) come back with it.
+  const { rows: reopened } = await sql<{ id: number }>`
+    WITH back AS (
+      SELECT id, path, valid_to FROM organization
+      WHERE valid_to IS NOT NULL AND code = ANY(${[...codes]}::text[])
+    ),
+    below AS (
+      UPDATE organization d SET valid_to = NULL, successor_id = NULL
+      FROM back b
+      WHERE d.valid_to = b.valid_to AND (d.code IS NULL OR NOT d.level = ANY(${levels}::text[]))
+        AND ${pathInSubtree('d.path', { column: 'b.path' }, { below: true })}
+      RETURNING d.id
+    ),
+    own AS (
+      UPDATE organization o SET valid_to = NULL, successor_id = NULL
+      FROM back b WHERE o.id = b.id
+      RETURNING o.id
+    )
+    SELECT id FROM own UNION ALL SELECT id FROM below`.execute(db);
   const { rows: closedUnits } = await sql<{ id: number }>`
     UPDATE organization SET valid_to = ${date}::date
     WHERE code IS NOT NULL AND valid_to IS NULL AND level = ANY(${levels}::text[])
@@ -94,7 +119,11 @@ export async function applyEdition(
                 ${successors.map(([, successor]) => successor)}::text[]) AS m(closed, successor)
     JOIN organization s ON s.code = m.successor
     WHERE o.code = m.closed AND o.valid_to IS NOT NULL`.execute(db);
-  return { ...seeded, closed: closedUnits.length + Number(below.numAffectedRows ?? 0) };
+  return {
+    ...seeded,
+    closed: closedUnits.length + Number(below.numAffectedRows ?? 0),
+    reopened: reopened.length,
+  };
 }
 
 const LEVELS: OrganizationLevel[] = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE'];
