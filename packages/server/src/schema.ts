@@ -15,6 +15,7 @@ import {
   CompletenessUnitResolver,
   ContributionResolver,
   RankingEntryResolver,
+  CoverageResolver,
   RollupRowResolver,
 } from './modules/aggregation/aggregation.resolver.js';
 import { documentNode } from './modules/document/document.node.js';
@@ -102,6 +103,7 @@ export function createSchema(): Promise<GraphQLSchema> {
       RollupRowResolver,
       ContributionResolver,
       RankingEntryResolver,
+      CoverageResolver,
       CompletenessResolver,
       CompletenessUnitResolver,
     ],

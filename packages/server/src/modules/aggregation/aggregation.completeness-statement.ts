@@ -5,8 +5,10 @@ import type {
   OrganizationRow,
   SubmissionStatus,
 } from '../../db/tables.js';
+import { existedBetween } from '../../db/validity.js';
 import { keyset } from '../../graph/keyset.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import type { Period } from '../../period/period.js';
 import { completenessOrder } from './aggregation.order.js';
 import type { PathRange } from './aggregation.spec.js';
 import { inSubtree } from './aggregation.statement.js';
@@ -33,7 +35,8 @@ export interface CompletenessTotals {
 export interface CompletenessSpec {
   templateId: number;
   levels: OrganizationLevel[];
-  period: string;
+  /** The period, with its first and last days. */
+  period: Period;
   within: PathRange | null;
 }
 
@@ -43,16 +46,21 @@ export interface CompletenessPageRequest {
   window: PageWindow;
 }
 
-/** Every federation the template expects a report from inside the subtree, with its status. */
+/**
+ * Every federation the template expects a report from inside the subtree, with its status:
+ * those that existed during the period, as the aggregates' expected units (EXPECTED_UNIT).
+ */
 function expectedUnits(spec: CompletenessSpec): RawBuilder<CompletenessRow> {
   const range = inSubtree('e.path', spec.within);
+  const { canonical, start, end } = spec.period;
   return sql<CompletenessRow>`
     SELECT e.*, e.id AS organization_id,
       coalesce(s.status, 'NOT_STARTED') AS status, s.id AS submission_id, s.submitted_at
     FROM organization e
     LEFT JOIN submission s ON s.organization_id = e.id
-      AND s.template_id = ${spec.templateId} AND s.period = ${spec.period}
-    WHERE e.kind = 'FEDERATION' AND e.level = ANY(${spec.levels}::text[]) ${range}`;
+      AND s.template_id = ${spec.templateId} AND s.period = ${canonical}
+    WHERE e.kind = 'FEDERATION' AND e.level = ANY(${spec.levels}::text[]) ${range}
+      AND ${existedBetween('e', start, end)}`;
 }
 
 const TOTALS = sql`

@@ -8,10 +8,12 @@ import {
   type AggregateRow,
   type AggregateSpec,
   type GroupSelection,
+  type MappedSelection,
   type RatioParts,
 } from './aggregation.spec.js';
 import {
   aggregateRows,
+  EXPECTED_UNIT,
   expectedLevelCte,
   inSubtree,
   ratioValueColumns,
@@ -48,7 +50,7 @@ import {
  */
 export function aggregateQuery(
   spec: AggregateSpec,
-  groups: GroupSelection,
+  groups: GroupSelection | MappedSelection,
 ): RawBuilder<AggregateRow> {
   const { metric } = spec;
   const codes = metricCodes(metric);
@@ -56,12 +58,15 @@ export function aggregateQuery(
   const parts = ratioParts(metric);
   const partner = partnerDepth(parts);
   const select = parts ? ratioSelect(metric, parts) : singleSelect(metric);
-  const coverage = coverageParts(spec, codes);
+  const roots = groupRoots(groups);
+  const coverage = coverageParts(spec, codes, roots.inRoots);
   const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
-    AND v.period = ANY(${spec.periods}::text[]) ${inSubtree('v.organization_path', spec.within)}`;
+    AND v.period = ANY(${spec.periods}::text[]) ${inSubtree('v.organization_path', spec.within)}
+    ${roots.inRoots('v.organization_path')}`;
 
-  return aggregateRows(spec, groups, {
-    ctes: sql`figure AS MATERIALIZED (
+  return aggregateRows(spec, roots.groups, {
+    ctes: sql`${roots.ctes},
+    figure AS MATERIALIZED (
       SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
         v.qualifier, v.scope, v.aggregatable,
         v.submission_status = ANY(${spec.statuses}::text[]) AS included
@@ -74,7 +79,7 @@ export function aggregateQuery(
       FROM figure_cover f WHERE f.included ${partner.window}
     ),
     figure_in_group AS (
-      SELECT g.id AS group_id, f.organization_id, f.metric_code, f.period, f.value, f.qualifier,
+      SELECT g.group_id, f.organization_id, f.metric_code, f.period, f.value, f.qualifier,
         f.scope, f.aggregatable,
         f.aggregatable AND f.cover_depth < g.depth AS uncovered,
         f.aggregatable AND f.cover_depth < g.depth
@@ -82,8 +87,9 @@ export function aggregateQuery(
         f.aggregatable AND f.organization_id <> g.id AND f.cover_depth <= g.depth
           AND coalesce(f.partner_depth <= g.depth, false) AS in_children
       FROM counted_figure f
-      JOIN group_depth d ON d.depth <= f.depth
-      JOIN group_unit g ON g.path = ${ancestorPath('f.path', 'd.depth')}
+      JOIN root_depth d ON d.depth <= f.depth
+      JOIN group_root g ON g.path = ${ancestorPath('f.path', 'd.depth')}
+        AND (g.period IS NULL OR g.period = f.period)
     ),
     group_total AS (
       SELECT group_id, metric_code, period,
@@ -164,6 +170,7 @@ function ratioSelect(
 function coverageParts(
   spec: AggregateSpec,
   codes: readonly string[],
+  inRoots: (column: string) => RawBuilder<unknown>,
 ): {
   totalColumns: RawBuilder<unknown>;
   ctes: RawBuilder<unknown>;
@@ -227,17 +234,16 @@ function coverageParts(
     ${expectedLevelCte(spec, codes)},
     unit_reported AS (${unitReported}),
     expected_coverage AS (
-      SELECT g.id AS group_id, p.period, count(*) AS expected,
+      SELECT g.group_id, p.period, count(*) AS expected,
         count(*) FILTER (WHERE NOT u.has_included) AS unapproved,
         count(*) FILTER (WHERE u.organization_id IS NULL) AS missing
       FROM organization e
-      JOIN group_depth d ON d.depth <= e.depth
-      JOIN group_unit g ON g.path = ${ancestorPath('e.path', 'd.depth')}
-      CROSS JOIN asked_period p
+      JOIN root_depth d ON d.depth <= e.depth
+      JOIN group_root g ON g.path = ${ancestorPath('e.path', 'd.depth')}
+      JOIN asked_period p ON g.period IS NULL OR g.period = p.period
       LEFT JOIN unit_reported u ON u.organization_id = e.id AND u.period = p.period
-      WHERE e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM expected_level)
-        ${inSubtree('e.path', spec.within)}
-      GROUP BY g.id, p.period
+      WHERE ${EXPECTED_UNIT} ${inSubtree('e.path', spec.within)} ${inRoots('e.path')}
+      GROUP BY g.group_id, p.period
     )`,
     units: unitColumns,
     expected: sql`coalesce(cv.expected, 0)::int AS expected,
@@ -245,6 +251,42 @@ function coverageParts(
       coalesce(cv.missing, 0)::int AS missing`,
     joins: sql`${units.join}
       LEFT JOIN expected_coverage cv ON cv.group_id = g.id AND cv.period = p.period`,
+  };
+}
+
+/**
+ * `group_root`: the subtrees each group's aggregate reads (group_id, the root's id, path and
+ * depth, and the one period it counts for, or null for all); `root_depth` their depths. A
+ * group's own subtree is its root for every period; a mapped series adds its predecessors',
+ * each for the periods it is mapped for. Figures and expected units are matched to groups
+ * through their roots, and the no-double-counting rule compares cover depths with the root's
+ * depth: the roots of a period do not overlap, so each figure meets at most one root of a
+ * group. `inRoots` keeps a mapped series' reads to its roots' subtrees.
+ */
+function groupRoots(groups: GroupSelection | MappedSelection): {
+  groups: GroupSelection;
+  ctes: RawBuilder<unknown>;
+  inRoots: (column: string) => RawBuilder<unknown>;
+} {
+  const own = sql`SELECT id AS group_id, id, path, depth, NULL::text AS period FROM group_unit`;
+  const ctes = (mapped: RawBuilder<unknown>) => sql`group_root AS MATERIALIZED (${own}${mapped}),
+    root_depth AS MATERIALIZED (SELECT DISTINCT depth FROM group_root)`;
+  if (groups.kind !== 'mapped') return { groups, ctes: ctes(sql``), inRoots: () => sql`` };
+  const { unit, roots } = groups;
+  const paths = [unit.path, ...new Set(roots.map((root) => root.path))];
+  return {
+    groups: { kind: 'ids', ids: [unit.id] },
+    ctes: ctes(sql`
+      UNION ALL
+      SELECT ${unit.id}::int, o.id, o.path, o.depth, r.period
+      FROM unnest(${roots.map((root) => root.id)}::int[], ${roots.map((root) => root.period)}::text[])
+        AS r(id, period)
+      JOIN organization o ON o.id = r.id`),
+    inRoots: (column) =>
+      sql`AND (${sql.join(
+        paths.map((path) => pathInSubtree(column, { path })),
+        sql` OR `,
+      )})`,
   };
 }
 

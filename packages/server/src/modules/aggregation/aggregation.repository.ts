@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { pathInSubtree } from '../../db/path.js';
+import { existedDuring } from '../../db/validity.js';
 import type {
   Database,
   MetricScope,
@@ -10,6 +11,7 @@ import type {
 import { keyset } from '../../graph/keyset.js';
 import { countPerKey, pagePerKey } from '../../graph/page-query.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
+import type { Period } from '../../period/period.js';
 import { contributionOrder, rankingOrder } from './aggregation.order.js';
 import { FIGURE_PLACE, figureCoverCtes, partnerDepth } from './aggregation.figures-statement.js';
 import {
@@ -17,10 +19,11 @@ import {
   type AggregateRow,
   type AggregateSpec,
   type AggregateStatement,
+  type MappedRoot,
   type PathRange,
   type RatioParts,
 } from './aggregation.spec.js';
-import { inSubtree } from './aggregation.statement.js';
+import { inSubtree, levelGroupCondition } from './aggregation.statement.js';
 
 /** One page of rolled-up rows: the federations at a level inside a subtree, by path. */
 export async function findRollupPage(
@@ -36,16 +39,15 @@ export async function findRollupPage(
   return toPage(window.backward ? result.rows.reverse() : result.rows, window);
 }
 
-/** How many federations sit at a level inside a subtree: the rows a roll-up has. */
+/** How many groups a roll-up or ranking at a level has: its statement's groups, counted. */
 export async function countGroups(
   db: Kysely<Database>,
-  within: PathRange | null,
+  spec: AggregateSpec,
   level: OrganizationLevel,
 ): Promise<number> {
-  const range = inSubtree('o.path', within);
   const result = await sql<{ count: number }>`
     SELECT count(*) AS count FROM organization o
-    WHERE o.level = ${level} AND o.kind = 'FEDERATION' ${range}`.execute(db);
+    WHERE ${levelGroupCondition(spec, level)}`.execute(db);
   return result.rows[0]?.count ?? 0;
 }
 
@@ -105,11 +107,10 @@ export interface SeriesRow extends AggregateRow {
 export async function findSeries(
   db: Kysely<Database>,
   spec: AggregateSpec,
-  organizationId: number,
-  statement: AggregateStatement,
+  aggregate: RawBuilder<AggregateRow>,
 ): Promise<SeriesRow[]> {
   const result = await sql<SeriesRow>`
-    WITH unit_aggregate AS (${statement(spec, { kind: 'ids', ids: [organizationId] })}),
+    WITH unit_aggregate AS (${aggregate}),
     ordered AS (
       SELECT unit_aggregate.*, lag(value) OVER (ORDER BY array_position(${spec.periods}::text[], period)) AS previous
       FROM unit_aggregate
@@ -119,6 +120,44 @@ export async function findSeries(
         AS growth_rate
     FROM ordered
     ORDER BY array_position(${spec.periods}::text[], period)`.execute(db);
+  return result.rows;
+}
+
+/**
+ * The closed units whose figures a series of `unit` maps to it, per period: its predecessors
+ * (the units it succeeded, and theirs, transitively), each for the periods it existed in. A
+ * predecessor whose subtree overlaps the unit's (it lies inside it, or holds it) is left out,
+ * and so is one inside another predecessor mapped for the same period, so that no figure is
+ * counted twice.
+ */
+export async function findMappedRoots(
+  db: Kysely<Database>,
+  unit: { id: number; path: string },
+  periods: readonly Period[],
+): Promise<MappedRoot[]> {
+  const result = await sql<MappedRoot>`
+    WITH RECURSIVE predecessor AS (
+      SELECT o.id, o.path, o.valid_from, o.valid_to FROM organization o
+      WHERE o.successor_id = ${unit.id}
+      UNION
+      SELECT o.id, o.path, o.valid_from, o.valid_to FROM organization o
+      JOIN predecessor s ON o.successor_id = s.id
+    ),
+    mapped AS (
+      SELECT o.id, o.path, p.period, p.ord
+      FROM predecessor o
+      JOIN unnest(${periods.map((p) => p.canonical)}::text[],
+        ${periods.map((p) => p.start)}::date[], ${periods.map((p) => p.end)}::date[])
+        WITH ORDINALITY AS p(period, period_start, period_end, ord)
+        ON ${existedDuring('o', sql`p.period_start`, sql`p.period_end`)}
+      WHERE NOT ${pathInSubtree('o.path', { path: unit.path })}
+        AND NOT starts_with(${unit.path}::text, o.path)
+    )
+    SELECT m.id, m.path, m.period FROM mapped m
+    WHERE NOT EXISTS (
+      SELECT FROM mapped outer_root WHERE outer_root.period = m.period
+        AND ${pathInSubtree('m.path', { column: 'outer_root.path' }, { below: true })})
+    ORDER BY m.ord, m.path`.execute(db);
   return result.rows;
 }
 

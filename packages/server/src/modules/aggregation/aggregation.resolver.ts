@@ -12,7 +12,7 @@ import {
 } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { OrganizationLevel } from '../../db/tables.js';
-import { stringArg, subtreeCost } from '../../graph/complexity.js';
+import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
 import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { selectsField } from '../../graph/selection.js';
@@ -37,6 +37,7 @@ import {
   CompletenessUnitConnection,
   Contribution,
   ContributionConnection,
+  Coverage,
   Ranking,
   RankingEntry,
   RollupConnection,
@@ -143,6 +144,22 @@ export class AggregationResolver {
     @Arg('within', () => String, { nullable: true }) within?: string | null,
   ): Promise<Completeness> {
     return completenessOf(context, { template: templateRef, period: periodText, within });
+  }
+}
+
+@Resolver(() => Coverage)
+export class CoverageResolver {
+  @FieldResolver(() => [Organization], {
+    description:
+      'For a series: the closed units that the unit succeeded (transitively) whose subtrees’ figures of this period count as its own, since they existed in it; empty when none, and always for roll-ups and rankings.',
+    complexity: boundedList(3),
+  })
+  async mappedFrom(
+    @Root() coverage: Coverage,
+    @Ctx() { loaders }: Context,
+  ): Promise<Organization[]> {
+    const rows = await loaders.organization.byId.loadMany(coverage.mappedFromIds);
+    return rows.flatMap((row) => (row && !(row instanceof Error) ? [new Organization(row)] : []));
   }
 }
 

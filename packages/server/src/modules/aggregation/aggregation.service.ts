@@ -28,6 +28,7 @@ import {
 } from './aggregation.completeness-statement.js';
 import {
   countGroups,
+  findMappedRoots,
   findRankingPage,
   findRollupPage,
   findSeries,
@@ -138,7 +139,7 @@ export async function rollupConnection(
     ),
     (row) => sortKeyOf(rollupOrder, row.row),
     result,
-    () => countGroups(context.db, spec.within, args.groupBy),
+    () => countGroups(context.db, spec, args.groupBy),
   );
 }
 
@@ -166,7 +167,7 @@ export async function rankingOf(
     ),
     (entry) => sortKeyOf(rankingOrder, entry.row),
     result,
-    () => countGroups(context.db, spec.within, args.level),
+    () => countGroups(context.db, spec, args.level),
   );
   return ranking;
 }
@@ -208,18 +209,28 @@ export async function seriesOf(
     within: null,
     coverage: coverageOf(args.coverage),
   };
-  const rows = await findSeries(context.db, spec, unit.id, statementFor(unit.level));
-  return rows.map(
-    (row, index) =>
-      new SeriesPoint(
-        explain(metric, row, 'value'),
-        row,
-        new Period(periods[index]!),
-        row.change,
-        row.growth_rate,
-        growthReason(row.value, row.previous, row.growth_rate),
-      ),
-  );
+  // A unit that took over closed ones reads their figures for the periods they existed in.
+  const roots = await findMappedRoots(context.db, unit, periods);
+  const aggregate =
+    roots.length > 0
+      ? aggregateQuery(spec, { kind: 'mapped', unit, roots })
+      : statementFor(unit.level)(spec, { kind: 'ids', ids: [unit.id] });
+  const rows = await findSeries(context.db, spec, aggregate);
+  return rows.map((row, index) => {
+    const period = periods[index]!;
+    const mappedFrom = roots
+      .filter((root) => root.period === period.canonical)
+      .map((root) => root.id);
+    return new SeriesPoint(
+      explain(metric, row, 'value'),
+      row,
+      new Period(period),
+      row.change,
+      row.growth_rate,
+      growthReason(row.value, row.previous, row.growth_rate),
+      mappedFrom,
+    );
+  });
 }
 
 /** Who has reported for a template and period inside `within`: the totals by status. */
@@ -241,7 +252,7 @@ export async function completenessOf(
   const spec = {
     templateId: template.id,
     levels: template.submitting_levels,
-    period: period.canonical,
+    period,
     within,
   };
   const completeness = new Completeness();

@@ -45,6 +45,25 @@ export type GroupSelection =
   | { kind: 'ids'; ids: number[] };
 
 /**
+ * A unit with the predecessors whose subtrees a series maps to it (docs/reporting.md, "A tree
+ * that changes"): each root is counted for one period, and the roots of a period and the unit's
+ * subtree do not overlap. Only the statement from the figures answers it: the maintained
+ * totals are per subtree, and a union of subtrees has none.
+ */
+export interface MappedSelection {
+  kind: 'mapped';
+  unit: { id: number; path: string };
+  roots: MappedRoot[];
+}
+
+/** A closed unit whose subtree's figures of `period` count as its successor's. */
+export interface MappedRoot {
+  id: number;
+  path: string;
+  period: string;
+}
+
+/**
  * A statement answering an aggregate: `aggregateQuery` from the figures (the oracle) or
  * `totalsQuery` from the maintained totals; both return the same rows.
  */

@@ -1,8 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import { pathInSubtree } from '../../db/path.js';
-import type { MetricDefinitionRow } from '../../db/tables.js';
+import type { MetricDefinitionRow, OrganizationLevel } from '../../db/tables.js';
+import { existedBetween, existedDuring } from '../../db/validity.js';
 import { badInput } from '../../errors.js';
 import { keyset } from '../../graph/keyset.js';
+import { parsePeriod } from '../../period/period.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 import { rollupOrder } from './aggregation.order.js';
 import {
@@ -25,26 +27,27 @@ export function inSubtree(column: string, within: PathRange | null): RawBuilder<
 }
 
 /**
- * `group_unit`: the selected group units (id, path, depth), `group_depth` their depths,
- * `asked_period` the spec's periods with their order (`ord`).
+ * `group_unit`: the selected group units (id, path, depth), `asked_period` the spec's periods
+ * with their order (`ord`) and their first and last days.
  */
 function groupCtes(spec: AggregateSpec, groups: GroupSelection): RawBuilder<unknown> {
   const page = groups.kind === 'level' && groups.window ? keyset(rollupOrder, groups.window) : null;
   const groupCondition =
     groups.kind === 'ids'
       ? sql`o.id = ANY(${groups.ids}::int[])`
-      : sql`o.level = ${groups.level} AND o.kind = 'FEDERATION' ${inSubtree('o.path', spec.within)}
-          ${page?.where ?? sql``}`;
+      : sql`${levelGroupCondition(spec, groups.level)} ${page?.where ?? sql``}`;
   const groupLimit = page ? sql`${page.orderBy} ${page.limit}` : sql``;
+  const bounds = spec.periods.map((period) => parsePeriod(period));
   return sql`group_unit AS MATERIALIZED (
       SELECT o.id, o.path, o.depth
       FROM organization o
       WHERE ${groupCondition}
       ${groupLimit}
     ),
-    group_depth AS MATERIALIZED (SELECT DISTINCT depth FROM group_unit),
     asked_period AS (
-      SELECT period, ord FROM unnest(${spec.periods}::text[]) WITH ORDINALITY AS p(period, ord)
+      SELECT period, ord, period_start, period_end
+      FROM unnest(${spec.periods}::text[], ${bounds.map((b) => b.start)}::date[],
+        ${bounds.map((b) => b.end)}::date[]) WITH ORDINALITY AS p(period, period_start, period_end, ord)
     )`;
 }
 
@@ -80,6 +83,31 @@ export function aggregateRows(
     ${own.joins}
     ORDER BY g.path, p.ord`;
 }
+
+/**
+ * SQL on `o`: a group of a roll-up or ranking at `level` inside the spec's subtree: a
+ * federation that existed during the periods asked (docs/reporting.md, "A tree that
+ * changes"). A unit closed before the first of them is no group of its own; its figures
+ * still count in its ancestors', whose subtrees keep it.
+ */
+export function levelGroupCondition(
+  spec: AggregateSpec,
+  level: OrganizationLevel,
+): RawBuilder<unknown> {
+  const bounds = spec.periods.map((period) => parsePeriod(period));
+  const start = bounds.map((b) => b.start).reduce((a, b) => (a < b ? a : b));
+  const end = bounds.map((b) => b.end).reduce((a, b) => (a > b ? a : b));
+  return sql`o.level = ${level} AND o.kind = 'FEDERATION' ${inSubtree('o.path', spec.within)}
+    AND ${existedBetween('o', start, end)}`;
+}
+
+/**
+ * SQL on the organization `e` and the asked period `p`: a unit the templates expect a report
+ * from for that period, by the levels of `expected_level`: a federation that existed during
+ * the period (a unit closed before it is not expected, one opened after it neither).
+ */
+export const EXPECTED_UNIT = sql`e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM expected_level)
+  AND ${existedDuring('e', sql`p.period_start`, sql`p.period_end`)}`;
 
 /**
  * `expected_level`: the organization levels that the templates holding any of `codes`, for

@@ -10,6 +10,7 @@ import {
 } from './aggregation.spec.js';
 import {
   aggregateRows,
+  EXPECTED_UNIT,
   expectedLevelCte,
   ratioValueColumns,
   singleValueColumns,
@@ -104,8 +105,7 @@ function expectedCoverage(spec: AggregateSpec): {
           WHERE v.organization_id = e.id AND v.metric_code = ANY(${codes}::text[])
             AND v.period = p.period AND v.submission_id IS NOT NULL
         ) u
-        WHERE ${pathInSubtree('e.path', { column: 'g.path' })}
-          AND e.kind = 'FEDERATION' AND e.level IN (SELECT level FROM expected_level)
+        WHERE ${pathInSubtree('e.path', { column: 'g.path' })} AND ${EXPECTED_UNIT}
       ) c
     )`,
     columns: sql`coalesce(cv.expected, 0)::int AS expected,

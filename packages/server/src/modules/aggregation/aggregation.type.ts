@@ -52,7 +52,7 @@ export const CompletenessStatusEnum = codeEnum(
 
 @ObjectType({
   description:
-    'Whose figures an aggregate holds. expected: the federations the templates holding the metric expect a report from; contributing: units (expected or not) whose counted figures entered it; covered: units whose counted figures a SUBTREE figure inside the row already includes; unpaired: units whose counted figures could not enter it (for a ratio: one part without the other, or the two with different scopes, or a stored percentage without its parts); unapproved: expected units whose figures wait for approval; missing: expected units with no figure at all. expected = expected units contributing, covered or unpaired + unapproved + missing.',
+    'Whose figures an aggregate holds. mappedFrom: for a series, the closed units (predecessors of the unit, transitively) whose figures of the period count as the unit’s. expected: the federations the templates holding the metric expect a report from; contributing: units (expected or not) whose counted figures entered it; covered: units whose counted figures a SUBTREE figure inside the row already includes; unpaired: units whose counted figures could not enter it (for a ratio: one part without the other, or the two with different scopes, or a stored percentage without its parts); unapproved: expected units whose figures wait for approval; missing: expected units with no figure at all. expected = expected units contributing, covered or unpaired + unapproved + missing.',
 })
 export class Coverage {
   @Field(() => Int)
@@ -72,6 +72,9 @@ export class Coverage {
 
   @Field(() => Int)
   unapproved!: number;
+
+  /** The closed units whose figures a series mapped to its unit (the field resolver's ids). */
+  mappedFromIds!: number[];
 }
 
 /** The arguments a row's contributions are read with. */
@@ -121,7 +124,7 @@ export abstract class AggregateValue {
   @Field(() => Coverage)
   coverage: Coverage | null;
 
-  constructor(explained: Explained, row: AggregateRow) {
+  constructor(explained: Explained, row: AggregateRow, mappedFrom: number[] = []) {
     this.value = explained.value;
     this.valueFloat = explained.value === null ? null : Number(explained.value);
     this.qualifier = explained.qualifier;
@@ -138,6 +141,7 @@ export abstract class AggregateValue {
             unpaired: row.unpaired!,
             missing: row.missing!,
             unapproved: row.unapproved!,
+            mappedFromIds: mappedFrom,
           };
   }
 }
@@ -318,8 +322,9 @@ export class SeriesPoint extends AggregateValue {
     change: string | null,
     growthRate: string | null,
     growthReason: AggregateNullReason | null,
+    mappedFrom: number[],
   ) {
-    super(explained, row);
+    super(explained, row, mappedFrom);
     this.period = period;
     this.change = change;
     this.growthRate = growthRate;

@@ -7,6 +7,7 @@ import type {
 } from '../../db/tables.js';
 import { pathInSubtree } from '../../db/path.js';
 import { organizationSearchCondition } from '../../db/organization-search.js';
+import { existedDuring } from '../../db/validity.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 import { orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
 import { countOf, countPerKey, onePage, pagePerKey } from '../../graph/page-query.js';
@@ -186,7 +187,6 @@ function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {
   if (filter.search) conditions.push(sql`AND ${organizationSearchCondition(filter.search)}`);
   // Only the units open that day: closed ones keep their history but leave the tree.
   const day = filter.asOf ? sql`${filter.asOf}::date` : sql`current_date`;
-  conditions.push(sql`AND (o.valid_from IS NULL OR o.valid_from <= ${day})
-    AND (o.valid_to IS NULL OR o.valid_to > ${day})`);
+  conditions.push(sql`AND ${existedDuring('o', day, day)}`);
   return sql.join(conditions, sql` `);
 }
