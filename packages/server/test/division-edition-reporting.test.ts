@@ -4,18 +4,15 @@
 // periods it existed on some day of: roll-ups, rankings and completeness leave the closed
 // units out of later periods and the new ones out of earlier periods, the figures stay in the
 // totals above, and a series maps the predecessors' figures to their successor.
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildTotals } from '../src/modules/aggregation/aggregation.totals.js';
 import { verifyTotals } from '../src/modules/aggregation/aggregation.verify.js';
 import { applyEdition, readEdition, type Edition } from '../src/seed/division-edition.js';
-import { readDivisions } from '../src/seed/division-source.js';
+import { HUNAN_EDITION, loadHunanTownships } from './helpers/division-edition.js';
 import { createGraphQLClient } from './helpers/graphql-client.js';
-import { organizationByCode, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
+import { insertApprovedSessions, organizationByCode, seedTemplate } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
-
-const FIXTURE = fileURLToPath(new URL('fixtures/hunan-edition/', import.meta.url));
 
 let database: TestDatabase;
 let execute: Awaited<ReturnType<typeof createGraphQLClient>>['execute'];
@@ -27,46 +24,12 @@ let township: string;
 /** An approved county-summary report of `code` for the year, holding test.sessions = value. */
 async function report(code: string, period: string, value: string): Promise<void> {
   const unit = await organizationByCode(database.db, code);
-  const submission = await database.db
-    .insertInto('submission')
-    .values({
-      template_id: templateId,
-      organization_id: unit.id,
-      period,
-      period_type: 'YEAR',
-      period_start: `${period}-01-01`,
-      period_end: `${period}-12-31`,
-      status: 'APPROVED',
-      created_by: 'test',
-      updated_by: 'test',
-      submitted_at: new Date(`${period}-12-20T00:00:00Z`),
-      approved_at: new Date(),
-      approved_by: 'test',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await database.db
-    .insertInto('metric_value')
-    .values({
-      organization_id: unit.id,
-      metric_code: 'test.sessions',
-      period,
-      period_type: 'YEAR',
-      period_start: `${period}-01-01`,
-      period_end: `${period}-12-31`,
-      value,
-      unit: 'SESSION',
-      submission_id: submission.id,
-    })
-    .execute();
+  await insertApprovedSessions(database.db, templateId, unit.id, period, value);
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const levels = await readDivisions({ provinces: ['43'] });
-  const first = { levels: [...levels.slice(0, 4), null], successors: {} };
-  await database.db.transaction().execute((trx) => applyEdition(trx, first, '2020-01-01'));
-  await seedTestMetrics(database.db);
+  const levels = await loadHunanTownships(database.db);
   templateId = await seedTemplate(database.db, 'county-summary', ['COUNTY'], ['test.sessions']);
   township = levels[3]!.find((unit) => unit.parentCode === '430202')!.code;
   await report('430203', '2022', '3');
@@ -78,7 +41,7 @@ beforeAll(async () => {
   ] as const) {
     await report(code, '2023', value);
   }
-  edition = await readEdition(FIXTURE, { provinces: ['43'] });
+  edition = await readEdition(HUNAN_EDITION, { provinces: ['43'] });
   await database.db.transaction().execute((trx) => applyEdition(trx, edition, '2024-01-01'));
   // The township names 荷淞区 as its successor too: it lies inside 荷塘区, mapped as well,
   // so its figure must count once.

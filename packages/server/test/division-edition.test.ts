@@ -2,7 +2,6 @@
 // edition (test/fixtures/hunan-edition, down to the counties) in which 祁东县 is renamed
 // 祁东市, 荷塘区 and 芦淞区 merge into a new 荷淞区, and 平江县 splits into 平江东县 (its
 // successor) and 平江西县. Nothing is deleted; the history stays with the units it belongs to.
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,12 +10,11 @@ import {
   readEdition,
   type Edition,
 } from '../src/seed/division-edition.js';
-import { readDivisions, type Division } from '../src/seed/division-source.js';
+import type { Division } from '../src/seed/division-source.js';
+import { HUNAN_EDITION, loadHunanTownships } from './helpers/division-edition.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
-import { seedTestMetrics } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
-const FIXTURE = fileURLToPath(new URL('fixtures/hunan-edition/', import.meta.url));
 const DAY = '2024-01-01';
 
 let database: TestDatabase;
@@ -49,11 +47,7 @@ let townshipsBelow: number;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  // Hunan down to the townships: the first load, whose units are there since always.
-  const levels = await readDivisions({ provinces: ['43'] });
-  const first = { levels: [...levels.slice(0, 4), null], successors: {} };
-  await database.db.transaction().execute((trx) => applyEdition(trx, first, '2020-01-01'));
-  await seedTestMetrics(database.db);
+  const levels = await loadHunanTownships(database.db);
   // History on the renamed county and on one of the merged ones.
   await sql`
     INSERT INTO metric_value (organization_id, metric_code, period, period_type, period_start,
@@ -65,7 +59,7 @@ beforeAll(async () => {
   townshipsBelow = levels[3]!.filter((unit) =>
     ['430202', '430203', '430626'].includes(unit.parentCode ?? ''),
   ).length;
-  edition = await readEdition(FIXTURE, { provinces: ['43'] });
+  edition = await readEdition(HUNAN_EDITION, { provinces: ['43'] });
   ({ execute } = await createGraphQLClient(database));
 });
 afterAll(() => database?.close());

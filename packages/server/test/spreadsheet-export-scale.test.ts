@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM } from '../src/auth/viewer.js';
 import { createSchema } from '../src/schema.js';
 import { openTable, writeTable } from '../src/spreadsheet/table.export.js';
-import { seedTemplate, seedTestMetrics } from './helpers/reporting.js';
+import { insertApprovedSessions, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
 import { createTestDatabase, seedHunan, type TestDatabase } from './helpers/test-database.js';
 
 let database: TestDatabase;
@@ -62,41 +62,7 @@ describe('a contributions table', () => {
       .execute();
     expect(villages).toHaveLength(250);
     for (const village of villages) {
-      const submission = await database.db
-        .insertInto('submission')
-        .values({
-          template_id: templateId,
-          organization_id: village.id,
-          period: '2021',
-          period_type: 'YEAR',
-          period_start: '2021-01-01',
-          period_end: '2021-12-31',
-          status: 'APPROVED',
-          created_by: 'test',
-          updated_by: 'test',
-          submitted_at: new Date('2021-12-20T00:00:00Z'),
-          approved_at: new Date('2021-12-21T00:00:00Z'),
-          approved_by: 'test',
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await database.db
-        .insertInto('metric_value')
-        .values({
-          organization_id: village.id,
-          metric_code: 'test.sessions',
-          period: '2021',
-          period_type: 'YEAR',
-          period_start: '2021-01-01',
-          period_end: '2021-12-31',
-          value: '1',
-          unit: 'PERSON',
-          qualifier: 'EXACT',
-          scope: 'SELF',
-          aggregatable: true,
-          submission_id: submission.id,
-        })
-        .execute();
+      await insertApprovedSessions(database.db, templateId, village.id, '2021', '1');
     }
     const source = await openTable(await createSchema(), database.db, SYSTEM, {
       kind: 'CONTRIBUTIONS',

@@ -182,3 +182,48 @@ export async function staff(db: Kysely<Database>, role: Role, code: string): Pro
     organization: { id: organization.id, path: organization.path },
   };
 }
+
+/**
+ * An approved yearly report of the unit holding one figure of test.sessions, written directly
+ * as the seed loader writes reports (no workflow; rebuild the totals after).
+ */
+export async function insertApprovedSessions(
+  db: Kysely<Database>,
+  templateId: number,
+  organizationId: number,
+  year: string,
+  value: string,
+): Promise<void> {
+  const period = {
+    period: year,
+    period_type: 'YEAR' as const,
+    period_start: `${year}-01-01`,
+    period_end: `${year}-12-31`,
+  };
+  const submission = await db
+    .insertInto('submission')
+    .values({
+      template_id: templateId,
+      organization_id: organizationId,
+      ...period,
+      status: 'APPROVED',
+      created_by: 'test',
+      updated_by: 'test',
+      submitted_at: new Date(`${year}-12-20T00:00:00Z`),
+      approved_at: new Date(`${year}-12-21T00:00:00Z`),
+      approved_by: 'test',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('metric_value')
+    .values({
+      organization_id: organizationId,
+      metric_code: 'test.sessions',
+      ...period,
+      value,
+      unit: 'SESSION',
+      submission_id: submission.id,
+    })
+    .execute();
+}
