@@ -1,5 +1,10 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database, OptionalPeriodColumns, SourcedColumns } from '../db/tables.js';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type {
+  Database,
+  OptionalPeriodColumns,
+  PeriodColumns,
+  SourcedColumns,
+} from '../db/tables.js';
 import type { Period } from '../period/period.js';
 import { loadOrganizations, references } from './seed-data.organizations.js';
 import type { OrgRef, Provenance, SeedPlan } from './seed-data.plan.js';
@@ -42,21 +47,29 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
     counts[table] = entry;
   };
   const current = new Map<TableSpec, Row[]>();
-  const write = async (spec: TableSpec, rows: Row[]) => {
-    current.set(spec, rows);
-    count(spec.table, await upsert(db, spec, rows));
+  // Each table's rows are checked against its row type, then written as plain JSON rows.
+  const write = async <T extends keyof Database>(
+    spec: TableSpec & { table: T },
+    rows: Insertable<Database[T]>[],
+  ) => {
+    const plain: Row[] = rows;
+    current.set(spec, plain);
+    count(spec.table, await upsert(db, spec, plain));
   };
   /** Writes records with seed keys, and answers their ids by key for the rows that refer to them. */
-  const writeKeyed = async (spec: TableSpec & { table: KeyedTable }, rows: Row[]) => {
+  const writeKeyed = async <T extends KeyedTable>(
+    spec: TableSpec & { table: T },
+    rows: (Insertable<Database[T]> & { seed_key: string })[],
+  ) => {
     await write(spec, rows);
     return idsByKey(
       db,
       spec.table,
-      rows.map((row) => row.seed_key as string),
+      rows.map((row) => row.seed_key),
     );
   };
 
-  await write(METRIC_DEFINITION, plan.metrics as unknown as Row[]);
+  await write(METRIC_DEFINITION, plan.metrics);
   const orgs = await loadOrganizations(db, plan.organizations, references(plan));
   count('organization', orgs.written);
   const org = (ref: OrgRef) => orgs.resolve(ref);
@@ -78,7 +91,7 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
     })),
   );
   /** A record's seed key, document and quote: the columns every table a document fills has. */
-  const sourced = (record: Provenance): SourcedColumns => ({
+  const sourced = (record: Provenance): SourcedColumns & { seed_key: string } => ({
     seed_key: record.key,
     document_id: documents.get(record.document)!,
     quote: record.quote,
@@ -304,6 +317,8 @@ async function idsByPosition(
   return new Map(result.rows.map((row) => [`${row.parent_id}/${row.position}`, row.id]));
 }
 
+function periodColumns(period: Period): PeriodColumns;
+function periodColumns(period: Period | null): OptionalPeriodColumns;
 function periodColumns(period: Period | null): OptionalPeriodColumns {
   return {
     period: period?.canonical ?? null,
@@ -313,7 +328,7 @@ function periodColumns(period: Period | null): OptionalPeriodColumns {
   };
 }
 
-function dedupe(rows: Row[]): Row[] {
+function dedupe<R>(rows: R[]): R[] {
   const seen = new Map(rows.map((row) => [JSON.stringify(row), row]));
   return [...seen.values()];
 }
