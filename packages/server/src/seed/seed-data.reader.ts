@@ -1,9 +1,14 @@
 import type * as v from 'valibot';
 import type { MetricDefinitionRow } from '../db/tables.js';
-import { UserError } from '../errors.js';
 import type { SeedFile } from './seed-data.files.js';
 import type { OrgRef, Provenance } from './seed-data.plan.js';
-import { describePath, isMapping, type SeedPath, type SeedProblems } from './seed-schema.js';
+import {
+  describePath,
+  isMapping,
+  refused,
+  type SeedPath,
+  type SeedProblems,
+} from './seed-schema.js';
 
 /** Where something stands in the seeds: its file and its path there, as a person reads it. */
 export interface Reference {
@@ -100,18 +105,11 @@ export class SeedReader {
    * names (below `path`), or of `path` itself.
    */
   guard<T>(file: SeedFile, path: SeedPath, check: () => T): T | null {
-    try {
-      return check();
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
+    return refused(check, (error) => {
       const named = error.extensions.field;
-      this.problem(
-        file,
-        typeof named === 'string' && named !== '' ? [...path, named] : path,
-        error.message,
-      );
-      return null;
-    }
+      const at = typeof named === 'string' && named !== '' ? [...path, named] : path;
+      this.problem(file, at, error.message);
+    });
   }
 }
 

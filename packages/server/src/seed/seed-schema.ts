@@ -50,18 +50,24 @@ export const QuotedDecimal = v.string(
 export const PeriodText = v.pipe(
   Words,
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
-    const period = guarded(() => parsePeriod(dataset.value), addIssue);
+    const period = refused(
+      () => parsePeriod(dataset.value),
+      (error) => addIssue({ message: error.message }),
+    );
     return period ?? NEVER;
   }),
 );
 
-/** Runs a check that throws UserError, turning its message into an issue of the value. */
-function guarded<T>(check: () => T, addIssue: (info: { message: string }) => void): T | null {
+/**
+ * Runs a check shared with the API (it throws UserError): its answer, or null once `refuse`
+ * has been told the refusal. Any other error is not the input's fault and is thrown on.
+ */
+export function refused<T>(check: () => T, refuse: (error: UserError) => void): T | null {
   try {
     return check();
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    addIssue({ message: error.message });
+    refuse(error);
     return null;
   }
 }
