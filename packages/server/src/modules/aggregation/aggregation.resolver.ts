@@ -35,6 +35,8 @@ import {
   CompletenessTotals,
   CompletenessUnit,
   CompletenessUnitConnection,
+} from './aggregation.completeness.type.js';
+import {
   Contribution,
   ContributionConnection,
   Coverage,

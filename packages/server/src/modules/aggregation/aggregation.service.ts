@@ -46,11 +46,8 @@ import {
   Completeness,
   CompletenessTotals,
   CompletenessUnit,
-  Ranking,
-  RankingEntry,
-  RollupRow,
-  SeriesPoint,
-} from './aggregation.type.js';
+} from './aggregation.completeness.type.js';
+import { Ranking, RankingEntry, RollupRow, SeriesPoint } from './aggregation.type.js';
 
 /** What an aggregate query asks, as the resolvers read it from the arguments. */
 interface AggregateArgs {

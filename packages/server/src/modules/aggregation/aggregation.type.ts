@@ -1,23 +1,14 @@
-import type DataLoader from 'dataloader';
-import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, Float, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { connectionType } from '../../graph/connection.type.js';
-import type { ConnectionSource, Page } from '../../graph/pagination.js';
+import type { ConnectionSource } from '../../graph/pagination.js';
 import { DecimalScalar } from '../../graph/decimal.scalar.js';
 import { codeEnum } from '../../graph/enum.js';
 import { MetricDefinition, MetricScopeEnum, QualifierEnum } from '../metric/metric.type.js';
 import type { MetricScope, Qualifier, SubmissionStatus } from '../../db/tables.js';
 import { Period } from '../../period/period.type.js';
-import { ReportingTemplate, SubmissionStatusEnum } from '../submission/submission.type.js';
+import { SubmissionStatusEnum } from '../submission/submission.type.js';
 import type { AggregateRow } from './aggregation.spec.js';
-import type {
-  CompletenessRow,
-  CompletenessSpec,
-  CompletenessStatus,
-  CompletenessTotals as CompletenessCounts,
-} from './aggregation.completeness-statement.js';
 import type { ContributionArgs, ContributionRow, RankedRow } from './aggregation.repository.js';
-import type { CompletenessPart } from './aggregation.service.js';
 
 export const AGGREGATE_NULL_REASONS = [
   'NO_DATA',
@@ -34,20 +25,6 @@ export const AggregateNullReasonEnum = codeEnum(
   AGGREGATE_NULL_REASONS,
   'AggregateNullReason',
   'Why an aggregate is null: no counted figure (NO_DATA); a ratio missing a part, dividing by zero, or whose parts were given but never both by the same unit (PARTS_UNPAIRED); a growth rate without a previous value or from zero. Never a guess.',
-);
-
-export const COMPLETENESS_STATUSES = [
-  'NOT_STARTED',
-  'DRAFT',
-  'SUBMITTED',
-  'RETURNED',
-  'APPROVED',
-] as const;
-
-export const CompletenessStatusEnum = codeEnum(
-  COMPLETENESS_STATUSES,
-  'CompletenessStatus',
-  'Where an expected report stands: NOT_STARTED (no submission yet) or its submission’s status.',
 );
 
 @ObjectType({
@@ -330,70 +307,4 @@ export class SeriesPoint extends AggregateValue {
     this.growthRate = growthRate;
     this.growthReason = growthReason;
   }
-}
-
-@ObjectType({ description: 'How many expected reports are in each status.' })
-export class CompletenessTotals {
-  @Field(() => Int)
-  expected!: number;
-
-  @Field(() => Int, { description: 'Not submitted: not started or still a draft.' })
-  missing!: number;
-
-  @Field(() => Int, { description: 'Of the missing, those with a draft.' })
-  draft!: number;
-
-  @Field(() => Int, { description: 'Submitted and awaiting review.' })
-  submitted!: number;
-
-  @Field(() => Int)
-  returned!: number;
-
-  @Field(() => Int)
-  approved!: number;
-}
-
-@ObjectType({ description: 'One expected report: who, its status, when submitted, how late.' })
-export class CompletenessUnit {
-  @Field(() => CompletenessStatusEnum)
-  status: CompletenessStatus;
-
-  @Field(() => GraphQLDateTime, { nullable: true, description: 'When last submitted.' })
-  submittedAt: Date | null;
-
-  @Field(() => Int, {
-    description:
-      'Days past the due date: when submitted, at submission; if not, up to today (China time). 0 when on time.',
-  })
-  daysLate: number;
-
-  readonly row: CompletenessRow;
-
-  constructor(row: CompletenessRow, daysLate: number) {
-    this.row = row;
-    this.status = row.status;
-    this.submittedAt =
-      row.status === 'NOT_STARTED' || row.status === 'DRAFT' ? null : row.submitted_at;
-    this.daysLate = daysLate;
-  }
-}
-
-export const CompletenessUnitConnection = connectionType(CompletenessUnit, 'CompletenessUnit');
-
-@ObjectType({ description: 'Who has reported for a template and period inside a subtree.' })
-export class Completeness {
-  /** What the units list is read with. */
-  spec!: CompletenessSpec;
-
-  @Field(() => ReportingTemplate)
-  template!: ReportingTemplate;
-
-  @Field(() => Period)
-  period!: Period;
-
-  @Field(() => String, { description: 'The last day to submit on time, YYYY-MM-DD.' })
-  dueDate!: string;
-
-  /** Reads the counts and the units' pages the request asks for, in one statement. */
-  parts!: DataLoader<CompletenessPart, CompletenessCounts | Page<CompletenessRow>>;
 }
