@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
-import { ViewerResolver } from './auth/viewer.resolver.js';
 import { withErrorReasons } from './graph/error-reasons.js';
 import { assertEveryNodeFetched, nodeResolver } from './graph/node.resolver.js';
 import { buildSubgraph, printSubgraph } from './graph/subgraph.js';
@@ -37,6 +36,7 @@ import {
   ReportingTemplateResolver,
   SubmissionResolver,
 } from './modules/submission/submission.resolver.js';
+import { ViewerResolver } from './modules/viewer/viewer.resolver.js';
 import { workPlanNode } from './modules/work-plan/work-plan.node.js';
 import { SpreadsheetResolver } from './spreadsheet/spreadsheet.resolver.js';
 import {

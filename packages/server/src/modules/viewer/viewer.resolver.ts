@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../context.js';
-import { Organization } from '../modules/organization/organization.type.js';
+import type { Context } from '../../context.js';
+import { Organization } from '../organization/organization.type.js';
 import { ViewerIdentity } from './viewer.type.js';
 
 @Resolver(() => ViewerIdentity)
