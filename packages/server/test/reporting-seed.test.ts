@@ -28,9 +28,9 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 describe('the 2020 reports of seeds/reporting.yaml', () => {
-  it('loads the annual summary template and the two cities whose 2020 figures the documents give', async () => {
+  it('loads the annual summary and quarterly templates and the two cities whose 2020 figures the documents give', async () => {
     const counts = await seedReporting(database.db);
-    expect(counts.templates).toBe(1);
+    expect(counts.templates).toBe(2);
     expect(counts.submissionsInserted).toBe(2);
     expect(counts.valuesLinked).toBeGreaterThan(20);
 
@@ -51,7 +51,7 @@ describe('the 2020 reports of seeds/reporting.yaml', () => {
     ]);
     // A second run adds nothing: no report, no link, no history.
     expect(await seedReporting(database.db)).toEqual({
-      templates: 1,
+      templates: 2,
       submissionsInserted: 0,
       valuesLinked: 0,
     });
@@ -104,7 +104,13 @@ describe('the 2020 reports of seeds/reporting.yaml', () => {
             'reporting_template_metric.metric_code',
             'metric_value.metric_code',
           )
+          .innerJoin(
+            'reporting_template',
+            'reporting_template.id',
+            'reporting_template_metric.template_id',
+          )
           .select((eb) => eb.fn.countAll<number>().as('count'))
+          .where('reporting_template.code', '=', 'annual-summary')
           .where('organization.code', '=', '4302')
           .where('metric_value.period', '=', '2020')
           .executeTakeFirstOrThrow()
@@ -213,7 +219,7 @@ describe('the 2020 reports of seeds/reporting.yaml', () => {
       await seedData(database.db);
       return seedReporting(database.db);
     };
-    expect(await reseed()).toEqual({ templates: 1, submissionsInserted: 0, valuesLinked: 0 });
+    expect(await reseed()).toEqual({ templates: 2, submissionsInserted: 0, valuesLinked: 0 });
 
     // The report is as the workflow left it, with no history it did not write. Every row is
     // untouched; the one new row is the document's own figure the removal took with it, back

@@ -65,6 +65,7 @@ describe('a page of a roll-up from the totals', () => {
       metric,
       periods: ['2020'],
       periodType: 'YEAR',
+      reportedPer: ['YEAR'],
       statuses: ['APPROVED'],
       within: null,
       coverage: 'ALL',

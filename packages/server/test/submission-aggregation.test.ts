@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricScope, Qualifier, SubmissionStatus } from '../src/db/tables.js';
-import { rebuildTotals } from '../src/modules/aggregation/aggregation.totals.js';
-import { isAggregatable } from '../src/modules/metric/metric.validation.js';
+import type { SubmissionStatus } from '../src/db/tables.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
 import {
-  organizationByCode,
+  insertReport,
   seedHandTree,
   seedTemplate,
   seedTestMetrics,
+  type Figure,
 } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
@@ -15,75 +14,12 @@ let database: TestDatabase;
 let execute: Awaited<ReturnType<typeof createGraphQLClient>>['execute'];
 let templateId: number;
 
-type Figure = [
-  metric: string,
-  value: string,
-  options?: { qualifier?: Qualifier; scope?: MetricScope },
-];
-
 /**
  * Writes a submission and its figures directly, as the bulk loader does, and rebuilds the
  * totals as it does: these tests are about the read side.
  */
 async function report(code: string, period: string, status: SubmissionStatus, figures: Figure[]) {
-  const organization = await organizationByCode(database.db, code);
-  const submission = await database.db
-    .insertInto('submission')
-    .values({
-      template_id: templateId,
-      organization_id: organization.id,
-      period,
-      period_type: 'YEAR',
-      period_start: `${period}-01-01`,
-      period_end: `${period}-12-31`,
-      status,
-      created_by: 'test',
-      updated_by: 'test',
-      submitted_at: status === 'DRAFT' ? null : new Date(`${period}-12-20T00:00:00Z`),
-      approved_at: status === 'APPROVED' ? new Date() : null,
-      approved_by: status === 'APPROVED' ? 'test' : null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (figures.length > 0) await insertFigures(organization.id, submission.id, period, figures);
-  await rebuildTotals(database.db);
-}
-
-async function insertFigures(
-  organizationId: number,
-  submissionId: number,
-  period: string,
-  figures: Figure[],
-) {
-  const definitions = new Map(
-    (await database.db.selectFrom('metric_definition').selectAll().execute()).map((row) => [
-      row.code,
-      row,
-    ]),
-  );
-  await database.db
-    .insertInto('metric_value')
-    .values(
-      figures.map(([metric, value, options]) => ({
-        organization_id: organizationId,
-        metric_code: metric,
-        period,
-        period_type: 'YEAR' as const,
-        period_start: `${period}-01-01`,
-        period_end: `${period}-12-31`,
-        value,
-        unit: metric.endsWith('share') ? ('PERCENT' as const) : ('PERSON' as const),
-        qualifier: options?.qualifier ?? 'EXACT',
-        scope: options?.scope ?? 'SELF',
-        aggregatable: isAggregatable(definitions.get(metric) ?? missingMetric(metric)),
-        submission_id: submissionId,
-      })),
-    )
-    .execute();
-}
-
-function missingMetric(code: string): never {
-  throw new Error(`seedTestMetrics defines no metric ${code}`);
+  await insertReport(database.db, { templateId, code, period, status }, figures);
 }
 
 beforeAll(async () => {

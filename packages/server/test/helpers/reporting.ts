@@ -1,6 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import type { Role, Viewer } from '../../src/auth/viewer.js';
-import type { Database, OrganizationRow } from '../../src/db/tables.js';
+import type {
+  Database,
+  MetricScope,
+  OrganizationRow,
+  TemplatePeriodType,
+  Qualifier,
+  SubmissionStatus,
+} from '../../src/db/tables.js';
+import { rebuildTotals } from '../../src/modules/aggregation/aggregation.totals.js';
+import { isAggregatable } from '../../src/modules/metric/metric.validation.js';
+import { parsePeriod } from '../../src/period/period.js';
 
 /**
  * A hand-built tree for arithmetic a reader can check by hand:
@@ -132,12 +142,13 @@ export const TEST_METRICS = [
   'test.rank',
 ];
 
-/** Adds a template over the test metrics; returns its id. */
+/** Adds a template over the test metrics, reported per `periodType`; returns its id. */
 export async function seedTemplate(
   db: Kysely<Database>,
   code: string,
   levels: OrganizationRow['level'][],
   metrics: readonly string[] = TEST_METRICS,
+  periodType: TemplatePeriodType = 'YEAR',
 ): Promise<number> {
   const { id } = await db
     .insertInto('reporting_template')
@@ -146,7 +157,7 @@ export async function seedTemplate(
       name_zh: '年度工作总结',
       name_en: 'Annual summary',
       description: null,
-      period_type: 'YEAR',
+      period_type: periodType,
       submitting_levels: levels,
       due_days: 31,
     })
@@ -226,4 +237,75 @@ export async function insertApprovedSessions(
       submission_id: submission.id,
     })
     .execute();
+}
+
+/** A figure of a report written by insertReport. */
+export type Figure = [
+  metric: string,
+  value: string,
+  options?: { qualifier?: Qualifier; scope?: MetricScope },
+];
+
+/**
+ * Writes a submission of the unit with division code `code` and its figures directly, as the
+ * bulk loader does, and rebuilds the totals as it does: for tests about the read side.
+ */
+export async function insertReport(
+  db: Kysely<Database>,
+  report: { templateId: number; code: string; period: string; status: SubmissionStatus },
+  figures: readonly Figure[],
+): Promise<void> {
+  const organization = await organizationByCode(db, report.code);
+  const period = parsePeriod(report.period);
+  const periodColumns = {
+    period: period.canonical,
+    period_type: period.type as TemplatePeriodType,
+    period_start: period.start,
+    period_end: period.end,
+  };
+  const { status } = report;
+  const submission = await db
+    .insertInto('submission')
+    .values({
+      ...periodColumns,
+      template_id: report.templateId,
+      organization_id: organization.id,
+      status,
+      created_by: 'test',
+      updated_by: 'test',
+      submitted_at: status === 'DRAFT' ? null : new Date(`${period.end}T00:00:00Z`),
+      approved_at: status === 'APPROVED' ? new Date() : null,
+      approved_by: status === 'APPROVED' ? 'test' : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (figures.length > 0) {
+    const definitions = new Map(
+      (await db.selectFrom('metric_definition').selectAll().execute()).map((row) => [
+        row.code,
+        row,
+      ]),
+    );
+    await db
+      .insertInto('metric_value')
+      .values(
+        figures.map(([metric, value, options]) => {
+          const definition = definitions.get(metric);
+          if (!definition) throw new Error(`No test metric ${metric}`);
+          return {
+            ...periodColumns,
+            organization_id: organization.id,
+            metric_code: metric,
+            value,
+            unit: definition.unit,
+            qualifier: options?.qualifier ?? 'EXACT',
+            scope: options?.scope ?? 'SELF',
+            aggregatable: isAggregatable(definition),
+            submission_id: submission.id,
+          };
+        }),
+      )
+      .execute();
+  }
+  await rebuildTotals(db);
 }

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { ancestorPath, pathDepth, pathInSubtree } from '../../db/path.js';
+import { ancestorPath, pathInSubtree } from '../../db/path.js';
 import { QUALIFIERS, type MetricDefinitionRow } from '../../db/tables.js';
 import {
   DECIMAL_PLACES,
@@ -21,14 +21,15 @@ import {
   treeFunction,
   type RatioPartColumns,
 } from './aggregation.statement.js';
+import { timeResolvedFigureCtes } from './aggregation.time-statement.js';
 
 /**
  * The aggregate of one metric for each selected unit and period computed from the figures, in
  * one statement whatever the number of units: the oracle the maintained totals are verified
  * against (`fulian rollup verify`), and the national root's roll-up, whose total is not kept.
  *
- * - `figure`: every submitted figure of the metric (and a ratio's parts) in the range, with
- *   whether its submission's status counts.
+ * - `figure`: each unit's figures of the metric (and a ratio's parts) resolved over time for
+ *   each asked period (timeResolvedFigureCtes), with whether they count.
  * - `figure_cover`: each figure with `cover_depth`, the depth of the deepest unit above it
  *   that reported the same metric and period for its whole subtree (scope SUBTREE; see
  *   figureCoverCtes). A figure counts for a group unit only when no unit between it and the
@@ -60,19 +61,17 @@ export function aggregateQuery(
   const select = parts ? ratioSelect(metric, parts) : singleSelect(metric);
   const roots = groupRoots(groups);
   const coverage = coverageParts(spec, codes, roots.inRoots);
-  const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${codes}::text[])
-    AND v.period = ANY(${spec.periods}::text[]) ${inSubtree('v.organization_path', spec.within)}
-    ${roots.inRoots('v.organization_path')}`;
+  const selection = {
+    codes,
+    periods: spec.periods,
+    statuses: spec.statuses,
+    within: spec.within,
+    inRoots: roots.inRoots('v.organization_path'),
+  };
 
   return aggregateRows(spec, roots.groups, {
     ctes: sql`${roots.ctes},
-    figure AS MATERIALIZED (
-      SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
-        v.qualifier, v.scope, v.aggregatable,
-        v.submission_status = ANY(${spec.statuses}::text[]) AS included
-      FROM metric_value v
-      WHERE ${figures}
-    ),
+    ${timeResolvedFigureCtes(selection)},
     ${figureCoverCtes},
     counted_figure AS (
       SELECT f.*, ${partner.depth} AS partner_depth
@@ -80,7 +79,7 @@ export function aggregateQuery(
     ),
     figure_in_group AS (
       SELECT g.group_id, f.organization_id, f.metric_code, f.period, f.value, f.qualifier,
-        f.scope, f.aggregatable,
+        f.scope, f.aggregatable, f.periods_combined, f.periods_missing,
         f.aggregatable AND f.cover_depth < g.depth AS uncovered,
         f.aggregatable AND f.cover_depth < g.depth
           AND coalesce(f.partner_depth < g.depth, false) AS in_value,
@@ -214,25 +213,45 @@ function coverageParts(
   const count = (column: string) => sql`coalesce(${sql.ref(`${units.source}.${column}`)}, 0)::int`;
   const unitColumns = sql`${count('units_entered')} AS contributing,
       ${count('units_covered')} AS covered,
-      ${count('units_unpaired')} AS unpaired`;
+      ${count('units_unpaired')} AS unpaired,
+      coalesce(gp.combined, '{}') AS periods_combined,
+      coalesce(gp.missing, '{}') AS periods_missing`;
+  // The periods the units whose figures entered the value combined, and those some of them
+  // left out (one row per unit and metric: the resolved figure's periods).
+  const periodCtes = sql`${units.ctes},
+    group_period AS (
+      SELECT f.group_id, f.period,
+        array_agg(DISTINCT c.period ORDER BY c.period) FILTER (WHERE c.combined) AS combined,
+        array_agg(DISTINCT c.period ORDER BY c.period) FILTER (WHERE NOT c.combined) AS missing
+      FROM figure_in_group f
+      CROSS JOIN LATERAL (
+        SELECT unnest(f.periods_combined) AS period, true AS combined
+        UNION ALL SELECT unnest(f.periods_missing), false
+      ) c
+      WHERE f.in_value
+      GROUP BY f.group_id, f.period
+    )`;
+  const unitJoins = sql`${units.join}
+    LEFT JOIN group_period gp ON gp.group_id = g.id AND gp.period = p.period`;
   if (spec.coverage === 'UNITS') {
     return {
       totalColumns: units.totalColumns,
-      ctes: units.ctes,
+      ctes: periodCtes,
       units: unitColumns,
       expected: null,
-      joins: units.join,
+      joins: unitJoins,
     };
   }
-  const unitReported = onePerUnit
-    ? sql`SELECT organization_id, period, included AS has_included FROM figure_cover`
-    : sql`SELECT organization_id, period, bool_or(included) AS has_included
-      FROM figure_cover GROUP BY organization_id, period`;
+  // A unit has one counted figure per metric and period, but also one row per figure whose
+  // status does not count (figure in timeResolvedFigureCtes).
   return {
     totalColumns: units.totalColumns,
-    ctes: sql`${units.ctes},
+    ctes: sql`${periodCtes},
     ${expectedLevelCte(spec, codes)},
-    unit_reported AS (${unitReported}),
+    unit_reported AS (
+      SELECT organization_id, period, bool_or(included) AS has_included
+      FROM figure_cover GROUP BY organization_id, period
+    ),
     expected_coverage AS (
       SELECT g.group_id, p.period, count(*) AS expected,
         count(*) FILTER (WHERE NOT u.has_included) AS unapproved,
@@ -249,7 +268,7 @@ function coverageParts(
     expected: sql`coalesce(cv.expected, 0)::int AS expected,
       coalesce(cv.unapproved, 0)::int AS unapproved,
       coalesce(cv.missing, 0)::int AS missing`,
-    joins: sql`${units.join}
+    joins: sql`${unitJoins}
       LEFT JOIN expected_coverage cv ON cv.group_id = g.id AND cv.period = p.period`,
   };
 }
@@ -289,10 +308,6 @@ function groupRoots(groups: GroupSelection | MappedSelection): {
       )})`,
   };
 }
-
-/** The figures' unit's path and depth, from the path the figure carries. */
-export const FIGURE_PLACE = sql`v.organization_path AS path,
-  ${pathDepth('v.organization_path')} AS depth`;
 
 /**
  * `figure_cover`: the figures of the CTE `figure` (organization_id, path, depth, metric_code,

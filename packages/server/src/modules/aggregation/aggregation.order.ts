@@ -16,12 +16,16 @@ export const rankingOrder: Ordering<RankedRow> = {
   columns: [{ sql: sql`position`, kind: 'integer', value: (row) => row.position }],
 };
 
-/** A group's contributions are listed by their unit's place in the tree, then metric. */
+/**
+ * A group's contributions are listed by their unit's place in the tree, then metric, then
+ * period (a unit's quarters combined into a year).
+ */
 export const contributionOrder: Ordering<ContributionRow> = {
   name: 'contribution',
   columns: [
     { sql: sql`v.path`, kind: 'string', value: (row) => row.path },
     { sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code },
+    { sql: sql`v.period`, kind: 'string', value: (row) => row.period },
   ],
 };
 

@@ -11,9 +11,11 @@ import type {
 import { keyset } from '../../graph/keyset.js';
 import { countPerKey, pagePerKey } from '../../graph/page-query.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
-import type { Period } from '../../period/period.js';
+import { parsePeriod, type Period } from '../../period/period.js';
 import { contributionOrder, rankingOrder } from './aggregation.order.js';
-import { FIGURE_PLACE, figureCoverCtes, partnerDepth } from './aggregation.figures-statement.js';
+import { figureCoverCtes, partnerDepth } from './aggregation.figures-statement.js';
+import { periodParts } from './aggregation.period.js';
+import { timeResolvedFigureCtes } from './aggregation.time-statement.js';
 import {
   DECIMAL_PLACES,
   type AggregateRow,
@@ -23,7 +25,7 @@ import {
   type PathRange,
   type RatioParts,
 } from './aggregation.spec.js';
-import { inSubtree, levelGroupCondition } from './aggregation.statement.js';
+import { levelGroupCondition } from './aggregation.statement.js';
 
 /** One page of rolled-up rows: the federations at a level inside a subtree, by path. */
 export async function findRollupPage(
@@ -166,12 +168,17 @@ export interface ContributionRow {
   organization_id: number;
   path: string;
   metric_code: string;
+  /** The figure's own period: the asked one, or a period inside it that it was combined from. */
+  period: string;
   value: string;
   qualifier: Qualifier;
   scope: MetricScope;
   status: SubmissionStatus;
   submission_id: number;
-  /** Whether the figure is part of the group's value (false: covered by a SUBTREE figure). */
+  /**
+   * Whether the figure is part of the group's value (false: covered by a SUBTREE figure, a
+   * ratio's part without its partner, or beaten by its unit's figure for an enclosing period).
+   */
   counted: boolean;
   aggregatable: boolean;
 }
@@ -186,10 +193,12 @@ export interface ContributionArgs {
 }
 
 /**
- * One page of the counted figures under each group unit, by path and metric, in one statement;
- * `counted` tells which of them the group's value adds (the rest are covered by a SUBTREE
- * figure at or above them inside the group, are a ratio's part without its partner, or are a
- * stored percentage).
+ * One page of the counted figures under each group unit, by path, metric and period, in one
+ * statement: the figures of the asked period and of the periods inside it that a unit's
+ * figure was combined from (timeResolvedFigureCtes). `counted` tells which of them the group's
+ * value adds: the rest are covered by a SUBTREE figure at or above them inside the group, are a
+ * ratio's part without its partner, are a stored percentage, or are beaten by their unit's
+ * figure for an enclosing period (its year figure beats its quarters).
  */
 export async function findContributionPages(
   db: Kysely<Database>,
@@ -198,28 +207,35 @@ export async function findContributionPages(
   window: PageWindow,
 ): Promise<Map<number, Page<ContributionRow>>> {
   const partner = partnerDepth(args.parts);
-  const figures = sql`v.submission_id IS NOT NULL AND v.metric_code = ANY(${args.metricCodes}::text[])
-    AND v.period = ${args.period} ${inSubtree('v.organization_path', args.within)}`;
+  const selection = {
+    codes: args.metricCodes,
+    periods: [args.period],
+    statuses: args.statuses,
+    within: args.within,
+  };
   // The figures and what covers them are computed once for all groups; each group's page
   // then reads those inside its subtree.
   const countedFigures = sql`
-    WITH figure AS MATERIALIZED (
-      SELECT v.organization_id, ${FIGURE_PLACE}, v.metric_code, v.period, v.value,
-        v.qualifier, v.scope, v.aggregatable, v.submission_status AS status, v.submission_id,
-        true AS included
-      FROM metric_value v
-      WHERE ${figures} AND v.submission_status = ANY(${args.statuses}::text[])
-    ),
+    WITH ${timeResolvedFigureCtes(selection)},
     ${figureCoverCtes},
     counted_figure AS (
-      SELECT f.*, ${partner.depth} AS partner_depth FROM figure_cover f ${partner.window}
+      SELECT f.*, ${partner.depth} AS partner_depth
+      FROM figure_cover f WHERE f.included ${partner.window}
+    ),
+    listed_figure AS MATERIALIZED (
+      SELECT k.organization_id, k.organization_path AS path, k.metric_code, k.period, k.value,
+        k.qualifier, k.scope, k.status, k.submission_id, k.aggregatable,
+        k.kept AND c.aggregatable AS enters, c.depth, c.cover_depth, c.partner_depth
+      FROM counted_period_figure k
+      JOIN counted_figure c ON c.organization_id = k.organization_id
+        AND c.metric_code = k.metric_code
     )`;
   const figuresOfGroup = sql`
-    SELECT v.organization_id, v.path, v.metric_code, v.value, v.qualifier, v.scope, v.status,
-      v.submission_id, v.aggregatable,
-      (v.aggregatable AND v.cover_depth < k.depth
+    SELECT v.organization_id, v.path, v.metric_code, v.period, v.value, v.qualifier, v.scope,
+      v.status, v.submission_id, v.aggregatable,
+      (v.enters AND v.cover_depth < k.depth
         AND coalesce(v.partner_depth < k.depth, false)) AS counted
-    FROM counted_figure v
+    FROM listed_figure v
     WHERE ${pathInSubtree('v.path', { column: 'k.path' })}`;
   return pagePerKey(
     db,
@@ -236,11 +252,12 @@ export async function countContributions(
   groupIds: readonly number[],
   args: ContributionArgs,
 ): Promise<Map<number, number>> {
+  const periods = periodParts(parsePeriod(args.period)).map((part) => part.period);
   const figuresOfGroup = sql`
     SELECT 1 FROM metric_value v
     WHERE v.submission_id IS NOT NULL AND v.submission_status = ANY(${args.statuses}::text[])
       AND v.metric_code = ANY(${args.metricCodes}::text[])
-      AND v.period = ${args.period}
+      AND v.period = ANY(${periods}::text[])
       AND ${pathInSubtree('v.organization_path', { column: 'k.path' })}`;
   return countPerKey(db, { ids: groupIds, keyTable: 'organization' }, figuresOfGroup);
 }

@@ -47,6 +47,9 @@ import {
   SeriesPoint,
 } from './aggregation.type.js';
 
+const AGGREGATE_PERIOD =
+  'A year (2020), quarter (2020Q1), month (2020-05) or a span of them (2018/2022, 2020Q1/2020Q2). Each unit’s reports for finer periods inside it are combined by the metric’s time aggregation (SUM, LAST, AVERAGE); its report for the period itself beats them.';
+
 const INCLUDE_SUBMITTED =
   'Count figures of submitted (not yet approved) reports too; by default only approved ones count.';
 
@@ -62,7 +65,7 @@ export class AggregationResolver {
     @Info() info: GraphQLResolveInfo,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('metric', () => String) metricCode: string,
-    @Arg('period', () => String) periodText: string,
+    @Arg('period', () => String, { description: AGGREGATE_PERIOD }) periodText: string,
     @Arg('groupBy', () => OrganizationLevelEnum) groupBy: OrganizationLevel,
     @Arg('within', () => String, { nullable: true }) within?: string | null,
     @Arg('includeSubmitted', () => Boolean, { nullable: true, description: INCLUDE_SUBMITTED })
@@ -91,7 +94,7 @@ export class AggregationResolver {
     @Info() info: GraphQLResolveInfo,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('metric', () => String) metricCode: string,
-    @Arg('period', () => String) periodText: string,
+    @Arg('period', () => String, { description: AGGREGATE_PERIOD }) periodText: string,
     @Arg('level', () => OrganizationLevelEnum) level: OrganizationLevel,
     @Arg('within', () => String, { nullable: true }) within?: string | null,
     @Arg('includeSubmitted', () => Boolean, { nullable: true, description: INCLUDE_SUBMITTED })

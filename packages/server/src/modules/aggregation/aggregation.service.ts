@@ -41,6 +41,7 @@ import {
   type CoverageCounts,
   type PathRange,
 } from './aggregation.spec.js';
+import { totalsHold } from './aggregation.totals.js';
 import { totalsQuery } from './aggregation.totals-statement.js';
 import {
   Completeness,
@@ -69,12 +70,13 @@ export async function resolveWithin(
 }
 
 /**
- * The statement that answers aggregates of groups at `level`: the maintained totals, but for
- * the national root, whose total is not kept (nor are the provinces' it would read; see
- * migration 0007): it is computed from the figures.
+ * The statement that answers aggregates of groups at `level` for periods of `periodType`: the
+ * maintained totals, but for the national root, whose total is not kept (nor are the
+ * provinces' it would read; see migration 0007), and for periods the totals do not hold
+ * (totalsHold): those are computed from the figures.
  */
-export function statementFor(level: OrganizationLevel): AggregateStatement {
-  return level === 'NATIONAL' ? aggregateQuery : totalsQuery;
+export function statementFor(level: OrganizationLevel, spec: AggregateSpec): AggregateStatement {
+  return level !== 'NATIONAL' && totalsHold(spec) ? totalsQuery : aggregateQuery;
 }
 
 /** Approved figures only, unless the caller asks for submitted ones too. */
@@ -100,6 +102,7 @@ async function aggregateSpec(
     metric,
     periods: [parsed.canonical],
     periodType: parsed.type,
+    reportedPer: metric.reported_per,
     statuses: countedStatuses(args.includeSubmitted),
     within,
     coverage: coverageOf(args.coverage),
@@ -114,7 +117,7 @@ export async function rollupConnection(
 ): Promise<ConnectionSource<RollupRow>> {
   const { spec, period } = await aggregateSpec(context, args);
   const { metric } = spec;
-  const statement = statementFor(args.groupBy);
+  const statement = statementFor(args.groupBy, spec);
   const result = await findRollupPage(context.db, spec, args.groupBy, args.window, statement);
   const contributionArgs = {
     metricCodes: metricCodes(metric),
@@ -147,7 +150,7 @@ export async function rankingOf(
 ): Promise<Ranking> {
   const { spec, period } = await aggregateSpec(context, args);
   const { metric } = spec;
-  const statement = statementFor(args.level);
+  const statement = statementFor(args.level, spec);
   const result = await findRankingPage(context.db, spec, args.level, args.window, statement);
   const first = result.rows[0];
   const ranking = new Ranking();
@@ -179,7 +182,7 @@ async function countRanked(
     { ...spec, coverage: 'NONE' },
     level,
     { limit: 1, backward: false, after: null, before: null },
-    statementFor(level),
+    statementFor(level, spec),
   );
   return first.rows[0]?.ranked ?? 0;
 }
@@ -202,6 +205,7 @@ export async function seriesOf(
     metric,
     periods: periods.map((period) => period.canonical),
     periodType: periods[0]!.type,
+    reportedPer: metric.reported_per,
     statuses: countedStatuses(args.includeSubmitted),
     within: null,
     coverage: coverageOf(args.coverage),
@@ -211,7 +215,7 @@ export async function seriesOf(
   const aggregate =
     roots.length > 0
       ? aggregateQuery(spec, { kind: 'mapped', unit, roots })
-      : statementFor(unit.level)(spec, { kind: 'ids', ids: [unit.id] });
+      : statementFor(unit.level, spec)(spec, { kind: 'ids', ids: [unit.id] });
   const rows = await findSeries(context.db, spec, aggregate);
   return rows.map((row, index) => {
     const period = periods[index]!;

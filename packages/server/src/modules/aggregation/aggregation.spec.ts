@@ -24,6 +24,8 @@ export interface AggregateSpec {
   /** Canonical periods, in the order the answer lists them. */
   periods: string[];
   periodType: string;
+  /** The kinds of period the metric's figures (a ratio's parts') are reported per. */
+  reportedPer: readonly string[];
   /** The submission statuses whose figures count (APPROVED, and SUBMITTED when asked). */
   statuses: SubmissionStatus[];
   within: PathRange | null;
@@ -98,6 +100,12 @@ export interface AggregateRow {
   contributing: number | null;
   covered: number | null;
   unpaired: number | null;
+  /**
+   * The periods whose figures the units in the value combined (the asked period itself when
+   * they reported it), and those inside it some of them gave no figure for.
+   */
+  periods_combined: string[] | null;
+  periods_missing: string[] | null;
   expected: number | null;
   unapproved: number | null;
   missing: number | null;

@@ -7,6 +7,7 @@ import { keyset } from '../../graph/keyset.js';
 import { parsePeriod } from '../../period/period.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 import { rollupOrder } from './aggregation.order.js';
+import { reportedTypesWithin } from './aggregation.period.js';
 import {
   DECIMAL_PLACES,
   type AggregateRow,
@@ -111,7 +112,7 @@ export const EXPECTED_UNIT = sql`e.kind = 'FEDERATION' AND e.level IN (SELECT le
 
 /**
  * `expected_level`: the organization levels that the templates holding any of `codes`, for
- * the spec's period type, expect reports from.
+ * the spec's period type or a finer one (whose reports make it up), expect reports from.
  */
 export function expectedLevelCte(
   spec: AggregateSpec,
@@ -121,7 +122,8 @@ export function expectedLevelCte(
       SELECT DISTINCT unnest(t.submitting_levels) AS level
       FROM reporting_template t
       JOIN reporting_template_metric tm ON tm.template_id = t.id
-      WHERE tm.metric_code = ANY(${[...codes]}::text[]) AND t.period_type = ${spec.periodType}
+      WHERE tm.metric_code = ANY(${[...codes]}::text[])
+        AND t.period_type = ANY(${reportedTypesWithin(spec.periodType)}::text[])
     )`;
 }
 
@@ -197,7 +199,7 @@ export function ratioValueColumns(
 
 /** The unit coverage columns of an aggregate that does not count them. */
 const NO_UNIT_COUNTS = sql`NULL::int AS contributing, NULL::int AS covered,
-  NULL::int AS unpaired`;
+  NULL::int AS unpaired, NULL::text[] AS periods_combined, NULL::text[] AS periods_missing`;
 
 /** The expected-report columns of an aggregate that does not count them. */
 const NO_EXPECTED_COUNTS = sql`NULL::int AS expected, NULL::int AS unapproved,

@@ -38,7 +38,9 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
     spec.coverage === 'NONE'
       ? null
       : sql`coalesce(s.units[1], 0) AS contributing, coalesce(s.units[2], 0) AS covered,
-        coalesce(s.units[3], 0) AS unpaired`;
+        coalesce(s.units[3], 0) AS unpaired,
+        CASE WHEN s.units[1] > 0 THEN ARRAY[p.period] ELSE '{}'::text[] END AS periods_combined,
+        '{}'::text[] AS periods_missing`;
   const values =
     metric.tree_aggregation === 'RATIO'
       ? ratioValueColumns(metric, 's', partStep('numerator'), partStep('denominator'))

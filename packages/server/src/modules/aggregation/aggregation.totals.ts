@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, SubmissionStatus } from '../../db/tables.js';
 import { ancestorPath } from '../../db/path.js';
+import { reportedTypesWithin } from './aggregation.period.js';
+import type { AggregateSpec } from './aggregation.spec.js';
 
 /**
  * The counting bases totals are kept for: approved figures only, and approved or submitted
@@ -16,6 +18,19 @@ export const BASIS_STATUSES: Record<Basis, readonly SubmissionStatus[]> = {
 /** The basis whose totals hold the figures of these statuses. */
 export function basisOf(statuses: readonly SubmissionStatus[]): Basis {
   return statuses.includes('SUBMITTED') ? 'SUBMITTED' : 'APPROVED';
+}
+
+/**
+ * Whether the stored totals answer an aggregate: they hold each unit's total for the periods
+ * its figures were reported for, so they answer a period only when no template holding the
+ * metric (or a ratio's parts) is reported per a finer period inside it, and never a span. A
+ * year made of quarters is computed from the figures (time aggregation per unit first), at
+ * the cost of reading them; a year of yearly reports keeps the totals' fast path.
+ */
+export function totalsHold(spec: AggregateSpec): boolean {
+  if (spec.periodType === 'SPAN') return false;
+  const finer = reportedTypesWithin(spec.periodType).filter((type) => type !== spec.periodType);
+  return !spec.reportedPer.some((type) => finer.includes(type as (typeof finer)[number]));
 }
 
 /** What a write changed: a submission's status, or some of its figures. */

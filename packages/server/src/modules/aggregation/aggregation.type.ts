@@ -5,6 +5,7 @@ import { DecimalScalar } from '../../graph/decimal.scalar.js';
 import { codeEnum } from '../../graph/enum.js';
 import { MetricDefinition, MetricScopeEnum, QualifierEnum } from '../metric/metric.type.js';
 import type { MetricScope, Qualifier, SubmissionStatus } from '../../db/tables.js';
+import { parsePeriod } from '../../period/period.js';
 import { Period } from '../../period/period.type.js';
 import { SubmissionStatusEnum } from '../submission/submission.type.js';
 import type { AggregateRow } from './aggregation.spec.js';
@@ -52,6 +53,18 @@ export class Coverage {
 
   /** The closed units whose figures a series mapped to its unit (the field resolver's ids). */
   mappedFromIds!: number[];
+
+  @Field(() => [Period], {
+    description:
+      'The periods whose figures entered the value: the asked period itself where units reported it; otherwise the finer periods inside it (quarters, months) that their figures were combined from by the metric’s time aggregation.',
+  })
+  periodsCombined!: Period[];
+
+  @Field(() => [Period], {
+    description:
+      'Periods inside the asked one that a unit whose figures entered the value gave no figure for, while it gave figures for others of the same kind (a missing quarter). Empty when every such unit covered the whole period.',
+  })
+  periodsMissing!: Period[];
 }
 
 /** The arguments a row's contributions are read with. */
@@ -119,8 +132,14 @@ export abstract class AggregateValue {
             missing: row.missing!,
             unapproved: row.unapproved!,
             mappedFromIds: mappedFrom,
+            periodsCombined: periodsOf(row.periods_combined),
+            periodsMissing: periodsOf(row.periods_missing),
           };
   }
+}
+
+function periodsOf(texts: readonly string[] | null): Period[] {
+  return (texts ?? []).map((text) => new Period(parsePeriod(text)));
 }
 
 /** A value with its qualifier, or null with the reason and no qualifier. */
@@ -190,6 +209,12 @@ export class Contribution {
   @Field(() => QualifierEnum)
   qualifier: Qualifier;
 
+  @Field(() => Period, {
+    description:
+      'The figure’s own period: the asked one, or a quarter or month inside it that the unit’s figure was combined from.',
+  })
+  period: Period;
+
   @Field(() => MetricScopeEnum)
   scope: MetricScope;
 
@@ -198,7 +223,7 @@ export class Contribution {
 
   @Field(() => Boolean, {
     description:
-      'True when the row’s value adds this figure; false when a SUBTREE figure at or above it already includes it, when it is a ratio’s part its unit gave without the other part (with the same scope), or when it is a stored percentage (the ratio is recomputed from its parts).',
+      'True when the row’s value adds this figure; false when a SUBTREE figure at or above it already includes it, when it is a ratio’s part its unit gave without the other part (with the same scope), when it is a stored percentage (the ratio is recomputed from its parts), or when its unit’s figure for an enclosing period beats it (its year figure beats its quarters).',
   })
   counted: boolean;
 
@@ -209,6 +234,7 @@ export class Contribution {
     this.metric = row.metric_code;
     this.value = row.value;
     this.qualifier = row.qualifier;
+    this.period = new Period(parsePeriod(row.period));
     this.scope = row.scope;
     this.status = row.status;
     this.counted = row.counted;

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import type { Database, MetricDefinitionRow, MetricValueRow } from '../../db/tables.js';
+import type { Database, MetricValueRow } from '../../db/tables.js';
 import type { BatchGate } from '../../graph/batch-gate.js';
 import { groupedLoader, type GroupedKey } from '../../graph/grouped-loader.js';
 import type { Page, PageWindow } from '../../graph/pagination.js';
@@ -14,6 +14,7 @@ import {
   findValuesByActivities,
   findValuesByIds,
   type MetricValueFilter,
+  type ReportedMetric,
   type ValueOrderField,
 } from './metric.repository.js';
 import type { ListOrder } from '../../graph/keyset.js';
@@ -26,7 +27,7 @@ export interface ValuePageArgs {
 export type ValuePageKey = GroupedKey<ValuePageArgs>;
 
 export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
-  const definitionByCode = new DataLoader<string, MetricDefinitionRow | null>(async (codes) => {
+  const definitionByCode = new DataLoader<string, ReportedMetric | null>(async (codes) => {
     const rows = await findDefinitions(db, codes);
     const found = new Map(rows.map((row) => [row.code, row]));
     return codes.map((code) => found.get(code) ?? null);

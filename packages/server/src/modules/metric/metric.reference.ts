@@ -1,6 +1,6 @@
 import type { Context } from '../../context.js';
-import type { MetricDefinitionRow } from '../../db/tables.js';
 import { UserError } from '../../errors.js';
+import type { ReportedMetric } from './metric.repository.js';
 
 /**
  * The metric an argument names, which the answer depends on: NOT_FOUND naming `field` when the
@@ -10,7 +10,7 @@ export async function requireMetric(
   loaders: Context['loaders'],
   code: string,
   field = 'metric',
-): Promise<MetricDefinitionRow> {
+): Promise<ReportedMetric> {
   const definition = await loaders.metric.definitionByCode.load(code);
   if (!definition) throw noSuchMetric(code, field);
   return definition;

@@ -16,19 +16,35 @@ export interface MetricValueFilter {
   scope?: MetricScope | null;
 }
 
-export async function findAllDefinitions(db: Kysely<Database>): Promise<MetricDefinitionRow[]> {
-  return db.selectFrom('metric_definition').selectAll().orderBy('code').execute();
+/**
+ * A metric with the kinds of period its figures are reported per: those of the templates
+ * holding it, or a ratio's parts (an aggregate of a year reads a quarterly template's figures).
+ */
+export type ReportedMetric = MetricDefinitionRow & { reported_per: string[] };
+
+function selectDefinitions(db: Kysely<Database>) {
+  return db
+    .selectFrom('metric_definition as d')
+    .selectAll('d')
+    .select(
+      sql<string[]>`ARRAY(
+        SELECT DISTINCT t.period_type FROM reporting_template t
+        JOIN reporting_template_metric tm ON tm.template_id = t.id
+        WHERE tm.metric_code IN (d.code, d.numerator_code, d.denominator_code))`.as('reported_per'),
+    );
+}
+
+export async function findAllDefinitions(db: Kysely<Database>): Promise<ReportedMetric[]> {
+  return selectDefinitions(db).orderBy('d.code').execute();
 }
 
 export async function findDefinitions(
   db: Kysely<Database>,
   codes: readonly string[],
-): Promise<MetricDefinitionRow[]> {
+): Promise<ReportedMetric[]> {
   if (codes.length === 0) return [];
-  return db
-    .selectFrom('metric_definition')
-    .selectAll()
-    .where('code', 'in', [...codes])
+  return selectDefinitions(db)
+    .where('d.code', 'in', [...codes])
     .execute();
 }
 
