@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type {
   Database,
   OptionalPeriodColumns,
@@ -25,7 +25,8 @@ import {
   LIAISON,
   deleteStale,
   upsert,
-  type Row,
+  type Exactly,
+  type SeedRow,
   type TableSpec,
 } from './seed-data.tables.js';
 
@@ -46,20 +47,23 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
     entry.deleted += deleted;
     counts[table] = entry;
   };
-  const current = new Map<TableSpec, Row[]>();
-  // Each table's rows are checked against its row type, then written as plain JSON rows.
-  const write = async <T extends keyof Database>(
-    spec: TableSpec & { table: T },
-    rows: Insertable<Database[T]>[],
+  // The rows written with each spec: the seed-owned rows not among them are deleted at the end.
+  const current = new Map<TableSpec, readonly object[]>();
+  // R is the rows' own type, so that a column the spec does not name fails to compile too.
+  const write = async <S extends TableSpec, R extends SeedRow<S>>(
+    spec: S,
+    rows: readonly Exactly<SeedRow<S>, R>[],
   ) => {
-    const plain: Row[] = rows;
-    current.set(spec, plain);
-    count(spec.table, await upsert(db, spec, plain));
+    current.set(spec, rows);
+    count(spec.table, await upsert(db, spec, rows));
   };
   /** Writes records with seed keys, and answers their ids by key for the rows that refer to them. */
-  const writeKeyed = async <T extends KeyedTable>(
-    spec: TableSpec & { table: T },
-    rows: (Insertable<Database[T]> & { seed_key: string })[],
+  const writeKeyed = async <
+    S extends TableSpec<KeyedTable, string, 'seed_key'>,
+    R extends SeedRow<S> & { seed_key: string },
+  >(
+    spec: S,
+    rows: readonly Exactly<SeedRow<S>, R>[],
   ) => {
     await write(spec, rows);
     return idsByKey(
@@ -282,10 +286,7 @@ export async function loadSeedPlan(db: Kysely<Database>, plan: SeedPlan): Promis
     PROGRAMME,
     DOCUMENT,
   ]) {
-    const keys = (current.get(spec) ?? []).map((row) =>
-      Object.fromEntries(spec.key.map((column) => [column, row[column]])),
-    );
-    count(spec.table, 0, await deleteStale(db, spec, keys));
+    count(spec.table, 0, await deleteStale(db, spec, current.get(spec) ?? []));
   }
   return counts;
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Insertable, type InsertType, type Kysely, type RawBuilder } from 'kysely';
 import type {
   Database,
   OptionalPeriodColumns,
@@ -10,14 +10,22 @@ import type {
 // them with: an upsert that touches only rows that differ, and a delete of the seed-owned
 // rows that are gone.
 
-export type Row = Record<string, unknown>;
+/** The types a column is read as from the JSON rows the statements send. */
+type SqlType = 'text' | 'text[]' | 'int' | 'numeric' | 'date' | 'boolean';
 
-/** A table the loader keeps in step with the seeds: its columns and their SQL types. */
-export interface TableSpec {
-  table: keyof Database;
-  columns: Partial<Record<string, string>>;
-  /** The unique key a row is matched on. */
-  key: string[];
+/**
+ * A table the loader keeps in step with the seeds: which columns of table T it writes
+ * (C) with their SQL types, and the unique key (K, among them) a row is matched on. The
+ * parameters default to any table, as the statements see a spec.
+ */
+export interface TableSpec<
+  T extends keyof Database = keyof Database,
+  C extends string = string,
+  K extends C = C,
+> {
+  table: T;
+  columns: Readonly<Record<C, SqlType>>;
+  key: readonly K[];
   /** Which existing rows belong to the seeds, so the ones no longer in them are deleted. */
   owned: RawBuilder<unknown>;
   /**
@@ -29,23 +37,62 @@ export interface TableSpec {
   touch?: boolean;
 }
 
-type ColumnOf<T extends keyof Database> = keyof Database[T] & string;
+/** The columns of T an insert may give (not the ones the database always computes). */
+type WritableColumn<T extends keyof Database> = keyof Insertable<Database[T]> & string;
 
-/** A spec whose column names, key included, are checked against its table's row type. */
-function tableSpec<T extends keyof Database>(
+/** What the seeds write into column C of T: its insert type, never left to the default. */
+type ColumnValue<T extends keyof Database, C> = C extends keyof Database[T]
+  ? Exclude<InsertType<Database[T][C]>, undefined>
+  : never;
+
+/**
+ * A row written with spec S: exactly its columns, each of the type its table gives it; a
+ * key column is never null, as a null key would match no row.
+ */
+export type SeedRow<S extends TableSpec> =
+  S extends TableSpec<infer T, infer C, infer K>
+    ? {
+        [Column in C]: Column extends K
+          ? NonNullable<ColumnValue<T, Column>>
+          : ColumnValue<T, Column>;
+      }
+    : never;
+
+/** R, provided it has no property that Shape lacks (each such property must be `never`). */
+export type Exactly<Shape, R extends Shape> = R & { [P in Exclude<keyof R, keyof Shape>]: never };
+
+/** The SQL types a JSON value of TypeScript type V may be read as. */
+type SqlTypeOf<V> =
+  NonNullable<V> extends number
+    ? 'int'
+    : NonNullable<V> extends boolean
+      ? 'boolean'
+      : NonNullable<V> extends readonly string[]
+        ? 'text[]'
+        : NonNullable<V> extends string
+          ? 'text' | 'date' | 'numeric'
+          : never;
+
+/** Columns C of T with an SQL type that fits each one's values. */
+type ColumnTypes<T extends keyof Database, C extends WritableColumn<T>> = {
+  [Column in C]: SqlTypeOf<ColumnValue<T, Column>>;
+};
+
+/** A spec whose columns, and key among them, are checked against its table's row type. */
+function tableSpec<T extends keyof Database, C extends WritableColumn<T>, K extends C>(
   spec: Omit<TableSpec, 'table' | 'columns' | 'key'> & {
     table: T;
-    columns: { [C in ColumnOf<T>]?: string };
-    key: ColumnOf<T>[];
+    columns: ColumnTypes<T, C>;
+    key: readonly K[];
   },
-): TableSpec & { table: T } {
+): TableSpec<T, C, K> {
   return spec;
 }
 
 const OWNED_BY_SEED = sql`seed_key IS NOT NULL`;
 
 /** SQL types for a group of columns, every one named. */
-type SqlTypes<Columns> = { [C in keyof Columns]-?: string };
+type SqlTypes<Columns> = { [C in keyof Columns]-?: SqlTypeOf<Columns[C]> };
 
 const PERIOD_COLUMNS: SqlTypes<PeriodColumns | OptionalPeriodColumns> = {
   period: 'text',
@@ -69,18 +116,18 @@ type SourcedTable = {
  * A table of records read from documents: matched on their seed key, and deleted when the
  * seeds no longer hold them.
  */
-function sourcedSpec<T extends SourcedTable>(
+function sourcedSpec<T extends SourcedTable, C extends WritableColumn<T>>(
   spec: Omit<TableSpec, 'table' | 'columns' | 'key' | 'owned'> & {
     table: T;
-    columns: { [C in ColumnOf<T>]?: string };
+    columns: ColumnTypes<T, C>;
   },
-): TableSpec & { table: T } {
-  return tableSpec({
+): TableSpec<T, C | keyof SourcedColumns, 'seed_key'> {
+  return {
     ...spec,
     columns: { ...SOURCED_COLUMNS, ...spec.columns },
     key: ['seed_key'],
     owned: OWNED_BY_SEED,
-  });
+  };
 }
 
 /** Rows of a table below a seed record's table (by `column`), deleted with the seeds' rows. */
@@ -95,16 +142,22 @@ type ListTable = 'work_plan_section' | 'work_plan_item' | 'work_plan_target' | '
  * The rows of an ordered list under a parent row (a plan's sections, an assignment's
  * liaisons): matched on the parent and the position, which this adds to `columns`.
  */
-function listSpec<T extends ListTable>(spec: {
+function listSpec<
+  T extends ListTable,
+  P extends WritableColumn<T>,
+  C extends WritableColumn<T>,
+>(spec: {
   table: T;
-  parent: ColumnOf<T>;
-  columns: { [C in ColumnOf<T>]?: string };
+  parent: P;
+  columns: ColumnTypes<T, C>;
   owned: RawBuilder<unknown>;
-}): TableSpec & { table: T } {
+}): TableSpec<T, P | 'position' | C, P | 'position'> {
   const { table, parent, columns, owned } = spec;
+  // A computed key widens to an index signature; it names exactly the parent column.
+  const parentColumn = { [parent]: 'int' } as Record<P, 'int'>;
   return {
     table,
-    columns: { [parent]: 'int', position: 'int', ...columns },
+    columns: { ...parentColumn, position: 'int', ...columns },
     key: [parent, 'position'],
     owned,
   };
@@ -288,7 +341,11 @@ export const LIAISON = listSpec({
  * equal to what is stored are not touched (updated_at keeps its value). Returns how many
  * rows were written.
  */
-export async function upsert(db: Kysely<Database>, spec: TableSpec, rows: Row[]): Promise<number> {
+export async function upsert<S extends TableSpec>(
+  db: Kysely<Database>,
+  spec: S,
+  rows: readonly SeedRow<S>[],
+): Promise<number> {
   if (rows.length === 0) return 0;
   const names = Object.keys(spec.columns);
   const list = sql.raw(names.join(', '));
@@ -312,23 +369,26 @@ export async function upsert(db: Kysely<Database>, spec: TableSpec, rows: Row[])
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Deletes the seed-owned rows whose keys are not among `keys`. Returns how many. */
+/**
+ * Deletes the seed-owned rows whose keys are not among those of `rows` (the rows just
+ * written with `spec`). Returns how many.
+ */
 export async function deleteStale(
   db: Kysely<Database>,
   spec: TableSpec,
-  keys: Row[],
+  rows: readonly object[],
 ): Promise<number> {
+  // The replacer list keeps only the key columns, in key order.
+  const keys = JSON.stringify(rows, [...spec.key]);
   const result = await sql`
     DELETE FROM ${sql.table(spec.table)} AS t
     WHERE ${spec.owned} ${spec.held ? sql`AND NOT (${spec.held})` : sql``}
       AND (${sql.raw(spec.key.join(', '))}) NOT IN (
         SELECT ${sql.raw(spec.key.join(', '))}
-        FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS r(${recordType(spec, spec.key)}))`.execute(
-    db,
-  );
+        FROM jsonb_to_recordset(${keys}::jsonb) AS r(${recordType(spec, spec.key)}))`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
-function recordType(spec: TableSpec, names: string[]): RawBuilder<unknown> {
+function recordType(spec: TableSpec, names: readonly string[]): RawBuilder<unknown> {
   return sql.raw(names.map((name) => `${name} ${spec.columns[name]}`).join(', '));
 }
