@@ -33,6 +33,8 @@ type ReportedType = keyof typeof GRAIN;
 export interface PeriodPart {
   asked: string;
   period: string;
+  /** Its last day, 'YYYY-MM-DD': the latest period is the one a LAST takes. */
+  end: string;
   grain: number;
   /** The periods between it and the asked one (the asked one included): each would beat it. */
   enclosing: string[];
@@ -52,6 +54,7 @@ export function periodParts(asked: Period): PeriodPart[] {
     parts.push({
       asked: asked.canonical,
       period: period.canonical,
+      end: period.end,
       grain: GRAIN[period.type as ReportedType],
       enclosing,
     });

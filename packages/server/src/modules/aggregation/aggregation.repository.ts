@@ -224,11 +224,13 @@ export async function findContributionPages(
     ),
     listed_figure AS MATERIALIZED (
       SELECT k.organization_id, k.organization_path AS path, k.metric_code, k.period, k.value,
-        k.qualifier, k.scope, k.status, k.submission_id, k.aggregatable,
+        k.qualifier, k.scope, k.status, v.submission_id, k.aggregatable,
         k.kept AND c.aggregatable AS enters, c.depth, c.cover_depth, c.partner_depth
       FROM counted_period_figure k
       JOIN counted_figure c ON c.organization_id = k.organization_id
         AND c.metric_code = k.metric_code
+      JOIN metric_value v ON v.metric_code = k.metric_code AND v.period = k.period
+        AND v.organization_id = k.organization_id AND v.submission_id IS NOT NULL
     )`;
   const figuresOfGroup = sql`
     SELECT v.organization_id, v.path, v.metric_code, v.period, v.value, v.qualifier, v.scope,

@@ -23,12 +23,15 @@ export interface FigureSelection {
  *
  * - `asked_part`: every period whose figures can make up an asked one (the period itself, and
  *   the years, quarters and months inside it), with the periods enclosing it (periodParts).
- * - `period_figure`: the submitted figures of those periods, with their submission and whether
- *   its status counts (`included`). A metric whose time aggregation is NONE takes only figures of
+ * - `period_figure`: the submitted figures of those periods, with their submission's status and
+ *   whether it counts (`included`), from the columns the roll-up index holds (an index-only
+ *   scan: the period's end comes from `asked_part`). A metric whose time aggregation is NONE takes only figures of
  *   the asked period itself.
  * - `counted_period_figure`: the figures whose status counts, each `kept` unless a counted
  *   figure of the same unit and metric for an enclosing period beats it: a unit's own year
  *   figure beats its quarters.
+ *   Most units report one figure per metric inside a period: that figure is theirs as it is,
+ *   and only the others are grouped.
  * - `figure`: one row per unit, metric and asked period with the kept figures combined by the
  *   metric's time aggregation (SUM adds them, LAST takes the latest period's, AVERAGE their
  *   mean rounded to DECIMAL_PLACES, MAX and MIN the extreme), the periods combined and the
@@ -52,10 +55,11 @@ export function timeResolvedFigureCtes(selection: FigureSelection): RawBuilder<u
         THEN max(k.qualifier) FILTER (WHERE k.qualifier <> 'EXACT')
       ELSE 'ABOUT' END`;
   return sql`asked_part AS MATERIALIZED (
-      SELECT s.asked, s.period, s.grain, string_to_array(s.enclosing, ',') AS enclosing
+      SELECT s.asked, s.period, s.ends, s.grain, string_to_array(s.enclosing, ',') AS enclosing
       FROM unnest(${column('asked')}::text[], ${column('period')}::text[],
-        ${column('grain')}::int[], ${parts.map((part) => part.enclosing.join(','))}::text[])
-        AS s(asked, period, grain, enclosing)
+        ${column('end')}::date[], ${column('grain')}::int[],
+        ${parts.map((part) => part.enclosing.join(','))}::text[])
+        AS s(asked, period, ends, grain, enclosing)
     ),
     time_rule AS (
       SELECT code, time_aggregation AS rule FROM metric_definition
@@ -63,8 +67,8 @@ export function timeResolvedFigureCtes(selection: FigureSelection): RawBuilder<u
     ),
     period_figure AS MATERIALIZED (
       SELECT v.organization_id, v.organization_path, v.metric_code, s.asked, v.period, s.grain,
-        s.enclosing, v.period_end, v.value, v.qualifier, v.scope, v.aggregatable,
-        v.submission_status AS status, v.submission_id,
+        s.enclosing, s.ends AS period_end, v.value, v.qualifier, v.scope, v.aggregatable,
+        v.submission_status AS status,
         v.submission_status = ANY(${[...selection.statuses]}::text[]) AS included
       FROM asked_part s
       JOIN metric_value v ON v.period = s.period
@@ -74,12 +78,19 @@ export function timeResolvedFigureCtes(selection: FigureSelection): RawBuilder<u
         ${inSubtree('v.organization_path', selection.within)} ${selection.inRoots ?? sql``}
     ),
     counted_period_figure AS MATERIALIZED (
-      SELECT f.*, NOT (f.enclosing && array_agg(f.period) OVER unit_periods) AS kept
+      SELECT f.*, NOT (f.enclosing && array_agg(f.period) OVER unit_periods) AS kept,
+        count(*) OVER unit_periods AS reported
       FROM period_figure f
       WHERE f.included
       WINDOW unit_periods AS (PARTITION BY f.organization_id, f.metric_code, f.asked)
     ),
     resolved_figure AS (
+      SELECT k.organization_id, k.organization_path, k.metric_code, k.asked, k.value,
+        k.qualifier, k.scope, k.aggregatable, ARRAY[k.period] AS periods_combined,
+        k.grain AS finest
+      FROM counted_period_figure k
+      WHERE k.reported = 1
+      UNION ALL
       SELECT k.organization_id, k.organization_path, k.metric_code, k.asked,
         CASE r.rule
           WHEN 'LAST' THEN (array_agg(k.value ORDER BY k.period_end DESC))[1]
@@ -96,7 +107,7 @@ export function timeResolvedFigureCtes(selection: FigureSelection): RawBuilder<u
         max(k.grain) AS finest
       FROM counted_period_figure k
       JOIN time_rule r ON r.code = k.metric_code
-      WHERE k.kept
+      WHERE k.kept AND k.reported > 1
       GROUP BY k.organization_id, k.organization_path, k.metric_code, k.asked, r.rule
     ),
     figure AS MATERIALIZED (
