@@ -1,6 +1,12 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { UnreachableCaseError } from '../../unreachable.js';
-import { API_KEY_SCOPE_NAMES, ROLES, type ApiKeyScope, type Role, type Viewer } from '../../auth/viewer.js';
+import {
+  API_KEY_SCOPE_NAMES,
+  ROLES,
+  type ApiKeyScope,
+  type Role,
+  type Viewer,
+} from '../../auth/viewer.js';
 
 const VIEWER_KINDS = ['ANONYMOUS', 'STAFF', 'API_KEY', 'SYSTEM'] as const;
 type ViewerKind = (typeof VIEWER_KINDS)[number];
