@@ -2,12 +2,14 @@ import { Agent, createServer as createHttpServer, request as httpRequest } from 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { cp, writeFile } from 'node:fs/promises';
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/database.js';
 import { migrations } from '../src/db/migrations/index.js';
 import type { Database } from '../src/db/tables.js';
 import { run, serve, temporaryDataDirs } from './helpers/cli-process.js';
+import { HUNAN_EDITION } from './helpers/division-edition.js';
 
 const freshDataDir = temporaryDataDirs('fulian-cli-');
 
@@ -111,6 +113,25 @@ describe('the fulian CLI', () => {
     expect(result.stderr.trim()).toBe(
       'fulian seed: --region takes two-digit province codes, got "4x"',
     );
+  });
+
+  it('says in one line which successor an edition contradicts, and writes no unit', async () => {
+    const divisions = await freshDataDir();
+    await cp(HUNAN_EDITION, divisions, { recursive: true });
+    await writeFile(path.join(divisions, 'successors.json'), '{ "430426": "430220" }');
+    const target = await emptyDatabase();
+    try {
+      const result = await run(['seed', '--divisions', divisions], target.env);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe('fulian seed: successors.json: 430426 is still listed');
+      const db = target.open();
+      const { rows } = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM organization`.execute(db);
+      await db.destroy();
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await target.drop();
+    }
   });
 
   it('migrates, serves, and on SIGTERM finishes the request in flight before it exits', async () => {

@@ -4,13 +4,9 @@
 // successor) and 平江西县. Nothing is deleted; the history stays with the units it belongs to.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyEdition,
-  EditionError,
-  readEdition,
-  type Edition,
-} from '../src/seed/division-edition.js';
+import { applyEdition, readEdition, type Edition } from '../src/seed/division-edition.js';
 import type { Division } from '../src/seed/division-source.js';
+import { SeedDataError } from '../src/seed/seed-data.files.js';
 import { HUNAN_EDITION, loadHunanTownships } from './helpers/division-edition.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
@@ -66,10 +62,27 @@ afterAll(() => database?.close());
 
 describe('a re-seed from a newer edition of the division list', () => {
   it('refuses an edition whose successors contradict it, writing nothing', async () => {
-    const contradicting = { ...edition, successors: { '430426': '430220' } };
-    await expect(
-      database.db.transaction().execute((trx) => applyEdition(trx, contradicting, DAY)),
-    ).rejects.toThrow(EditionError);
+    const refusal = (successors: Record<string, string>) =>
+      database.db
+        .transaction()
+        .execute((trx) => applyEdition(trx, { ...edition, successors }, DAY))
+        .then(
+          () => null,
+          (error: unknown) => error,
+        );
+    // 祁东县, renamed, is still listed; 荷塘区 is not, but neither is the successor given.
+    const stillListed = await refusal({ '430426': '430220' });
+    const notListed = await refusal({ '430202': '439999' });
+    expect(stillListed).toBeInstanceOf(SeedDataError);
+    expect(notListed).toBeInstanceOf(SeedDataError);
+    expect(stillListed).toMatchObject({
+      message: 'successors.json: 430426 is still listed',
+      extensions: { code: 'BAD_USER_INPUT' },
+      problems: [{ file: 'successors.json', path: '', reason: '430426 is still listed' }],
+    });
+    expect(notListed).toMatchObject({
+      message: "successors.json: 430202's successor 439999 is not listed",
+    });
     expect(await units(CHANGED)).toEqual(before);
   });
 

@@ -6,7 +6,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/tables.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { applyEdition, EditionError, readEdition } from '../seed/division-edition.js';
+import { applyEdition, readEdition } from '../seed/division-edition.js';
 import { distDir, type RegionSelection } from '../seed/division-source.js';
 import { describeProblem, SeedDataError } from '../seed/seed-data.files.js';
 import { seedData } from '../seed/seed-data.js';
@@ -72,7 +72,8 @@ export async function seedCommand(args: string[], logger: Logger): Promise<void>
       .transaction()
       .execute((trx) => applyEdition(trx, edition, date, progress))
       .catch((error: unknown) => {
-        throw error instanceof EditionError ? new CliError(error.message) : error;
+        // An edition's fault is one line: which entry of successors.json and why.
+        throw error instanceof SeedDataError ? new CliError(error.message) : error;
       });
     if (process.stderr.isTTY) process.stderr.write('\n');
     console.log(

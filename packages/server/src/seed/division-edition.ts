@@ -5,6 +5,7 @@ import { pathInSubtree } from '../db/path.js';
 import type { Database, OrganizationLevel } from '../db/tables.js';
 import { readLevels, type Division, type RegionSelection } from './division-source.js';
 import { seedDivisions, type SeedProgress } from './organization.seed.js';
+import { SeedDataError } from './seed-data.files.js';
 
 /**
  * An edition of the division list: the levels it lists (a directory laid out as
@@ -16,9 +17,6 @@ export interface Edition {
   levels: (Division[] | null)[];
   successors: Record<string, string>;
 }
-
-/** An edition that contradicts itself; nothing was written. */
-export class EditionError extends Error {}
 
 export interface EditionCounts {
   inserted: number;
@@ -45,8 +43,8 @@ export async function readEdition(directory: string, selection: RegionSelection)
  * lists is closed (valid_to), with its successor when the edition names one, and so are its
  * open descendants; a unit closed before and listed again reopens; a new unit opens
  * (valid_from). A province loaded for the first time opens
- * its units since always. Throws (before writing) when a successor is not in the edition or a
- * unit it still lists is given one.
+ * its units since always. Throws a SeedDataError (before writing) when a successor is not in
+ * the edition or a unit it still lists is given one.
  */
 export async function applyEdition(
   db: Kysely<Database>,
@@ -57,9 +55,9 @@ export async function applyEdition(
   const listed = edition.levels.flatMap((level) => level ?? []);
   const codes = new Set(listed.map((unit) => unit.code));
   for (const [closed, successor] of Object.entries(edition.successors)) {
-    if (codes.has(closed)) throw new EditionError(`successors.json: ${closed} is still listed`);
+    if (codes.has(closed)) throw successorsFault(`${closed} is still listed`);
     if (!codes.has(successor)) {
-      throw new EditionError(`successors.json: ${closed}'s successor ${successor} is not listed`);
+      throw successorsFault(`${closed}'s successor ${successor} is not listed`);
     }
   }
   const provinces = (edition.levels[0] ?? []).map((unit) => unit.code);
@@ -124,6 +122,11 @@ export async function applyEdition(
     closed: closedUnits.length + Number(below.numAffectedRows ?? 0),
     reopened: reopened.length,
   };
+}
+
+/** A contradiction in the edition's successors.json, told as every seeder tells a fault. */
+function successorsFault(reason: string): SeedDataError {
+  return new SeedDataError([{ file: 'successors.json', path: '', reason }]);
 }
 
 const LEVELS: OrganizationLevel[] = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE'];
