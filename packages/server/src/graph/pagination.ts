@@ -149,6 +149,18 @@ export class PageInfo {
  * What a connection type holds before its fields resolve: the page's nodes with their sort keys,
  * and a counter that runs only if the client asks for totalCount.
  */
+/** An edge of a connection: its cursor is encoded only if the client selects it. */
+class Edge<Node> {
+  constructor(
+    readonly node: Node,
+    private readonly sortKey: (node: Node) => string,
+  ) {}
+
+  get cursor(): string {
+    return encodeCursor(this.sortKey(this.node));
+  }
+}
+
 export class ConnectionSource<Node> {
   constructor(
     readonly nodes: Node[],
@@ -158,8 +170,8 @@ export class ConnectionSource<Node> {
     readonly count: () => Promise<number>,
   ) {}
 
-  get edges(): { cursor: string; node: Node }[] {
-    return this.nodes.map((node) => ({ cursor: encodeCursor(this.sortKey(node)), node }));
+  get edges(): Edge<Node>[] {
+    return this.nodes.map((node) => new Edge(node, this.sortKey));
   }
 
   get pageInfo(): PageInfo {
