@@ -83,6 +83,15 @@ describe('a re-seed from a newer edition of the division list', () => {
     expect(notListed).toMatchObject({
       message: "successors.json: 430202's successor 439999 is not listed",
     });
+    const both = await refusal({ '430426': '430220', '430202': '439999' });
+    // Division codes read as integer keys, so the file's entries come in code order.
+    expect(both).toMatchObject({
+      message: "successors.json: 430202's successor 439999 is not listed (and 1 more problems)",
+      problems: [
+        { file: 'successors.json', path: '', reason: "430202's successor 439999 is not listed" },
+        { file: 'successors.json', path: '', reason: '430426 is still listed' },
+      ],
+    });
     expect(await units(CHANGED)).toEqual(before);
   });
 

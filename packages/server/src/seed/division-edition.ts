@@ -43,8 +43,8 @@ export async function readEdition(directory: string, selection: RegionSelection)
  * lists is closed (valid_to), with its successor when the edition names one, and so are its
  * open descendants; a unit closed before and listed again reopens; a new unit opens
  * (valid_from). A province loaded for the first time opens
- * its units since always. Throws a SeedDataError (before writing) when a successor is not in
- * the edition or a unit it still lists is given one.
+ * its units since always. Throws a SeedDataError (before writing) naming every successor not in
+ * the edition and every unit it still lists that is given one.
  */
 export async function applyEdition(
   db: Kysely<Database>,
@@ -54,11 +54,15 @@ export async function applyEdition(
 ): Promise<EditionCounts> {
   const listed = edition.levels.flatMap((level) => level ?? []);
   const codes = new Set(listed.map((unit) => unit.code));
-  for (const [closed, successor] of Object.entries(edition.successors)) {
-    if (codes.has(closed)) throw successorsFault(`${closed} is still listed`);
-    if (!codes.has(successor)) {
-      throw successorsFault(`${closed}'s successor ${successor} is not listed`);
-    }
+  // Every contradiction at once, as the other seeders report their faults.
+  const faults = Object.entries(edition.successors).flatMap(([closed, successor]) => [
+    ...(codes.has(closed) ? [`${closed} is still listed`] : []),
+    ...(codes.has(successor) ? [] : [`${closed}'s successor ${successor} is not listed`]),
+  ]);
+  if (faults.length > 0) {
+    throw new SeedDataError(
+      faults.map((reason) => ({ file: 'successors.json', path: '', reason })),
+    );
   }
   const provinces = (edition.levels[0] ?? []).map((unit) => unit.code);
   const known = await db
@@ -125,8 +129,4 @@ export async function applyEdition(
 }
 
 /** A contradiction in the edition's successors.json, told as every seeder tells a fault. */
-function successorsFault(reason: string): SeedDataError {
-  return new SeedDataError([{ file: 'successors.json', path: '', reason }]);
-}
-
 const LEVELS: OrganizationLevel[] = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE'];
