@@ -145,10 +145,6 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-/**
- * What a connection type holds before its fields resolve: the page's nodes with their sort keys,
- * and a counter that runs only if the client asks for totalCount.
- */
 /** An edge of a connection: its cursor is encoded only if the client selects it. */
 class Edge<Node> {
   constructor(
@@ -161,6 +157,10 @@ class Edge<Node> {
   }
 }
 
+/**
+ * What a connection type holds before its fields resolve: the page's nodes with their sort keys,
+ * and a counter that runs only if the client asks for totalCount.
+ */
 export class ConnectionSource<Node> {
   constructor(
     readonly nodes: Node[],
