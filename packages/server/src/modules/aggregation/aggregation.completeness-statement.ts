@@ -7,6 +7,7 @@ import type {
 } from '../../db/tables.js';
 import { existedBetween } from '../../db/validity.js';
 import { keyset } from '../../graph/keyset.js';
+import { countOf, onePage } from '../../graph/page-query.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import type { Period } from '../../period/period.js';
 import { completenessOrder } from './aggregation.order.js';
@@ -71,14 +72,15 @@ const TOTALS = sql`
   count(*) FILTER (WHERE status = 'RETURNED')::int AS returned,
   count(*) FILTER (WHERE status = 'APPROVED')::int AS approved`;
 
-/** One page's rows of the expected units in `u`, in tree order. */
-function pageOf({ statuses, window }: CompletenessPageRequest): RawBuilder<unknown> {
-  const page = keyset(completenessOrder, window);
-  return sql`
-    SELECT * FROM u WHERE true
-      ${statuses === null ? sql`` : sql`AND u.status = ANY(${[...statuses]}::text[])`}
-      ${page.where}
-    ${page.orderBy} ${page.limit}`;
+/** The expected units in `u`, optionally only those in some statuses. */
+function unitsIn(statuses: readonly CompletenessStatus[] | null): RawBuilder<unknown> {
+  return sql`SELECT * FROM u WHERE true
+    ${statuses === null ? sql`` : sql`AND u.status = ANY(${[...statuses]}::text[])`}`;
+}
+
+/** The expected units of `spec` as `u`, before the list that reads them. */
+function withExpected(spec: CompletenessSpec, rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`WITH u AS (${expectedUnits(spec)}) ${rows}`;
 }
 
 /**
@@ -94,18 +96,18 @@ export async function findCompletenessParts(
 ): Promise<{ totals: CompletenessTotals | null; pages: Page<CompletenessRow>[] }> {
   if (!withTotals) {
     const found = await Promise.all(
-      pages.map(async (request) => {
-        const result = await sql<CompletenessRow>`
-          WITH u AS (${expectedUnits(spec)}) ${pageOf(request)}`.execute(db);
-        return toPage(result.rows, request.window);
-      }),
+      pages.map(({ statuses, window }) =>
+        onePage(db, completenessOrder, window, withExpected(spec, unitsIn(statuses))),
+      ),
     );
     return { totals: null, pages: found };
   }
   // The counts as one JSON value, beside each page's rows tagged with the page's index.
-  const parts = pages.map(
-    (request, i) => sql`(SELECT ${sql.lit(i)} AS part, p.* FROM (${pageOf(request)}) p)`,
-  );
+  const parts = pages.map(({ statuses, window }, i) => {
+    const page = keyset(completenessOrder, window);
+    return sql`(SELECT ${sql.lit(i)} AS part, p.* FROM (
+      ${unitsIn(statuses)} ${page.where} ${page.orderBy} ${page.limit}) p)`;
+  });
   const result = await sql<CompletenessRow & { totals: CompletenessTotals; part: number | null }>`
     WITH u AS MATERIALIZED (${expectedUnits(spec)}),
       t AS (SELECT ${TOTALS} FROM u)
@@ -126,8 +128,5 @@ export async function countCompleteness(
   spec: CompletenessSpec,
   statuses: readonly CompletenessStatus[] | null,
 ): Promise<number> {
-  const result = await sql<{ count: number }>`
-    SELECT count(*) AS count FROM (${expectedUnits(spec)}) u
-    ${statuses === null ? sql`` : sql`WHERE u.status = ANY(${[...statuses]}::text[])`}`.execute(db);
-  return result.rows[0]?.count ?? 0;
+  return countOf(db, withExpected(spec, unitsIn(statuses)));
 }
