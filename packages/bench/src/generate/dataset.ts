@@ -9,6 +9,7 @@ import {
   seedData,
   seedDivisions,
   seedReporting,
+  subtreeOf,
   verifyTotals,
   type Database,
 } from '@fulian/server';
@@ -26,6 +27,11 @@ export interface DatasetSummary {
   fingerprint: string;
   /** True when the target already held this data set and nothing was generated. */
   reused: boolean;
+  /**
+   * The last migration the data set had when it was reused after migrating it forward to this
+   * code's schema (the generator, options and seed data unchanged), else absent.
+   */
+  migratedFrom?: string;
   /** Rows per table. */
   rows: Record<string, number>;
   /** Seconds spent generating and loading (0 when reused). */
@@ -35,23 +41,41 @@ export interface DatasetSummary {
 /** The tables the generator fills in bulk; their secondary indexes are built after the load. */
 const BULK_TABLES = ['activity', 'submission', 'metric_value'];
 
+/** Where the maintained totals are checked against the figures: a subtree's code, or null for all. */
+export interface VerifyScope {
+  verifyWithin: string | null;
+}
+
 /**
  * Makes sure the target holds the data set these options describe: reused when its
- * fingerprint (options, migrations, generator code) matches, else generated from scratch.
+ * fingerprint (options, generator code, seed data, migrations) matches; migrated forward when
+ * only migrations were added since it was made (as a deployment would upgrade it, so the new
+ * migrations build what they add from the data they find), then verified; else generated
+ * from scratch.
  */
 export async function ensureDataset(
   target: Target,
   options: DatasetOptions,
   progress: Progress,
+  scope: VerifyScope = { verifyWithin: null },
 ): Promise<DatasetSummary> {
   const fingerprint = await datasetFingerprint(options);
-  if ((await target.readFingerprint()) === fingerprint) {
+  const stored = parseFingerprint(await target.readFingerprint());
+  if (stored?.data === fingerprint.data && stored.schema === fingerprint.schema) {
     const db = target.open();
     try {
-      return { fingerprint, reused: true, rows: await countRows(db), loadSeconds: 0 };
+      return {
+        fingerprint: fingerprint.text,
+        reused: true,
+        rows: await countRows(db),
+        loadSeconds: 0,
+      };
     } finally {
       await db.destroy();
     }
+  }
+  if (stored?.data === fingerprint.data && MIGRATION_NAMES.includes(stored.schema)) {
+    return migrateForward(target, fingerprint, stored.schema, progress, scope);
   }
 
   const started = Date.now();
@@ -119,7 +143,7 @@ export async function ensureDataset(
       await loader.close();
     }
     await restartIdentities(db, BULK_TABLES);
-    await buildAndVerifyTotals(db, progress);
+    await buildAndVerifyTotals(db, progress, scope);
     // VACUUM sets the visibility map, without which the roll-ups' index-only scans would visit
     // the heap for every figure until autovacuum came by.
     progress.update('vacuum and analyze');
@@ -129,8 +153,13 @@ export async function ensureDataset(
     });
     const rows = await countRows(db);
     await db.destroy();
-    await target.writeFingerprint(fingerprint);
-    return { fingerprint, reused: false, rows, loadSeconds: (Date.now() - started) / 1000 };
+    await target.writeFingerprint(fingerprint.text);
+    return {
+      fingerprint: fingerprint.text,
+      reused: false,
+      rows,
+      loadSeconds: (Date.now() - started) / 1000,
+    };
   } catch (error) {
     await db.destroy();
     throw error;
@@ -143,45 +172,73 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
 
 /**
  * The figures went in directly, so their maintained totals are built afterwards, one
- * set-based statement per tree level (timed on its own line), and then checked against the
- * figures' statement over the whole tree: a data set whose totals differ is not measured.
- * The tables are analyzed first: without statistics on the freshly loaded figures and totals,
- * the planner's guesses made verifying one county take 64 s instead of 3.
+ * set-based statement per tree level (timed on its own line), and then verified.
  */
-async function buildAndVerifyTotals(db: Kysely<Database>, progress: Progress): Promise<void> {
+async function buildAndVerifyTotals(
+  db: Kysely<Database>,
+  progress: Progress,
+  scope: VerifyScope,
+): Promise<void> {
   progress.update('totals: building');
-  let started = Date.now();
+  const started = Date.now();
   await db.connection().execute(async (connection) => {
     await sql`SET statement_timeout = 0`.execute(connection);
     await rebuildTotals(connection);
   });
   progress.done(`totals: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  progress.update('totals: analyzing and verifying against the figures');
-  started = Date.now();
+  await analyzeAndVerify(db, progress, scope);
+}
+
+/**
+ * Checks the maintained totals against the figures' statement (the oracle) inside the scope,
+ * after analyzing: without statistics on freshly loaded rows, the planner's guesses made
+ * verifying one county take 64 s instead of 3. A data set whose totals differ is not measured.
+ */
+async function analyzeAndVerify(
+  db: Kysely<Database>,
+  progress: Progress,
+  { verifyWithin }: VerifyScope,
+): Promise<void> {
+  const where = verifyWithin === null ? 'the whole tree' : `the subtree of ${verifyWithin}`;
+  progress.update(`totals: analyzing and verifying ${where} against the figures`);
+  const started = Date.now();
   await db.connection().execute(async (connection) => {
     await sql`SET statement_timeout = 0`.execute(connection);
     await sql`ANALYZE`.execute(connection);
   });
-  const { compared, differences } = await verifyTotals(db, { within: null, period: null });
+  const within = verifyWithin === null ? null : await subtreeOf(db, verifyWithin);
+  if (verifyWithin !== null && within === null) {
+    throw new Error(`--verify-within: no unit has the division code ${verifyWithin}`);
+  }
+  const { compared, differences } = await verifyTotals(db, { within, period: null });
   if (differences.length > 0) {
     throw new Error(
       `the totals differ from the figures in ${differences.length} value(s), first: ${JSON.stringify(differences[0])}`,
     );
   }
   progress.done(
-    `totals: ${compared.toLocaleString('en-US')} verified in ${((Date.now() - started) / 1000).toFixed(1)} s, no difference`,
+    `totals: ${compared.toLocaleString('en-US')} verified (${where}) in ${((Date.now() - started) / 1000).toFixed(1)} s, no difference`,
   );
 }
 
+const MIGRATION_NAMES = Object.keys(migrations);
+
+/** A data set's identity: what its rows are made from, and the schema they were loaded into. */
+interface Fingerprint {
+  /** The options, the seed data and the generator's own code. */
+  data: string;
+  /** The last migration applied. */
+  schema: string;
+  text: string;
+}
+
 /**
- * Identifies a data set: the options, the schema (migration names), the seed data and the
- * generator's own code, so changing any of them regenerates rather than benchmarking stale
- * data.
+ * Identifies a data set, so changing what its rows are made from regenerates it rather than
+ * benchmarking stale data, while a schema that only gained migrations is migrated forward.
  */
-async function datasetFingerprint(options: DatasetOptions): Promise<string> {
+async function datasetFingerprint(options: DatasetOptions): Promise<Fingerprint> {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(options));
-  hash.update(JSON.stringify(Object.keys(migrations)));
   for (const dir of [
     import.meta.dirname,
     SEEDS_DIRECTORY,
@@ -193,7 +250,52 @@ async function datasetFingerprint(options: DatasetOptions): Promise<string> {
       hash.update(await readFile(path.join(dir, entry.name)));
     }
   }
-  return `fulian-bench ${options.scale} years=${options.years} seed=${options.seed} ${hash.digest('hex').slice(0, 16)}`;
+  const data = `fulian-bench ${options.scale} years=${options.years} seed=${options.seed} ${hash.digest('hex').slice(0, 16)}`;
+  const schema = MIGRATION_NAMES.at(-1)!;
+  return { data, schema, text: `${data} schema=${schema}` };
+}
+
+/** The parts of a stored fingerprint; null for none, or one written before schemas were named. */
+function parseFingerprint(text: string | null): Omit<Fingerprint, 'text'> | null {
+  const match = text?.match(/^(.*) schema=(\S+)$/);
+  return match ? { data: match[1]!, schema: match[2]! } : null;
+}
+
+/**
+ * Brings a data set made under an earlier schema up to this one with the migrations alone,
+ * then verifies the totals (the migrations that build stored rows from existing data are
+ * checked on the whole data set that way) and analyzes what they wrote.
+ */
+async function migrateForward(
+  target: Target,
+  fingerprint: Fingerprint,
+  from: string,
+  progress: Progress,
+  scope: VerifyScope,
+): Promise<DatasetSummary> {
+  const db = target.open();
+  try {
+    progress.update(`schema: migrating from ${from} to ${fingerprint.schema}`);
+    const started = Date.now();
+    await db.connection().execute(async (connection) => {
+      await sql`SET statement_timeout = 0`.execute(connection);
+      await migrateToLatest(connection);
+    });
+    progress.done(
+      `schema: migrated from ${from} to ${fingerprint.schema} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    await analyzeAndVerify(db, progress, scope);
+    await target.writeFingerprint(fingerprint.text);
+    return {
+      fingerprint: fingerprint.text,
+      reused: true,
+      migratedFrom: from,
+      rows: await countRows(db),
+      loadSeconds: 0,
+    };
+  } finally {
+    await db.destroy();
+  }
 }
 
 /**

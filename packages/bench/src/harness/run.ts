@@ -12,7 +12,7 @@ import {
   type Role,
   type TokenConfig,
 } from '@fulian/server';
-import { ensureDataset, type DatasetSummary } from '../generate/dataset.js';
+import { ensureDataset, type DatasetSummary, type VerifyScope } from '../generate/dataset.js';
 import { benchmarkYear, LAST_YEAR, type DatasetOptions } from '../generate/scale.js';
 import { OPERATIONS } from '../operations/index.js';
 import { villageRankingQuery } from '../operations/ranking.js';
@@ -33,6 +33,8 @@ import { StatementRecorder, type Statement } from './statements.js';
 
 export interface SuiteOptions {
   dataset: DatasetOptions;
+  /** Where the data set's totals are verified when it is generated or migrated (all: absent). */
+  verify?: VerifyScope;
   plan: SamplingPlan;
   /** Seconds of load per autocannon run; 0 skips the HTTP measurements. */
   httpSeconds: number;
@@ -119,11 +121,13 @@ export async function runSuite(
 ): Promise<ScaleRun> {
   const startedAt = new Date().toISOString();
   const loadAverageStart = os.loadavg().map(round2);
-  const summary = await ensureDataset(target, options.dataset, progress);
+  const summary = await ensureDataset(target, options.dataset, progress, options.verify);
   progress.done(
-    summary.reused
-      ? `data set ${options.dataset.scale} reused (${target.location})`
-      : `data set ${options.dataset.scale} generated in ${summary.loadSeconds.toFixed(1)} s`,
+    summary.migratedFrom
+      ? `data set ${options.dataset.scale} migrated from ${summary.migratedFrom} (${target.location})`
+      : summary.reused
+        ? `data set ${options.dataset.scale} reused (${target.location})`
+        : `data set ${options.dataset.scale} generated in ${summary.loadSeconds.toFixed(1)} s`,
   );
 
   const { secret, tokens, credentials } = runCredentials();
@@ -293,6 +297,7 @@ export async function runSuite(
       connections: options.connections,
       noisySeconds: options.noisySeconds,
       only: options.only,
+      verify: options.verify,
     },
     operations: results,
     explain,
