@@ -104,8 +104,13 @@ export async function applyTotalsChange(
 /**
  * Rebuilds every stored total from the figures, level by level from the leaves up, one
  * set-based statement per level (the seed and the bulk loader, after writing figures
- * directly).
+ * directly). It is maintenance, not a request: the statement time limit does not apply (over
+ * the whole country's 665,000 units it takes minutes).
  */
 export async function rebuildTotals(db: Kysely<Database>): Promise<void> {
-  await sql`SELECT metric_total_rebuild()`.execute(db);
+  const rebuild = async (trx: Kysely<Database>) => {
+    await sql`SET LOCAL statement_timeout = 0`.execute(trx);
+    await sql`SELECT metric_total_rebuild()`.execute(trx);
+  };
+  await (db.isTransaction ? rebuild(db) : db.transaction().execute(rebuild));
 }
