@@ -55,7 +55,7 @@ export async function saveResults(
     database,
     runs,
     growth: growth(runs),
-    targets: checkTargets(runs),
+    targets: [...checkTargets(runs), ...rollupChecks(database, runs)],
   };
   await mkdir(dir, { recursive: true });
   await writeFile(filePath, `${JSON.stringify(file, null, 2)}\n`);
@@ -190,6 +190,63 @@ function floorChecks(operation: OperationResult): TargetCheck[] {
 }
 const GROWTH_LIMITED = ['rollup-country', 'ranking'];
 const GROWTH_LIMIT = 3;
+
+/** Issue 15: the province's roll-ups and ranking, read from the maintained totals. */
+const ROLLUPS = ['rollup', 'ratio-rollup', 'ranking', 'rollup-country'];
+const ROLLUP_P50_MS: Record<DatabaseKind, number> = { postgres: 10, pglite: 25 };
+const ROLLUP_P95_MS = 20;
+/** The roll-up by city costs at most this many single-organization lookups of the same run… */
+const ROLLUP_NODE_LOOKUPS = 4;
+/** …in at most this many statements. */
+const ROLLUP_STATEMENTS = 2;
+const NATIONAL_COUNTRY_P50_MS = 20;
+/** Every operation scoped to one province, national p50 ÷ Hunan p50. */
+const PROVINCE_SCOPED_GROWTH = 1.5;
+const NOT_PROVINCE_SCOPED = ['rollup-country', 'search'];
+
+function rollupChecks(database: DatabaseKind, runs: ResultsFile['runs']): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const check = (target: string, measured: number, limit: number) =>
+    checks.push({ target, measured, limit, met: measured <= limit });
+  const { hunan, national } = runs;
+  const byName = (run: ScaleRun | undefined, name: string) =>
+    run?.operations.find((operation) => operation.name === name);
+  for (const name of ROLLUPS) {
+    const operation = byName(hunan, name);
+    if (!operation) continue;
+    check(`${name}: p50 at Hunan scale, ms`, operation.graphql.p50, ROLLUP_P50_MS[database]);
+    if (database === 'postgres') {
+      check(`${name}: p95 at Hunan scale, ms`, operation.graphql.p95, ROLLUP_P95_MS);
+    }
+  }
+  const rollup = byName(hunan, 'rollup');
+  const node = byName(hunan, 'node');
+  if (rollup && node && node.graphql.p50 > 0) {
+    check(
+      'rollup: p50 ÷ node p50',
+      round2(rollup.graphql.p50 / node.graphql.p50),
+      ROLLUP_NODE_LOOKUPS,
+    );
+  }
+  if (rollup) check('rollup: statements', rollup.statements, ROLLUP_STATEMENTS);
+  const country = byName(national, 'rollup-country');
+  if (country && database === 'postgres') {
+    check(
+      'rollup-country: p50 at national scale, ms',
+      country.graphql.p50,
+      NATIONAL_COUNTRY_P50_MS,
+    );
+  }
+  for (const entry of growth(runs)) {
+    if (NOT_PROVINCE_SCOPED.includes(entry.operation)) continue;
+    check(
+      `${entry.operation}: national p50 ÷ Hunan p50 (one province)`,
+      entry.ratio,
+      PROVINCE_SCOPED_GROWTH,
+    );
+  }
+  return checks;
+}
 
 /** The results as plain-text tables, for stdout and docs/performance.md. */
 export function formatResults(file: ResultsFile): string {
