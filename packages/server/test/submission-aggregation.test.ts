@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubmissionStatus } from '../src/db/tables.js';
+import { sql } from 'kysely';
+import type { OrganizationLevel, SubmissionStatus } from '../src/db/tables.js';
+import type { AggregateSpec } from '../src/modules/aggregation/aggregation.spec.js';
+import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
+import { findDefinitions } from '../src/modules/metric/metric.repository.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
 import {
   insertReport,
@@ -381,9 +385,55 @@ describe('rollup', () => {
       ['4302', '100', true],
       ['430201', '40', false],
     ]);
-    // The metric, the roll-up, its units, the contributions of both rows, their count and their
-    // units: one statement each, however many rows and contributions.
-    expect(first.statements.length).toBe(6);
+    // The metric, the roll-up with its units, the contributions of both rows, their count and
+    // their units: one statement each, however many rows and contributions.
+    expect(first.statements.length).toBe(5);
+  });
+
+  it('reads the province by city in two statements, from the cities’ stored totals', async () => {
+    const query = (fields: string) => `{
+      rollup(metric: "test.sessions", period: "2020", groupBy: CITY, within: "43") {
+        edges { node { organization { code name } value qualifier ${fields}
+          coverage { contributing covered unpaired expected unapproved missing } } } } }`;
+    const stored = await execute(query(''));
+    expect(stored.errors).toBeUndefined();
+    // The metric, then the roll-up: the unit named by `within` is looked up inside it, and it
+    // answers each group's organization too.
+    expect(stored.statements).toHaveLength(2);
+    expect(stored.statements[0]).toContain('metric_definition');
+    expect(stored.statements[1]).toContain('SELECT path FROM organization WHERE code');
+    // Asked for a city's own figure and its children's aggregate, each city is computed anew
+    // from its children's totals: the same values and coverage.
+    const stepped = await execute(query('reported sumOfChildren'));
+    expect(stepped.errors).toBeUndefined();
+    expect(stepped.data.rollup.edges).toMatchObject(stored.data.rollup.edges);
+    expect(stepped.data.rollup.edges[0].node.sumOfChildren).toBe('50');
+  });
+
+  it('reads stored groups’ rows, running (and planning) the step only for the others', async () => {
+    const [metric] = await findDefinitions(database.db, ['test.sessions']);
+    const plan = async (level: OrganizationLevel, breakdown: boolean) => {
+      const spec: AggregateSpec = {
+        metric: metric!,
+        periods: ['2020'],
+        periodType: 'YEAR',
+        reportedPer: metric!.reported_per,
+        statuses: ['APPROVED'],
+        within: null,
+        coverage: 'UNITS',
+        breakdown,
+      };
+      const statement = totalsQuery(spec, { kind: 'level', level, window: null });
+      const { rows } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, COSTS OFF)
+        ${statement}`.execute(database.db);
+      const step = rows.find((row) =>
+        row['QUERY PLAN'].includes('Function Scan on metric_total_step'),
+      );
+      return step!['QUERY PLAN'].includes('never executed');
+    };
+    expect(await plan('CITY', false)).toBe(true);
+    expect(await plan('CITY', true)).toBe(false);
+    expect(await plan('PROVINCE', false)).toBe(false);
   });
 
   it('costs the same statements for 3 cities as for 5 counties', async () => {
@@ -459,6 +509,26 @@ describe('ranking', () => {
       [3, '4303', '20', '16.5289'],
     ]);
     expect(result.data.ranking.total).toBe('121');
+  });
+
+  it('answers the count and total in the page’s statement, past the last page too', async () => {
+    const query = `query($after: String) {
+      ranking(metric: "test.sessions", period: "2020", level: CITY, within: "43", first: 3, after: $after) {
+        total totalQualifier ranked
+        entries { pageInfo { endCursor } edges { node { rank organization { code name } } } } } }`;
+    const first = await execute(query, { after: null });
+    expect(first.errors).toBeUndefined();
+    // The metric, then the ranking with its units' organizations and the summary.
+    expect(first.statements).toHaveLength(2);
+    const past = await execute(query, { after: first.data.ranking.entries.pageInfo.endCursor });
+    expect(past.errors).toBeUndefined();
+    expect(past.data.ranking).toMatchObject({
+      total: '165',
+      totalQualifier: 'AT_LEAST',
+      ranked: 3,
+      entries: { edges: [] },
+    });
+    expect(past.statements).toHaveLength(2);
   });
 
   it('ranks a ratio by its recomputed value, unranked when it has none', async () => {

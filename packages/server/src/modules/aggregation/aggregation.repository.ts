@@ -5,6 +5,7 @@ import type {
   Database,
   MetricScope,
   OrganizationLevel,
+  OrganizationRow,
   Qualifier,
   SubmissionStatus,
 } from '../../db/tables.js';
@@ -27,15 +28,25 @@ import {
 } from './aggregation.spec.js';
 import { levelGroupCondition } from './aggregation.statement.js';
 
-/** One page of rolled-up rows: the federations at a level inside a subtree, by path. */
+/** A group's aggregate with its organization's row, which primes the organization loader. */
+export type GroupAggregateRow = AggregateRow & OrganizationRow;
+
+/**
+ * One page of rolled-up rows: the federations at a level inside a subtree, by path, each with
+ * its organization's row, so that the rows' organizations cost no statement of their own.
+ */
 export async function findRollupPage(
   db: Kysely<Database>,
   spec: AggregateSpec,
   level: OrganizationLevel,
   window: PageWindow,
   statement: AggregateStatement,
-): Promise<Page<AggregateRow>> {
-  const result = await statement(spec, { kind: 'level', level, window }).execute(db);
+): Promise<Page<GroupAggregateRow>> {
+  const result = await sql<GroupAggregateRow>`
+    WITH unit_aggregate AS (${statement(spec, { kind: 'level', level, window })})
+    SELECT o.*, a.* FROM unit_aggregate a
+    JOIN organization o ON o.id = a.organization_id
+    ORDER BY a.path`.execute(db);
   // The statement answers its groups in tree order (one row each: a roll-up has one period);
   // a backward page picked the last of them, which toPage expects from the end.
   return toPage(window.backward ? result.rows.reverse() : result.rows, window);
@@ -53,19 +64,29 @@ export async function countGroups(
   return result.rows[0]?.count ?? 0;
 }
 
-export interface RankedRow extends AggregateRow {
+export interface RankedRow extends GroupAggregateRow {
   position: number;
   rank: number | null;
-  total: string | null;
-  total_qualifiers: Qualifier[] | null;
   share: string | null;
+}
+
+/** What a ranking says of all its units, whichever page is read. */
+export interface RankingSummary {
+  /** How many units there are, with a value or without. */
+  units: number;
+  /** How many units have a value, and so a rank. */
   ranked: number;
+  /** For SUM metrics: the sum over the ranked units, and its figures' qualifiers. */
+  total: string | null;
+  totalQualifiers: Qualifier[] | null;
 }
 
 /**
  * Ranks the federations at a level by the metric's aggregate, in one statement: competition
  * ranks with ties (1, 2, 2, 4), units without a value unranked at the end, each unit's share
- * of the total for SUM metrics. Ratios are ranked by their recomputed, rounded value.
+ * of the total for SUM metrics, each with its organization's row. Ratios are ranked by their
+ * recomputed, rounded value. The summary comes in the same statement, so a page past the end
+ * (no row) still has it: it is the only row then, with no unit.
  */
 export async function findRankingPage(
   db: Kysely<Database>,
@@ -73,30 +94,56 @@ export async function findRankingPage(
   level: OrganizationLevel,
   window: PageWindow,
   statement: AggregateStatement,
-): Promise<Page<RankedRow>> {
+): Promise<{ page: Page<RankedRow>; summary: RankingSummary }> {
   const page = keyset(rankingOrder, window);
   const summable = spec.metric.tree_aggregation === 'SUM';
-  const result = await sql<RankedRow>`
+  const result = await sql<RankedRow & SummaryColumns>`
     WITH unit_aggregate AS (${statement(spec, { kind: 'level', level, window: null })}),
     ranked AS (
       SELECT unit_aggregate.*,
         row_number() OVER (ORDER BY value DESC NULLS LAST, path)::int AS position,
         CASE WHEN value IS NOT NULL THEN (rank() OVER (ORDER BY value DESC NULLS LAST))::int END AS rank,
-        ${summable ? sql`sum(value) OVER ()` : sql`NULL::numeric`} AS total,
-        count(value) OVER ()::int AS ranked
+        ${
+          summable
+            ? sql`CASE WHEN sum(value) OVER () > 0
+                THEN round(value * 100 / sum(value) OVER (), ${sql.lit(DECIMAL_PLACES)}) END`
+            : sql`NULL::numeric`
+        } AS share
+      FROM unit_aggregate
+    ),
+    ranking_page AS (
+      SELECT * FROM ranked WHERE true ${page.where} ${page.orderBy} ${page.limit}
+    ),
+    ranking_summary AS (
+      SELECT count(*)::int AS all_units, count(value)::int AS ranked_units,
+        ${summable ? sql`sum(value)` : sql`NULL::numeric`} AS ranked_total,
+        ${
+          summable
+            ? sql`(SELECT array_agg(DISTINCT q) FROM unit_aggregate, unnest(unit_aggregate.qualifiers) AS q)`
+            : sql`NULL::text[]`
+        } AS ranked_total_qualifiers
       FROM unit_aggregate
     )
-    SELECT ranked.*,
-      CASE WHEN total > 0 THEN round(value * 100 / total, ${sql.lit(DECIMAL_PLACES)}) END AS share,
-      ${
-        summable
-          ? sql`(SELECT array_agg(DISTINCT q) FROM unit_aggregate, unnest(unit_aggregate.qualifiers) AS q)`
-          : sql`NULL::text[]`
-      } AS total_qualifiers
-    FROM ranked
-    WHERE true ${page.where}
-    ${page.orderBy} ${page.limit}`.execute(db);
-  return toPage(result.rows, window);
+    SELECT o.*, r.*, s.* FROM ranking_summary s
+    LEFT JOIN (ranking_page r JOIN organization o ON o.id = r.organization_id) ON true
+    ${page.orderBy}`.execute(db);
+  const [first] = result.rows;
+  const summary: RankingSummary = {
+    units: first?.all_units ?? 0,
+    ranked: first?.ranked_units ?? 0,
+    total: first?.ranked_total ?? null,
+    totalQualifiers: first?.ranked_total_qualifiers ?? null,
+  };
+  const rows = result.rows.filter((row) => row.organization_id !== null);
+  return { page: toPage(rows, window), summary };
+}
+
+/** The summary's columns on each row of findRankingPage's statement. */
+interface SummaryColumns {
+  all_units: number;
+  ranked_units: number;
+  ranked_total: string | null;
+  ranked_total_qualifiers: Qualifier[] | null;
 }
 
 export interface SeriesRow extends AggregateRow {

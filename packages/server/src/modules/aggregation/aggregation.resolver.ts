@@ -53,6 +53,14 @@ const AGGREGATE_PERIOD =
 const INCLUDE_SUBMITTED =
   'Count figures of submitted (not yet approved) reports too; by default only approved ones count.';
 
+/** A roll-up row's fields that the stored totals do not keep (AggregateSpec.breakdown). */
+const BREAKDOWN_FIELDS = [
+  'reported',
+  'reportedQualifier',
+  'sumOfChildren',
+  'sumOfChildrenQualifier',
+];
+
 @Resolver()
 export class AggregationResolver {
   @Query(() => RollupConnection, {
@@ -77,6 +85,7 @@ export class AggregationResolver {
       within,
       includeSubmitted,
       coverage: selectsField(info, 'coverage'),
+      breakdown: BREAKDOWN_FIELDS.some((field) => selectsField(info, field)),
       groupBy,
       window: pageWindow(page),
     });
@@ -106,6 +115,8 @@ export class AggregationResolver {
       within,
       includeSubmitted,
       coverage: selectsField(info, 'coverage'),
+      // A ranking entry shows neither its unit's own figure nor its children's aggregate.
+      breakdown: false,
       level,
       window: pageWindow(page),
     });

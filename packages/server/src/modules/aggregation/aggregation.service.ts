@@ -6,7 +6,7 @@ import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, type Page, type PageWindow } from '../../graph/pagination.js';
 import { MetricDefinition } from '../metric/metric.type.js';
 import { requireMetric } from '../metric/metric.reference.js';
-import { requireByReference } from '../organization/organization.reference.js';
+import { keyOfReference, requireByReference } from '../organization/organization.reference.js';
 import type { Period as ParsedPeriod } from '../../period/period.js';
 import { Period } from '../../period/period.type.js';
 import { dueDate, lateDays } from '../submission/due-date.js';
@@ -58,6 +58,11 @@ interface AggregateArgs {
   includeSubmitted: boolean | null | undefined;
   /** Whether the coverage is selected: it costs a pass over the expected units. */
   coverage: boolean;
+  /**
+   * Whether the group's own reported figure or its children's aggregate is selected: the
+   * stored totals do not keep them (AggregateSpec.breakdown).
+   */
+  breakdown: boolean;
 }
 
 export async function resolveWithin(
@@ -88,16 +93,18 @@ function coverageOf(selected: boolean): CoverageCounts {
   return selected ? 'ALL' : 'NONE';
 }
 
-/** The spec of a one-period aggregate inside `within`, with the period it was asked for. */
+/**
+ * The spec of a one-period aggregate inside `within`, with the period it was asked for. The
+ * `within` unit is named by its key, its path looked up inside the aggregate's statement
+ * (requireWithin tells an unknown one from an empty answer).
+ */
 async function aggregateSpec(
   context: Context,
   args: AggregateArgs,
 ): Promise<{ spec: AggregateSpec; period: ParsedPeriod }> {
   const parsed = aggregatePeriod(args.period);
-  const [metric, within] = await Promise.all([
-    requireMetric(context.loaders, args.metric),
-    resolveWithin(context, args.within),
-  ]);
+  const within = args.within ? keyOfReference(args.within, 'within') : null;
+  const metric = await requireMetric(context.loaders, args.metric);
   const spec: AggregateSpec = {
     metric,
     periods: [parsed.canonical],
@@ -106,8 +113,19 @@ async function aggregateSpec(
     statuses: countedStatuses(args.includeSubmitted),
     within,
     coverage: coverageOf(args.coverage),
+    breakdown: args.breakdown,
   };
   return { spec, period: parsed };
+}
+
+/**
+ * An aggregate that found no group may be inside a unit that does not exist: NOT_FOUND then,
+ * at the cost of a lookup only for an empty answer.
+ */
+async function requireWithin(context: Context, args: AggregateArgs, found: number): Promise<void> {
+  if (found === 0 && args.within) {
+    await requireByReference(context.loaders.organization, args.within, 'within');
+  }
 }
 
 /** One page of a roll-up: the federations at `groupBy` inside `within`, with their aggregates. */
@@ -119,6 +137,8 @@ export async function rollupConnection(
   const { metric } = spec;
   const statement = statementFor(args.groupBy, spec);
   const result = await findRollupPage(context.db, spec, args.groupBy, args.window, statement);
+  await requireWithin(context, args, result.rows.length);
+  context.loaders.organization.prime(result.rows);
   const contributionArgs = {
     metricCodes: metricCodes(metric),
     parts: ratioParts(metric),
@@ -143,7 +163,10 @@ export async function rollupConnection(
   );
 }
 
-/** The federations at `level` inside `within` ranked by the aggregate, one page of them. */
+/**
+ * The federations at `level` inside `within` ranked by the aggregate, one page of them, with
+ * the count and total of the ranked units, in one statement.
+ */
 export async function rankingOf(
   context: Context,
   args: AggregateArgs & { level: OrganizationLevel; window: PageWindow },
@@ -151,46 +174,39 @@ export async function rankingOf(
   const { spec, period } = await aggregateSpec(context, args);
   const { metric } = spec;
   const statement = statementFor(args.level, spec);
-  const result = await findRankingPage(context.db, spec, args.level, args.window, statement);
-  const first = result.rows[0];
+  const { page, summary } = await findRankingPage(
+    context.db,
+    spec,
+    args.level,
+    args.window,
+    statement,
+  );
+  await requireWithin(context, args, summary.units);
+  context.loaders.organization.prime(page.rows);
   const ranking = new Ranking();
   ranking.metric = new MetricDefinition(metric);
   ranking.period = new Period(period);
-  ranking.total = first?.total ?? null;
+  ranking.total = summary.total;
   ranking.totalQualifier =
-    metric.tree_aggregation === 'SUM' && first ? combineQualifiers(first.total_qualifiers) : null;
-  // A page past the end has no row to read the count from; the first page has it.
-  ranking.ranked = first?.ranked ?? (await countRanked(context, spec, args.level));
+    metric.tree_aggregation === 'SUM' && summary.total !== null
+      ? combineQualifiers(summary.totalQualifiers)
+      : null;
+  ranking.ranked = summary.ranked;
   ranking.entries = new ConnectionSource(
-    result.rows.map(
+    page.rows.map(
       (row) => new RankingEntry(explain(metric, row, 'value'), row, row.rank, row.share),
     ),
     (entry) => sortKeyOf(rankingOrder, entry.row),
-    result,
+    page,
     () => countGroups(context.db, spec, args.level),
   );
   return ranking;
 }
 
-async function countRanked(
-  context: Context,
-  spec: AggregateSpec,
-  level: OrganizationLevel,
-): Promise<number> {
-  const first = await findRankingPage(
-    context.db,
-    { ...spec, coverage: 'NONE' },
-    level,
-    { limit: 1, backward: false, after: null, before: null },
-    statementFor(level, spec),
-  );
-  return first.rows[0]?.ranked ?? 0;
-}
-
 /** One unit's aggregate for each period from `from` to `to`, with change and growth rate. */
 export async function seriesOf(
   context: Context,
-  args: Omit<AggregateArgs, 'period' | 'within'> & {
+  args: Omit<AggregateArgs, 'period' | 'within' | 'breakdown'> & {
     organization: string;
     from: string;
     to: string;
@@ -209,6 +225,8 @@ export async function seriesOf(
     statuses: countedStatuses(args.includeSubmitted),
     within: null,
     coverage: coverageOf(args.coverage),
+    // A series point shows neither the unit's own figure nor its children's aggregate.
+    breakdown: false,
   };
   // A unit that took over closed ones reads their figures for the periods they existed in.
   const roots = await findMappedRoots(context.db, unit, periods);

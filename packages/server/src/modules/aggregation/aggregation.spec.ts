@@ -6,6 +6,7 @@ import type {
   SubmissionStatus,
 } from '../../db/tables.js';
 import type { PageWindow } from '../../graph/pagination.js';
+import type { OrganizationKey } from '../organization/organization.repository.js';
 
 /**
  * Ratios, averages, shares and growth rates are exact numeric quotients rounded half away
@@ -13,10 +14,12 @@ import type { PageWindow } from '../../graph/pagination.js';
  */
 export const DECIMAL_PLACES = 4;
 
-/** An organization's subtree, by its root's path; null means the whole tree. */
-export interface PathRange {
-  path: string;
-}
+/**
+ * An organization's subtree, by its root's path, or by the root's id or division code (its
+ * path then looked up inside the statement that reads the subtree, which costs no statement of
+ * its own); null means the whole tree.
+ */
+export type PathRange = { path: string } | OrganizationKey;
 
 /** What to aggregate: one metric (and for a RATIO its two parts) over some periods. */
 export interface AggregateSpec {
@@ -31,6 +34,14 @@ export interface AggregateSpec {
   within: PathRange | null;
   /** Which of AggregateRow's coverage columns to count (the others are null). */
   coverage: CoverageCounts;
+  /**
+   * Whether the rows must carry the group's own reported figure and its children's aggregate
+   * (`reported*`, `children_*`; a roll-up's `reported` and `sumOfChildren`). The stored totals
+   * do not keep them, so the totals' statement computes a stored group's total anew with
+   * metric_total_step when they are asked for, and otherwise reads its stored row (and leaves
+   * them null). Unset means asked for: `fulian rollup verify` compares them.
+   */
+  breakdown?: boolean;
 }
 
 /**
