@@ -306,4 +306,46 @@ describe('other periods of quarterly reports', () => {
     expect(differences).toEqual([]);
     expect(compared).toBeGreaterThan(0);
   });
+
+  it('lists the periods combined and missing in time order, months and quarters mixed', async () => {
+    // C (4303) reports its own first quarter, its county C1 the month of October (2020-10,
+    // which sorts before 2020Q1 as text). A period is missing when one of them missed it: C
+    // the other quarters, C1 the other months (January to March too, which C's quarter holds).
+    const monthly = await seedTemplate(
+      database.db,
+      'test-monthly',
+      ['CITY', 'COUNTY'],
+      ['test.sessions'],
+      'MONTH',
+    );
+    const quarterly = await database.db
+      .selectFrom('reporting_template')
+      .select('id')
+      .where('code', '=', 'test-quarterly')
+      .executeTakeFirstOrThrow();
+    await insertReport(
+      database.db,
+      { templateId: quarterly.id, code: '4303', period: '2020Q1', status: 'APPROVED' },
+      [['test.sessions', '2']],
+    );
+    await insertReport(
+      database.db,
+      { templateId: monthly, code: '430301', period: '2020-10', status: 'APPROVED' },
+      [['test.sessions', '3']],
+    );
+    const { rows } = await rollup('test.sessions', '2020');
+    expect(rows[2]).toMatchObject({
+      organization: '4303',
+      value: '5',
+      coverage: {
+        periodsCombined: ['2020Q1', '2020-10'],
+        periodsMissing: [
+          ...['2020-01', '2020-02', '2020-03'],
+          ...['2020Q2', '2020-04', '2020-05', '2020-06'],
+          ...['2020Q3', '2020-07', '2020-08', '2020-09'],
+          ...['2020Q4', '2020-11', '2020-12'],
+        ],
+      },
+    });
+  });
 });

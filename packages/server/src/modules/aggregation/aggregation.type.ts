@@ -56,13 +56,13 @@ export class Coverage {
 
   @Field(() => [Period], {
     description:
-      'The periods whose figures entered the value: the asked period itself where units reported it; otherwise the finer periods inside it (quarters, months) that their figures were combined from by the metric’s time aggregation.',
+      'The periods whose figures entered the value, in time order: the asked period itself where units reported it; otherwise the finer periods inside it (quarters, months) that their figures were combined from by the metric’s time aggregation.',
   })
   periodsCombined!: Period[];
 
   @Field(() => [Period], {
     description:
-      'Periods inside the asked one that a unit whose figures entered the value gave no figure for, while it gave figures for others of the same kind (a missing quarter). Empty when every such unit covered the whole period.',
+      'Periods inside the asked one that any one unit whose figures entered the value gave no figure for, while it gave figures for others of the same kind (a missing quarter), in time order. A period another unit reported is listed too, so it can be in periodsCombined as well. Empty when every such unit covered the whole period.',
   })
   periodsMissing!: Period[];
 }
@@ -138,8 +138,20 @@ export abstract class AggregateValue {
   }
 }
 
+/**
+ * Periods in time order: by first day, an enclosing period before the ones inside it (2020,
+ * 2020Q1, 2020-01). The statements give them sorted as text, which puts 2020-10 before 2020Q1.
+ */
 function periodsOf(texts: readonly string[] | null): Period[] {
-  return (texts ?? []).map((text) => new Period(parsePeriod(text)));
+  return (texts ?? [])
+    .map((text) => parsePeriod(text))
+    .sort((a, b) => byText(a.start, b.start) || byText(b.end, a.end))
+    .map((period) => new Period(period));
+}
+
+/** Days ('YYYY-MM-DD') compare as text, character by character. */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A value with its qualifier, or null with the reason and no qualifier. */
