@@ -131,6 +131,30 @@ export interface MetricTotalTable {
   units: number[];
 }
 
+/**
+ * Per unit, metric, period and level: how many federations of that level in the unit's
+ * subtree reported a figure of the metric (a ratio: or of its parts), in a submission of any
+ * status, and how many of them have one approved, or approved or submitted (migration 0013).
+ */
+export interface MetricCoverageTable {
+  organization_id: number;
+  metric_code: string;
+  period: string;
+  level: OrganizationLevel;
+  reported: number;
+  approved: number;
+  submitted: number;
+}
+
+/** Per unit: the federations in its subtree by level and validity (±infinity when open). */
+export interface SubtreeFederationCountTable {
+  organization_id: number;
+  level: OrganizationLevel;
+  valid_from: string;
+  valid_to: string;
+  units: number;
+}
+
 export type PeriodTypeColumn = 'YEAR' | 'QUARTER' | 'MONTH' | 'DAY' | 'SPAN';
 
 /** A period as stored: its canonical text, its type, and its first and last day. */
@@ -478,6 +502,8 @@ export interface Database {
   activity_co_organizer: ActivityCoOrganizerTable;
   metric_value: MetricValueTable;
   metric_total: MetricTotalTable;
+  metric_coverage: MetricCoverageTable;
+  subtree_federation_count: SubtreeFederationCountTable;
   reporting_template: ReportingTemplateTable;
   reporting_template_metric: ReportingTemplateMetricTable;
   submission: SubmissionTable;

@@ -10,6 +10,7 @@ import * as metricTotalReads from './0009-metric-total-reads.js';
 import * as organizationValidity from './0010-organization-validity.js';
 import * as metricTotalStore from './0011-metric-total-store.js';
 import * as metricTotalBases from './0012-metric-total-bases.js';
+import * as metricCoverage from './0013-metric-coverage.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -30,4 +31,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0010-organization-validity': organizationValidity,
   '0011-metric-total-store': metricTotalStore,
   '0012-metric-total-bases': metricTotalBases,
+  '0013-metric-coverage': metricCoverage,
 };

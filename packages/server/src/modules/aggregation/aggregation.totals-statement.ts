@@ -1,5 +1,4 @@
 import { sql, type RawBuilder } from 'kysely';
-import { pathInSubtree } from '../../db/path.js';
 import type { MetricDefinitionRow } from '../../db/tables.js';
 import {
   DECIMAL_PLACES,
@@ -10,7 +9,6 @@ import {
 } from './aggregation.spec.js';
 import {
   aggregateRows,
-  EXPECTED_UNIT,
   expectedLevelCte,
   ratioValueColumns,
   singleValueColumns,
@@ -30,10 +28,7 @@ import { basisOf } from './aggregation.totals.js';
  * ranking of 134 counties cost tens of milliseconds; it is left unexecuted, and so unplanned,
  * when no group needs it. The rows are those of aggregateQuery (the oracle `fulian rollup
  * verify` compares them with). The coverage of expected reports (expected, unapproved,
- * missing) is read per expected unit, by index, since it depends on the templates and not on
- * the totals. It is counted group by group (a lateral subquery per group): left to choose,
- * PGlite's planner counted every expected unit of the tree and then matched each with every
- * group of the page (3.2 million comparisons for a page of 100 villages).
+ * missing) is read from the counts kept beside the totals the same way (expectedCoverage).
  */
 export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBuilder<AggregateRow> {
   const { metric } = spec;
@@ -116,36 +111,58 @@ function partStep(part: 'numerator' | 'denominator'): RatioPartColumns {
   };
 }
 
-/** The expected reports of each group and period, counted per expected unit by index. */
+/**
+ * The expected reports of each group and period from the maintained counts (migration 0013):
+ * the federations of the expected levels in the group's subtree that existed during the
+ * period (subtree_federation_count, by level and validity), and of them those that reported
+ * and those whose report counts (metric_coverage, by level). As for the totals, a group at a
+ * stored depth reads its stored rows; a province or the root is computed from its own figures
+ * and its children's rows by metric_coverage_step, gated so that it is neither run nor
+ * planned when no group needs it.
+ */
 function expectedCoverage(spec: AggregateSpec): {
   ctes: RawBuilder<unknown>;
   columns: RawBuilder<unknown>;
   joins: RawBuilder<unknown>;
 } {
-  const codes = metricCodes(spec.metric);
+  const counted = sql.ref(`c.${basisOf(spec.statuses) === 'APPROVED' ? 'approved' : 'submitted'}`);
   return {
-    ctes: sql`${expectedLevelCte(spec, codes)},
-    expected_coverage AS (
-      SELECT g.id AS group_id, p.period, c.expected, c.unapproved, c.missing
+    ctes: sql`${expectedLevelCte(spec, metricCodes(spec.metric))},
+    coverage_stepped_unit AS MATERIALIZED (
+      SELECT id FROM group_unit WHERE depth < metric_total_min_depth()
+    ),
+    group_coverage AS (
+      SELECT c.organization_id, c.period, c.level, c.reported, c.approved, c.submitted
+      FROM metric_coverage_step(ARRAY(SELECT id FROM coverage_stepped_unit),
+        ARRAY[${spec.metric.code}]::text[], ${spec.periods}::text[]) c
+      WHERE EXISTS (SELECT FROM coverage_stepped_unit)
+      UNION ALL
+      SELECT c.organization_id, c.period, c.level, c.reported, c.approved, c.submitted
+      FROM group_unit g
+      JOIN metric_coverage c ON c.organization_id = g.id AND c.metric_code = ${spec.metric.code}
+        AND c.period = ANY(${spec.periods}::text[])
+      WHERE g.depth >= metric_total_min_depth()
+    ),
+    reported_coverage AS (
+      SELECT c.organization_id AS group_id, c.period, sum(c.reported) AS reported,
+        sum(${counted}) AS counted
+      FROM group_coverage c
+      WHERE c.level IN (SELECT level FROM expected_level)
+      GROUP BY c.organization_id, c.period
+    ),
+    expected_count AS (
+      SELECT g.id AS group_id, p.period, sum(f.units) AS expected
       FROM group_unit g
       CROSS JOIN asked_period p
-      CROSS JOIN LATERAL (
-        SELECT count(*) AS expected,
-          count(*) FILTER (WHERE u.figures > 0 AND NOT u.included) AS unapproved,
-          count(*) FILTER (WHERE u.figures = 0) AS missing
-        FROM organization e
-        CROSS JOIN LATERAL (
-          SELECT count(*) AS figures,
-            coalesce(bool_or(v.submission_status = ANY(${spec.statuses}::text[])), false) AS included
-          FROM metric_value v
-          WHERE v.organization_id = e.id AND v.metric_code = ANY(${codes}::text[])
-            AND v.period = p.period AND v.submission_id IS NOT NULL
-        ) u
-        WHERE ${pathInSubtree('e.path', { column: 'g.path' })} AND ${EXPECTED_UNIT}
-      ) c
+      JOIN subtree_federation_count f ON f.organization_id = g.id
+        AND f.level IN (SELECT level FROM expected_level)
+        AND f.valid_from <= p.period_end AND f.valid_to > p.period_start
+      GROUP BY g.id, p.period
     )`,
-    columns: sql`coalesce(cv.expected, 0)::int AS expected,
-        coalesce(cv.unapproved, 0)::int AS unapproved, coalesce(cv.missing, 0)::int AS missing`,
-    joins: sql`LEFT JOIN expected_coverage cv ON cv.group_id = g.id AND cv.period = p.period`,
+    columns: sql`coalesce(ec.expected, 0)::int AS expected,
+        (coalesce(rc.reported, 0) - coalesce(rc.counted, 0))::int AS unapproved,
+        (coalesce(ec.expected, 0) - coalesce(rc.reported, 0))::int AS missing`,
+    joins: sql`LEFT JOIN expected_count ec ON ec.group_id = g.id AND ec.period = p.period
+    LEFT JOIN reported_coverage rc ON rc.group_id = g.id AND rc.period = p.period`,
   };
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, SubmissionStatus } from '../../db/tables.js';
 import { ancestorPath } from '../../db/path.js';
 import { reportedTypesWithin } from './aggregation.period.js';
@@ -43,6 +43,16 @@ export interface TotalsChange {
    * changes): the metrics whose figures it removed; the submission's current figures are added.
    */
   removedMetrics?: readonly string[];
+  /** Set by a save: the metrics it gave a first figure (they may turn a missing unit in). */
+  addedMetrics?: readonly string[];
+}
+
+/** The bases a status change moves the report into or out of. */
+function movedBases(statuses: readonly SubmissionStatus[]): Basis[] {
+  return BASES.filter((basis) => {
+    const counts = (status: SubmissionStatus) => BASIS_STATUSES[basis].includes(status);
+    return statuses.some(counts) && !statuses.every(counts);
+  });
 }
 
 /**
@@ -51,39 +61,60 @@ export interface TotalsChange {
  * for a save, those it counts under.
  */
 function changedBases(change: TotalsChange): Basis[] {
-  return BASES.filter((basis) => {
-    const counts = (status: SubmissionStatus) => BASIS_STATUSES[basis].includes(status);
-    const counted = change.statuses.some(counts);
-    return change.removedMetrics ? counted : counted && !change.statuses.every(counts);
-  });
+  if (!change.removedMetrics) return movedBases(change.statuses);
+  return BASES.filter((basis) =>
+    change.statuses.some((status) => BASIS_STATUSES[basis].includes(status)),
+  );
+}
+
+/** SQL: the metrics with a roll-up whose figures (a ratio: or its parts') are among `codes`. */
+function metricsReading(codes: RawBuilder<unknown>): RawBuilder<string[]> {
+  return sql<string[]>`ARRAY(
+    SELECT code FROM metric_definition
+    WHERE code IN ${codes} OR numerator_code IN ${codes} OR denominator_code IN ${codes}
+    ORDER BY code)`;
 }
 
 /**
- * Brings the stored totals of the unit and every unit above it (down from the cities: the
- * provinces' are computed when read) up to date with a change, inside the writer's
- * transaction, in one statement: it finds the units and the changed metrics (the figures'
- * and every ratio they are a part of) and hands them to metric_total_store (migrations 0011, 0012),
- * which recomputes each unit's total, for the bases the change alters, from its own figures
- * and its children's stored totals, deepest first, with plans it keeps across calls. Before reading its children, it takes the
- * unit's advisory lock, so the children it reads are those committed by every writer that
- * held it before: two approvals under one city queue on the city, and the second builds on
- * the first's county total. Locks are taken deepest first and after every other lock of the
- * transaction, so writers cannot deadlock on them; writers in different cities share no lock
- * at all, as the province's total is never stored.
+ * Brings the stored totals and coverage of the unit and every unit above it (down from the
+ * cities: the provinces' are computed when read) up to date with a change, inside the
+ * writer's transaction, in one statement: it finds the units and the changed metrics (the
+ * figures' and every ratio they are a part of) and hands them to metric_total_store
+ * (migrations 0011, 0012), which recomputes each unit's total, for the bases the change
+ * alters, from its own figures and its children's stored totals, deepest first, with plans it
+ * keeps across calls, and to metric_coverage_store (migration 0013), which does the same for
+ * the expected-report coverage and stops at the first unit whose coverage did not change.
+ * The coverage changes with a status that enters or leaves a basis (every metric of the
+ * report), and with a save's first figure of a metric or its removal (drafts included, which
+ * count in no total: a draft's first figure turns a missing unit into an unapproved one).
+ * Before reading its children, each store takes the unit's advisory lock, so the children it
+ * reads are those committed by every writer that held it before: two approvals under one city
+ * queue on the city, and the second builds on the first's county total. Locks are taken
+ * deepest first and after every other lock of the transaction, so writers cannot deadlock on
+ * them; writers in different cities share no lock at all, as the province's total is never
+ * stored.
  */
 export async function applyTotalsChange(
   trx: Kysely<Database>,
   change: TotalsChange,
 ): Promise<void> {
   const bases = changedBases(change);
-  if (bases.length === 0) return;
+  const statusMoved = movedBases(change.statuses).length > 0;
+  const present = [...(change.addedMetrics ?? []), ...(change.removedMetrics ?? [])];
+  if (bases.length === 0 && !statusMoved && present.length === 0) return;
   const { submission } = change;
   const changed = sql`(
     SELECT metric_code FROM metric_value WHERE submission_id = ${submission.id}
     UNION SELECT unnest(${[...(change.removedMetrics ?? [])]}::text[]))`;
+  const coverageCodes = statusMoved
+    ? sql`affected.codes`
+    : metricsReading(sql`(SELECT unnest(${present}::text[]))`);
   await sql`
-    SELECT metric_total_store(affected.units, affected.codes, ${submission.period},
-      ${bases}::text[])
+    SELECT
+      CASE WHEN cardinality(${bases}::text[]) > 0 THEN
+        metric_total_store(affected.units, affected.codes, ${submission.period}, ${bases}::text[])
+      END,
+      metric_coverage_store(affected.units, ${coverageCodes}, ${submission.period})
     FROM (
       SELECT
         ARRAY(
@@ -92,25 +123,22 @@ export async function applyTotalsChange(
             SELECT ${ancestorPath('u.path', 'k')} FROM generate_series(1, u.depth) AS k))
           WHERE u.id = ${submission.organization_id} AND a.depth >= metric_total_min_depth()
           ORDER BY a.depth DESC) AS units,
-        ARRAY(
-          SELECT code FROM metric_definition
-          WHERE code IN ${changed} OR numerator_code IN ${changed}
-            OR denominator_code IN ${changed}
-          ORDER BY code) AS codes
+        ${metricsReading(changed)} AS codes
     ) affected
     WHERE cardinality(affected.codes) > 0`.execute(trx);
 }
 
 /**
- * Rebuilds every stored total from the figures, level by level from the leaves up, one
- * set-based statement per level (the seed and the bulk loader, after writing figures
- * directly). It is maintenance, not a request: the statement time limit does not apply (over
- * the whole country's 665,000 units it takes minutes).
+ * Rebuilds every stored total and the coverage from the figures and the organizations, level
+ * by level from the leaves up, one set-based statement per level (the seed and the bulk
+ * loader, after writing figures and organizations directly). It is maintenance, not a
+ * request: the statement time limit does not apply (over the whole country's 665,000 units
+ * it takes minutes).
  */
 export async function rebuildTotals(db: Kysely<Database>): Promise<void> {
   const rebuild = async (trx: Kysely<Database>) => {
     await sql`SET LOCAL statement_timeout = 0`.execute(trx);
-    await sql`SELECT metric_total_rebuild()`.execute(trx);
+    await sql`SELECT metric_total_rebuild(), metric_coverage_rebuild()`.execute(trx);
   };
   await (db.isTransaction ? rebuild(db) : db.transaction().execute(rebuild));
 }

@@ -43,11 +43,10 @@ export async function subtreeOf(db: Kysely<Database>, code: string): Promise<Pat
  * (aggregateQuery, the oracle), and lists every difference: for each metric with a tree rule,
  * each period with figures, each basis, and each unit inside `within` that holds a total or
  * a figure, and each province inside (whose total reads its cities', so a missing or stale
- * total below shows there). Of the coverage counts it compares those the totals keep
- * (contributing, covered, unpaired): the expected reports are counted from the figures and
- * templates by both statements alike, at a cost per expected unit and group that made
- * verifying a province take twice as long. Periods the totals do not hold (a year of a
- * metric also reported quarterly; see totalsHold) are skipped: reads of them use the oracle.
+ * total below shows there). Every coverage count is compared: those the totals keep
+ * (contributing, covered, unpaired) and the expected reports (expected, unapproved, missing)
+ * the maintained coverage keeps. Periods the totals do not hold (a year of a metric also
+ * reported quarterly; see totalsHold) are skipped: reads of them use the oracle.
  */
 export async function verifyTotals(
   db: Kysely<Database>,
@@ -68,7 +67,7 @@ export async function verifyTotals(
           reportedPer: metric.reported_per,
           statuses: [...BASIS_STATUSES[basis]],
           within: options.within,
-          coverage: 'UNITS',
+          coverage: 'ALL',
         };
         // A period the totals do not hold is answered from the figures: nothing to compare.
         if (!totalsHold(spec)) continue;

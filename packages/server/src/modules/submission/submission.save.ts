@@ -132,12 +132,13 @@ export async function saveSubmissionValues(
       actor,
       plan.narrativeChanged ? { narrative: plan.narrative } : {},
     );
-    // Saves reach drafts and returned reports only, which count in no total, so this is a
-    // no-op unless the workflow lets a counted report be edited.
+    // Saves reach drafts and returned reports only, which count in no total, but a metric's
+    // first figure or its removal changes the coverage (a unit missing or reported).
     await applyTotalsChange(trx, {
       submission,
       statuses: [submission.status, status],
       removedMetrics: plan.changes.filter((c) => c.kind === 'REMOVED').map((c) => c.metric),
+      addedMetrics: plan.changes.filter((c) => c.kind === 'ADDED').map((c) => c.metric),
     });
     const audit: AuditEntry[] = [];
     const base = {
