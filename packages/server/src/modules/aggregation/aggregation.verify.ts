@@ -100,8 +100,8 @@ async function periodsOf(
 
 /**
  * The units inside the subtree whose totals are read from their children's (the provinces
- * and below), with a total or a figure, and the provinces inside, whose totals read their
- * cities'.
+ * and below), with a total, a coverage count or a figure, and the provinces inside, whose
+ * totals read their cities'.
  */
 async function unitsToCompare(
   db: Kysely<Database>,
@@ -118,6 +118,10 @@ async function unitsToCompare(
       SELECT t.organization_id FROM metric_total t
       JOIN organization o ON o.id = t.organization_id
       WHERE t.metric_code = ${metric.code} AND t.period = ${period} ${inSubtree('o.path', within)}
+      UNION
+      SELECT c.organization_id FROM metric_coverage c
+      JOIN organization o ON o.id = c.organization_id
+      WHERE c.metric_code = ${metric.code} AND c.period = ${period} ${inSubtree('o.path', within)}
       UNION
       SELECT v.organization_id FROM metric_value v
       WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${metricCodes(metric)}::text[])
