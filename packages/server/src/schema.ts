@@ -3,6 +3,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema, type PubSub } from 'type-graphql';
 import { authChecker } from './auth/auth-checker.js';
 import { withErrorReasons } from './graph/error-reasons.js';
+import { withDirectResolvers } from './graph/direct-resolvers.js';
 import { assertEveryNodeFetched, nodeResolver } from './graph/node.resolver.js';
 import { buildSubgraph, printSubgraph } from './graph/subgraph.js';
 import { meterResolvedFields } from './limits/actual-cost.js';
@@ -76,43 +77,46 @@ const UNUSED_PUBSUB: PubSub = {
   },
 };
 
+// The resolver classes the schema is built from.
+const resolvers = [
+  nodeResolver(nodeFetchers),
+  ViewerResolver,
+  OrganizationResolver,
+  OrganizationContentResolver,
+  MetricDefinitionResolver,
+  MetricValueResolver,
+  DocumentResolver,
+  SourceResolver,
+  ActivityResolver,
+  ProgrammeResolver,
+  HonorResolver,
+  WorkPlanResolver,
+  WorkPlanSectionResolver,
+  WorkPlanItemResolver,
+  WorkPlanTargetResolver,
+  LiaisonAssignmentResolver,
+  ReportingTemplateResolver,
+  SubmissionResolver,
+  AggregationResolver,
+  SpreadsheetResolver,
+  RollupRowResolver,
+  ContributionResolver,
+  RankingEntryResolver,
+  CoverageResolver,
+  CompletenessResolver,
+  CompletenessUnitResolver,
+] as const;
+
 /** The executable schema, built once per process from the resolver classes. */
 export function createSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [
-      nodeResolver(nodeFetchers),
-      ViewerResolver,
-      OrganizationResolver,
-      OrganizationContentResolver,
-      MetricDefinitionResolver,
-      MetricValueResolver,
-      DocumentResolver,
-      SourceResolver,
-      ActivityResolver,
-      ProgrammeResolver,
-      HonorResolver,
-      WorkPlanResolver,
-      WorkPlanSectionResolver,
-      WorkPlanItemResolver,
-      WorkPlanTargetResolver,
-      LiaisonAssignmentResolver,
-      ReportingTemplateResolver,
-      SubmissionResolver,
-      AggregationResolver,
-      SpreadsheetResolver,
-      RollupRowResolver,
-      ContributionResolver,
-      RankingEntryResolver,
-      CoverageResolver,
-      CompletenessResolver,
-      CompletenessUnitResolver,
-    ],
+    resolvers,
     validate: false,
     pubSub: UNUSED_PUBSUB,
     authChecker,
   }).then((schema) => {
     assertEveryNodeFetched(schema, nodeFetchers);
-    return meterResolvedFields(withErrorReasons(schema));
+    return meterResolvedFields(withErrorReasons(withDirectResolvers(schema, resolvers)));
   });
   return built;
 }
