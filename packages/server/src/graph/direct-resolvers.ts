@@ -10,6 +10,8 @@ import { getMetadataStorage } from 'type-graphql';
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Handler = Storage['queries'][number] | Storage['fieldResolvers'][number];
 type Param = NonNullable<Handler['params']>[number];
+/** A class as type-graphql's metadata names it (resolver, object, input or arguments class). */
+type ClassTarget = Handler['target'];
 type Call = [
   root: unknown,
   args: Record<string, unknown>,
@@ -29,11 +31,12 @@ const NEEDS_CONVERSION = Symbol('needs conversion');
  * allocates (docs/performance.md). A field keeps type-graphql's resolver when anything stands
  * between the call and the method (`@Authorized`, middleware, a custom parameter), and so does
  * a call whose arguments type-graphql would turn into instances of an input class: such a call
- * is passed to the original resolver. `resolvers` are the classes the schema was built from.
+ * is passed to the original resolver. `resolvers` are the classes the schema was built from;
+ * it must have been built without `globalMiddlewares`, which the metadata does not list.
  */
 export function withDirectResolvers(
   schema: GraphQLSchema,
-  resolvers: readonly Function[],
+  resolvers: readonly ClassTarget[],
 ): GraphQLSchema {
   const storage = getMetadataStorage();
   const inputClasses = new Set(storage.inputTypes.map((type) => type.target));
@@ -59,7 +62,7 @@ export function withDirectResolvers(
 function direct(
   type: GraphQLObjectType,
   handler: Handler,
-  inputClasses: ReadonlySet<Function>,
+  inputClasses: ReadonlySet<ClassTarget>,
   storage: Storage,
 ): void {
   const field = type.getFields()[handler.schemaName];
@@ -90,7 +93,7 @@ function direct(
 /** How a parameter's value is read from the call; undefined for a kind type-graphql must read. */
 function paramValue(
   param: Param,
-  inputClasses: ReadonlySet<Function>,
+  inputClasses: ReadonlySet<ClassTarget>,
   storage: Storage,
 ): ParamValue | undefined {
   switch (param.kind) {
@@ -111,7 +114,7 @@ function paramValue(
       return (_root, _args, _context, info) => info;
     case 'arg': {
       const { name } = param;
-      if (!inputClasses.has(param.getType() as Function)) return (_root, args) => args[name];
+      if (!inputClasses.has(param.getType() as ClassTarget)) return (_root, args) => args[name];
       return (_root, args) => (args[name] == null ? args[name] : NEEDS_CONVERSION);
     }
     case 'args':
@@ -128,14 +131,14 @@ function paramValue(
  */
 function argsValue(
   ArgsClass: new () => object,
-  inputClasses: ReadonlySet<Function>,
+  inputClasses: ReadonlySet<ClassTarget>,
   storage: Storage,
 ): ParamValue {
   const fields: { name: string; input: boolean }[] = [];
   for (let target = ArgsClass; target.prototype !== undefined;) {
     const argsType = storage.argumentTypes.find((type) => type.target === target);
     for (const field of argsType?.fields ?? []) {
-      fields.push({ name: field.name, input: inputClasses.has(field.getType() as Function) });
+      fields.push({ name: field.name, input: inputClasses.has(field.getType() as ClassTarget) });
     }
     target = Object.getPrototypeOf(target) as new () => object;
   }
@@ -155,7 +158,7 @@ function argsValue(
   };
 }
 
-const SIMPLE_TYPES: readonly Function[] = [String, Boolean, Number, Date, Array, Promise];
+const SIMPLE_TYPES: readonly unknown[] = [String, Boolean, Number, Date, Array, Promise];
 
 /** Whether type-graphql passes a root value to a parameter typed `Target` as it is. */
 function unchanged(value: unknown, Target: unknown): boolean {
