@@ -72,8 +72,6 @@ export interface RankedRow extends GroupAggregateRow {
 
 /** What a ranking says of all its units, whichever page is read. */
 export interface RankingSummary {
-  /** How many units there are, with a value or without. */
-  units: number;
   /** How many units have a value, and so a rank. */
   ranked: number;
   /** For SUM metrics: the sum over the ranked units, and its figures' qualifiers. */
@@ -115,7 +113,7 @@ export async function findRankingPage(
       SELECT * FROM ranked WHERE true ${page.where} ${page.orderBy} ${page.limit}
     ),
     ranking_summary AS (
-      SELECT count(*)::int AS all_units, count(value)::int AS ranked_units,
+      SELECT count(value)::int AS ranked_units,
         ${summable ? sql`sum(value)` : sql`NULL::numeric`} AS ranked_total,
         ${
           summable
@@ -129,7 +127,6 @@ export async function findRankingPage(
     ${page.orderBy}`.execute(db);
   const [first] = result.rows;
   const summary: RankingSummary = {
-    units: first?.all_units ?? 0,
     ranked: first?.ranked_units ?? 0,
     total: first?.ranked_total ?? null,
     totalQualifiers: first?.ranked_total_qualifiers ?? null,
@@ -140,7 +137,6 @@ export async function findRankingPage(
 
 /** The summary's columns on each row of findRankingPage's statement. */
 interface SummaryColumns {
-  all_units: number;
   ranked_units: number;
   ranked_total: string | null;
   ranked_total_qualifiers: Qualifier[] | null;

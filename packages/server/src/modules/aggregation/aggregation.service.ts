@@ -6,7 +6,7 @@ import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, type Page, type PageWindow } from '../../graph/pagination.js';
 import { MetricDefinition } from '../metric/metric.type.js';
 import { requireMetric } from '../metric/metric.reference.js';
-import { keyOfReference, requireByReference } from '../organization/organization.reference.js';
+import { requireByReference } from '../organization/organization.reference.js';
 import type { Period as ParsedPeriod } from '../../period/period.js';
 import { Period } from '../../period/period.type.js';
 import { dueDate, lateDays } from '../submission/due-date.js';
@@ -95,16 +95,20 @@ function coverageOf(selected: boolean): CoverageCounts {
 
 /**
  * The spec of a one-period aggregate inside `within`, with the period it was asked for. The
- * `within` unit is named by its key, its path looked up inside the aggregate's statement
- * (requireWithin tells an unknown one from an empty answer).
+ * `within` unit is looked up on its own, in parallel with the metric: named inside the
+ * aggregate's statement instead, its subtree's size was unknown to the planner, which then
+ * counted the expected reports of every group once per group (14 times for the province by
+ * city: 6.5 s instead of 0.45 s on the bench's Hunan data).
  */
 async function aggregateSpec(
   context: Context,
   args: AggregateArgs,
 ): Promise<{ spec: AggregateSpec; period: ParsedPeriod }> {
   const parsed = aggregatePeriod(args.period);
-  const within = args.within ? keyOfReference(args.within, 'within') : null;
-  const metric = await requireMetric(context.loaders, args.metric);
+  const [metric, within] = await Promise.all([
+    requireMetric(context.loaders, args.metric),
+    resolveWithin(context, args.within),
+  ]);
   const spec: AggregateSpec = {
     metric,
     periods: [parsed.canonical],
@@ -118,16 +122,6 @@ async function aggregateSpec(
   return { spec, period: parsed };
 }
 
-/**
- * An aggregate that found no group may be inside a unit that does not exist: NOT_FOUND then,
- * at the cost of a lookup only for an empty answer.
- */
-async function requireWithin(context: Context, args: AggregateArgs, found: number): Promise<void> {
-  if (found === 0 && args.within) {
-    await requireByReference(context.loaders.organization, args.within, 'within');
-  }
-}
-
 /** One page of a roll-up: the federations at `groupBy` inside `within`, with their aggregates. */
 export async function rollupConnection(
   context: Context,
@@ -137,7 +131,6 @@ export async function rollupConnection(
   const { metric } = spec;
   const statement = statementFor(args.groupBy, spec);
   const result = await findRollupPage(context.db, spec, args.groupBy, args.window, statement);
-  await requireWithin(context, args, result.rows.length);
   context.loaders.organization.prime(result.rows);
   const contributionArgs = {
     metricCodes: metricCodes(metric),
@@ -181,7 +174,6 @@ export async function rankingOf(
     args.window,
     statement,
   );
-  await requireWithin(context, args, summary.units);
   context.loaders.organization.prime(page.rows);
   const ranking = new Ranking();
   ranking.metric = new MetricDefinition(metric);

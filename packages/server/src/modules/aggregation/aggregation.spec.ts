@@ -6,7 +6,6 @@ import type {
   SubmissionStatus,
 } from '../../db/tables.js';
 import type { PageWindow } from '../../graph/pagination.js';
-import type { OrganizationKey } from '../organization/organization.repository.js';
 
 /**
  * Ratios, averages, shares and growth rates are exact numeric quotients rounded half away
@@ -14,12 +13,10 @@ import type { OrganizationKey } from '../organization/organization.repository.js
  */
 export const DECIMAL_PLACES = 4;
 
-/**
- * An organization's subtree, by its root's path, or by the root's id or division code (its
- * path then looked up inside the statement that reads the subtree, which costs no statement of
- * its own); null means the whole tree.
- */
-export type PathRange = { path: string } | OrganizationKey;
+/** An organization's subtree, by its root's path; null means the whole tree. */
+export interface PathRange {
+  path: string;
+}
 
 /** What to aggregate: one metric (and for a RATIO its two parts) over some periods. */
 export interface AggregateSpec {

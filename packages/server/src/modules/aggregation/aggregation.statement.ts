@@ -6,7 +6,6 @@ import { badInput } from '../../errors.js';
 import { keyset } from '../../graph/keyset.js';
 import { parsePeriod } from '../../period/period.js';
 import { UnreachableCaseError } from '../../unreachable.js';
-import { subtreeOfKey } from '../organization/organization.repository.js';
 import { rollupOrder } from './aggregation.order.js';
 import { reportedTypesWithin } from './aggregation.period.js';
 import {
@@ -25,8 +24,7 @@ import {
 
 /** `AND` the path in `column` lies inside the subtree; nothing for the whole tree. */
 export function inSubtree(column: string, within: PathRange | null): RawBuilder<unknown> {
-  if (within === null) return sql``;
-  return sql`AND ${pathInSubtree(column, 'path' in within ? within : subtreeOfKey(within))}`;
+  return within === null ? sql`` : sql`AND ${pathInSubtree(column, within)}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import type {
   OrganizationLevel,
   OrganizationRow,
 } from '../../db/tables.js';
-import { pathInSubtree, type SubtreeRoot } from '../../db/path.js';
+import { pathInSubtree } from '../../db/path.js';
 import { organizationSearchCondition } from '../../db/organization-search.js';
 import { existedDuring } from '../../db/validity.js';
 import { UnreachableCaseError } from '../../unreachable.js';
@@ -170,19 +170,14 @@ function relationCondition(relation: Relation): RawBuilder<unknown> {
 
 /**
  * The subtree of the unit a key names, its path looked up inside the statement (a unit named
- * by no row bounds nothing, so a list inside it is empty): the list costs no lookup of its own.
+ * by no row bounds nothing, so the list is empty): the list costs no lookup of its own.
  */
-export function subtreeOfKey(key: OrganizationKey): SubtreeRoot {
-  return {
-    pathQuery: sql<string>`SELECT path FROM organization WHERE ${
-      'code' in key ? sql`code = ${key.code}` : sql`id = ${key.id}`
-    }`,
-  };
-}
-
 function withinCondition(within: OrganizationKey | null): RawBuilder<unknown> {
   if (within === null) return sql``;
-  return sql`AND ${pathInSubtree('o.path', subtreeOfKey(within))}`;
+  const pathQuery = sql<string>`SELECT path FROM organization WHERE ${
+    'code' in within ? sql`code = ${within.code}` : sql`id = ${within.id}`
+  }`;
+  return sql`AND ${pathInSubtree('o.path', { pathQuery })}`;
 }
 
 function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {
