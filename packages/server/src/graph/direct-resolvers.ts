@@ -25,10 +25,10 @@ const NEEDS_CONVERSION = Symbol('needs conversion');
 
 /**
  * Calls the resolver methods of queries and of field resolvers directly, instead of through
- * type-graphql's wrapper, wherever the two give the same parameters. type-graphql hands every
- * argument to an `async` validation step even with `validate: false`: a promise per argument,
- * a `Promise.all` and a sort of the parameters on every call, ~20% of what a tree of figures
- * allocates (docs/performance.md). A field keeps type-graphql's resolver when anything stands
+ * type-graphql's wrapper, wherever the two give the same parameters, and reads plain fields
+ * without it. type-graphql hands every argument to an `async` validation step even with
+ * `validate: false`: a promise per argument, a `Promise.all` and a sort of the parameters on
+ * every call, ~20% of what a tree of figures allocates (docs/performance.md). A field keeps type-graphql's resolver when anything stands
  * between the call and the method (`@Authorized`, middleware, a custom parameter), and so does
  * a call whose arguments type-graphql would turn into instances of an input class: such a call
  * is passed to the original resolver. `resolvers` are the classes the schema was built from;
@@ -55,6 +55,26 @@ export function withDirectResolvers(
     );
     const type = objectType && own ? schema.getType(objectType.name) : undefined;
     if (type instanceof GraphQLObjectType) direct(type, handler, inputClasses, storage);
+  }
+  // A field without a resolver method reads its property, as type-graphql's basic resolver
+  // does, without the call record and middleware dispatch that resolver makes for each value.
+  for (const objectType of storage.objectTypes) {
+    const type = schema.getType(objectType.name);
+    if (!(type instanceof GraphQLObjectType)) continue;
+    for (const field of objectType.fields ?? []) {
+      const resolved = storage.fieldResolvers.some(
+        (handler) =>
+          (handler.kind === 'internal' || built.has(handler.target)) &&
+          handler.getObjectType?.() === field.target &&
+          handler.methodName === field.name,
+      );
+      const own = field.target === objectType.target;
+      const guarded = field.roles !== undefined || Boolean(field.middlewares?.length);
+      const graphqlField = type.getFields()[field.schemaName];
+      if (resolved || !own || guarded || !graphqlField?.resolve) continue;
+      const { name } = field;
+      graphqlField.resolve = (root) => (root as Record<string, unknown>)[name];
+    }
   }
   return schema;
 }
