@@ -178,7 +178,7 @@ const BUILD_FUNCTION = `
  * the changed metrics and period, and stops as soon as a unit's rows come out unchanged, as
  * nothing above it changes then (a draft's second figure of a metric stops at its unit).
  */
-const STORE_FUNCTION = `
+export const STORE_FUNCTION = `
   CREATE FUNCTION metric_coverage_store(
     target_units integer[], changed_codes text[], changed_period text)
   RETURNS void
@@ -220,7 +220,7 @@ const STORE_FUNCTION = `
  * `INSERT` into subtree_federation_count the federations of `rows` (a statement over
  * organization rows), counted `sign` times, at each of their ancestors and themselves.
  */
-function countDelta(rows: string): string {
+export function countDelta(rows: string): string {
   return `
     INSERT INTO subtree_federation_count AS c
       (organization_id, level, valid_from, valid_to, units)
@@ -236,7 +236,7 @@ function countDelta(rows: string): string {
     SET units = c.units + excluded.units`;
 }
 
-const UNIT_COLUMNS = 'id, path, depth, level, kind, valid_from, valid_to';
+export const UNIT_COLUMNS = 'id, path, depth, level, kind, valid_from, valid_to';
 
 /**
  * The trigger functions: the counts change by the rows inserted, deleted, or updated in what
@@ -298,7 +298,7 @@ function countTriggers(): string[] {
  * (rebuildTotals runs it after metric_total_rebuild: the seed and the bulk loader, which
  * writes organizations with triggers off).
  */
-const REBUILD_FUNCTION = `
+export const REBUILD_FUNCTION = `
   CREATE FUNCTION metric_coverage_rebuild() RETURNS void
   LANGUAGE plpgsql AS $$
   BEGIN

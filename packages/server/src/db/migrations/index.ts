@@ -11,6 +11,7 @@ import * as organizationValidity from './0010-organization-validity.js';
 import * as metricTotalStore from './0011-metric-total-store.js';
 import * as metricTotalBases from './0012-metric-total-bases.js';
 import * as metricCoverage from './0013-metric-coverage.js';
+import * as metricCoverageDelta from './0014-metric-coverage-delta.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -32,4 +33,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0011-metric-total-store': metricTotalStore,
   '0012-metric-total-bases': metricTotalBases,
   '0013-metric-coverage': metricCoverage,
+  '0014-metric-coverage-delta': metricCoverageDelta,
 };
