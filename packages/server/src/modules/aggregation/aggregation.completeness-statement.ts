@@ -10,6 +10,7 @@ import { keyset } from '../../graph/keyset.js';
 import { countOf, onePage } from '../../graph/page-query.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import type { Period } from '../../period/period.js';
+import { organizationRowColumns } from '../organization/organization.repository.js';
 import { completenessOrder } from './aggregation.order.js';
 import type { PathRange } from './aggregation.spec.js';
 import { inSubtree } from './aggregation.statement.js';
@@ -55,7 +56,7 @@ function expectedUnits(spec: CompletenessSpec): RawBuilder<CompletenessRow> {
   const range = inSubtree('e.path', spec.within);
   const { canonical, start, end } = spec.period;
   return sql<CompletenessRow>`
-    SELECT e.*, e.id AS organization_id,
+    SELECT ${organizationRowColumns('e')}, e.id AS organization_id,
       coalesce(s.status, 'NOT_STARTED') AS status, s.id AS submission_id, s.submitted_at
     FROM organization e
     LEFT JOIN submission s ON s.organization_id = e.id

@@ -50,6 +50,28 @@ export function organizationOrdering(order: ListOrder<OrganizationOrderField>) {
   return orderingOf('organization', organizationColumns, order);
 }
 
+/** The columns of OrganizationRow, every one and no other (the type checks both ways). */
+const ROW_COLUMNS = Object.keys({
+  id: true,
+  code: true,
+  seed_key: true,
+  name: true,
+  region_name: true,
+  level: true,
+  kind: true,
+  parent_id: true,
+  path: true,
+  depth: true,
+  valid_from: true,
+  valid_to: true,
+  successor_id: true,
+} satisfies Record<keyof OrganizationRow, true>) as (keyof OrganizationRow)[];
+
+/** SQL: OrganizationRow's columns of the organization read as `alias`. */
+export function organizationRowColumns(alias: string): RawBuilder<unknown> {
+  return sql.join(ROW_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)));
+}
+
 /** Which organizations a batched page or count ranges over, relative to each key organization. */
 export type Relation = 'children' | 'descendants';
 
@@ -60,7 +82,7 @@ export async function findByIds(
   if (ids.length === 0) return [];
   return db
     .selectFrom('organization')
-    .selectAll()
+    .select(ROW_COLUMNS)
     .where('id', 'in', [...ids])
     .execute();
 }
@@ -72,7 +94,7 @@ export async function findByCodes(
   if (codes.length === 0) return [];
   return db
     .selectFrom('organization')
-    .selectAll()
+    .select(ROW_COLUMNS)
     .where('code', 'in', [...codes])
     .execute();
 }
@@ -83,7 +105,7 @@ export async function findAncestors(
   ids: readonly number[],
 ): Promise<Keyed<OrganizationRow>[]> {
   const result = await sql<Keyed<OrganizationRow>>`
-    SELECT a.*, o.id AS scope_key
+    SELECT ${organizationRowColumns('a')}, o.id AS scope_key
     FROM organization o
     CROSS JOIN LATERAL unnest(string_to_array(rtrim(o.path, '/'), '/')::int[]) AS ancestor(id)
     JOIN organization a ON a.id = ancestor.id AND a.id <> o.id
@@ -122,7 +144,7 @@ export async function countRelated(
 
 function relatedOfKey(relation: Relation, filter: OrganizationFilter): RawBuilder<unknown> {
   return sql`
-    SELECT * FROM organization o
+    SELECT ${organizationRowColumns('o')} FROM organization o
     WHERE ${relationCondition(relation)} ${filterConditions(filter)}`;
 }
 
@@ -153,7 +175,7 @@ function organizationsWithin(
   filter: OrganizationFilter,
 ): RawBuilder<unknown> {
   return sql`
-    SELECT o.* FROM organization o
+    SELECT ${organizationRowColumns('o')} FROM organization o
     WHERE true ${withinCondition(within)} ${filterConditions(filter)}`;
 }
 
