@@ -101,6 +101,43 @@ describe('query cost', () => {
     expect(nested.statements).toEqual([]);
   });
 
+  it('costs one document anew when a variable its cost reads changes, and not for a cursor', async () => {
+    const client = await createGraphQLClient(database);
+    const query = `query Units($first: Int, $after: String, $level: OrganizationLevel, $count: Boolean!) {
+      organization(code: "43") {
+        children(first: $first, after: $after) { pageInfo { endCursor } edges { node { name } } }
+        descendantCount(level: $level) @include(if: $count) } }`;
+    let fresh = 0;
+    // The same variables against the same document (costed once, then remembered) and against
+    // a copy of it that was never costed (a new query string is a new document).
+    const costs = async (variables: Record<string, unknown>) => {
+      const [remembered, computed] = await Promise.all(
+        [query, `${query}${' '.repeat(++fresh)}`].map((text) => client.execute(text, variables)),
+      );
+      expect(remembered!.errors).toBeUndefined();
+      const requested = (result: typeof remembered) =>
+        (result!.extensions?.cost as { requested: number }).requested;
+      return [requested(remembered), requested(computed)] as const;
+    };
+    const { data } = await client.execute(query, { first: 2, count: false });
+    const after = data.organization.children.pageInfo.endCursor;
+    const seen = new Set<number>();
+    for (const variables of [
+      { first: 2, count: false },
+      { first: 2, after, count: false },
+      { first: 3, after, count: false },
+      { first: 3, count: true, level: 'VILLAGE' },
+      { first: 3, count: true, level: null },
+      { first: 3, count: false, level: 'VILLAGE' },
+    ]) {
+      const [remembered, computed] = await costs(variables);
+      expect(remembered).toBe(computed);
+      seen.add(remembered);
+    }
+    // first, @include and level each changed the cost at least once.
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+  });
+
   it('costs an unpaged list as a full page unless it declares its bound, as ancestors does', async () => {
     const client = await createGraphQLClient(database);
     const result = await client.execute(

@@ -11,6 +11,7 @@ import { readBody } from '../lib/request-body.js';
 import { headerReader } from '../lib/request-headers.js';
 import { AllowanceBook } from './allowance.js';
 import { requestedCost, type RequestedCost } from './cost.js';
+import { CostCache } from './cost-cache.js';
 import { EXPENSIVE_UNITS, type Limits } from './limits.js';
 import { TreeSizes } from './tree-size.js';
 
@@ -51,6 +52,7 @@ export class DemandControl {
   private readonly refusedCredentials = new Map<string, number>();
   /** Requests of each refused credential held until its refusal runs out (earlyRefusal). */
   private readonly held = new Counts();
+  private readonly costs = new CostCache();
 
   /**
    * @param onRateLimited told of every refusal RATE_LIMITED, with its reason: ALLOWANCE,
@@ -232,13 +234,10 @@ export class DemandControl {
   }
 
   private cost(operation: Operation): RequestedCost {
+    const { schema, document, operationName, variables } = operation;
     try {
-      return requestedCost(
-        operation.schema,
-        operation.document,
-        operation.operationName,
-        operation.variables,
-        this.tree,
+      return this.costs.get(schema, document, operationName, variables, this.tree, () =>
+        requestedCost(schema, document, operationName, variables, this.tree),
       );
     } catch (error) {
       // Variables that do not coerce make costing fail; that is the caller's error, not ours.

@@ -123,6 +123,14 @@ export class TreeSizes {
     return own + count(subtree.below, level);
   }
 
+  /**
+   * Changes each time the counts are read anew: a cost computed from them holds until then
+   * (cost-cache.ts).
+   */
+  get generation(): number {
+    return this.readAt;
+  }
+
   private find(within: string): Subtree | undefined {
     const byCode = this.byReference.get(within);
     if (byCode) return byCode;
@@ -134,7 +142,8 @@ export class TreeSizes {
     }
   }
 
-  private refreshIfStale(): void {
+  /** Starts reading the counts anew when they are stale (`units` does it too). */
+  refreshIfStale(): void {
     if (this.refreshing || Date.now() - this.readAt < REFRESH_AFTER_MS) return;
     this.refreshing = outsideStatementScope(() =>
       this.load().finally(() => {
