@@ -1,16 +1,24 @@
 import DataLoader from 'dataloader';
 import type { Context } from '../../context.js';
-import type { OrganizationLevel, SubmissionStatus } from '../../db/tables.js';
+import type { OrganizationLevel, ReportingTemplateRow, SubmissionStatus } from '../../db/tables.js';
 import { badInput } from '../../errors.js';
 import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, type Page, type PageWindow } from '../../graph/pagination.js';
 import { MetricDefinition } from '../metric/metric.type.js';
 import { requireMetric } from '../metric/metric.reference.js';
-import { requireByReference } from '../organization/organization.reference.js';
+import {
+  keyOfReference,
+  organizationNotFound,
+  requireByReference,
+} from '../organization/organization.reference.js';
 import type { Period as ParsedPeriod } from '../../period/period.js';
 import { Period } from '../../period/period.type.js';
 import { dueDate, lateDays } from '../submission/due-date.js';
-import { requireTemplate } from '../submission/submission.access.js';
+import {
+  requireTemplate,
+  templateKeyOf,
+  templateNotFound,
+} from '../submission/submission.access.js';
 import { ReportingTemplate } from '../submission/submission.type.js';
 import { aggregateQuery } from './aggregation.figures-statement.js';
 import { explain, growthReason } from './aggregation.explain.js';
@@ -20,6 +28,7 @@ import { combineQualifiers } from './aggregation.qualifier.js';
 import {
   countCompleteness,
   findCompletenessParts,
+  findCompletenessScope,
   type CompletenessPageRequest,
   type CompletenessRow,
   type CompletenessSpec,
@@ -249,10 +258,7 @@ export async function completenessOf(
   context: Context,
   args: { template: string; period: string; within: string | null | undefined },
 ): Promise<Completeness> {
-  const [template, within] = await Promise.all([
-    requireTemplate(context.loaders, args.template, 'template'),
-    resolveWithin(context, args.within),
-  ]);
+  const { template, within } = await completenessScope(context, args);
   const period = aggregatePeriod(args.period);
   if (period.type !== template.period_type) {
     throw badInput(
@@ -273,6 +279,25 @@ export async function completenessOf(
   completeness.period = new Period(period);
   completeness.dueDate = dueDate(period.end, template.due_days);
   return completeness;
+}
+
+/**
+ * The template a completeness is read for and the unit it is read within, looked up together
+ * in one statement; NOT_FOUND naming the argument when either names nothing.
+ */
+async function completenessScope(
+  { db, loaders }: Context,
+  args: { template: string; within: string | null | undefined },
+): Promise<{ template: ReportingTemplateRow; within: PathRange | null }> {
+  if (!args.within) {
+    return { template: await requireTemplate(loaders, args.template, 'template'), within: null };
+  }
+  const withinKey = keyOfReference(args.within, 'within');
+  const found = await findCompletenessScope(db, templateKeyOf(args.template), withinKey);
+  if (!found) throw templateNotFound(args.template, 'template');
+  if (found.withinPath === null) throw organizationNotFound(args.within, 'within');
+  loaders.submission.templateById.prime(found.template.id, found.template);
+  return { template: found.template, within: { path: found.withinPath } };
 }
 
 /** What a completeness's fields ask of the database: its counts, or a page of its units. */

@@ -46,8 +46,13 @@ export async function requireByReference(
   field: string,
 ): Promise<OrganizationRow> {
   const row = await findByReference(loaders, reference, field);
-  if (!row) throw new UserError('NOT_FOUND', `No organization "${reference}"`, { field });
+  if (!row) throw organizationNotFound(reference, field);
   return row;
+}
+
+/** NOT_FOUND for a well-formed reference that names no organization. */
+export function organizationNotFound(reference: string, field: string): UserError {
+  return new UserError('NOT_FOUND', `No organization "${reference}"`, { field });
 }
 
 /** Checks a division code's shape, for a lookup by code. */

@@ -196,10 +196,14 @@ function relationCondition(relation: Relation): RawBuilder<unknown> {
  */
 function withinCondition(within: OrganizationKey | null): RawBuilder<unknown> {
   if (within === null) return sql``;
-  const pathQuery = sql<string>`SELECT path FROM organization WHERE ${
-    'code' in within ? sql`code = ${within.code}` : sql`id = ${within.id}`
+  return sql`AND ${pathInSubtree('o.path', { pathQuery: pathOf(within) })}`;
+}
+
+/** SQL: the path of the organization a key names, as a subquery (no row: no path). */
+export function pathOf(key: OrganizationKey): RawBuilder<string> {
+  return sql<string>`SELECT path FROM organization WHERE ${
+    'code' in key ? sql`code = ${key.code}` : sql`id = ${key.id}`
   }`;
-  return sql`AND ${pathInSubtree('o.path', { pathQuery })}`;
 }
 
 function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {

@@ -27,8 +27,19 @@ export async function requireTemplate(
   field: string,
 ): Promise<ReportingTemplateRow> {
   const row = await findTemplate(loaders, reference);
-  if (!row) throw new UserError('NOT_FOUND', `No reporting template "${reference}"`, { field });
+  if (!row) throw templateNotFound(reference, field);
   return row;
+}
+
+/** NOT_FOUND for a reference that names no template. */
+export function templateNotFound(reference: string, field: string): UserError {
+  return new UserError('NOT_FOUND', `No reporting template "${reference}"`, { field });
+}
+
+/** The key in a reference to a template: its global id, or else its code. */
+export function templateKeyOf(reference: string): { id: number } | { code: string } {
+  const id = rowIdOfGlobalId('ReportingTemplate', reference);
+  return id !== null ? { id } : { code: reference };
 }
 
 /** A template named by its code or its global id, or null when there is none. */
@@ -36,8 +47,8 @@ export async function findTemplate(
   loaders: Context['loaders'],
   reference: string,
 ): Promise<ReportingTemplateRow | null> {
-  const id = rowIdOfGlobalId('ReportingTemplate', reference);
-  return id !== null
-    ? loaders.submission.templateById.load(id)
-    : loaders.submission.templateByCode.load(reference);
+  const key = templateKeyOf(reference);
+  return 'id' in key
+    ? loaders.submission.templateById.load(key.id)
+    : loaders.submission.templateByCode.load(key.code);
 }
