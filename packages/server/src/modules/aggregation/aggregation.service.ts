@@ -5,12 +5,14 @@ import { badInput } from '../../errors.js';
 import { sortKeyOf } from '../../graph/keyset.js';
 import { ConnectionSource, type Page, type PageWindow } from '../../graph/pagination.js';
 import { MetricDefinition } from '../metric/metric.type.js';
-import { requireMetric } from '../metric/metric.reference.js';
+import { noSuchMetric, requireMetric } from '../metric/metric.reference.js';
+import { findDefinitionWithPath, type ReportedMetric } from '../metric/metric.repository.js';
 import {
   keyOfReference,
   organizationNotFound,
   requireByReference,
 } from '../organization/organization.reference.js';
+import { pathOf } from '../organization/organization.repository.js';
 import type { Period as ParsedPeriod } from '../../period/period.js';
 import { Period } from '../../period/period.type.js';
 import { dueDate, lateDays } from '../submission/due-date.js';
@@ -74,15 +76,6 @@ interface AggregateArgs {
   breakdown: boolean;
 }
 
-export async function resolveWithin(
-  { loaders }: Context,
-  within: string | null | undefined,
-): Promise<PathRange | null> {
-  if (!within) return null;
-  const row = await requireByReference(loaders.organization, within, 'within');
-  return { path: row.path };
-}
-
 /**
  * The statement that answers aggregates of groups at `level` for periods of `periodType`: the
  * maintained totals, but for the national root, whose total is not kept (nor are the
@@ -104,20 +97,16 @@ function coverageOf(selected: boolean): CoverageCounts {
 
 /**
  * The spec of a one-period aggregate inside `within`, with the period it was asked for. The
- * `within` unit is looked up on its own, in parallel with the metric: named inside the
- * aggregate's statement instead, its subtree's size was unknown to the planner, which then
- * counted the expected reports of every group once per group (14 times for the province by
- * city: 6.5 s instead of 0.45 s on the bench's Hunan data).
+ * metric and the `within` unit are looked up together, in one statement. (Named inside the
+ * aggregate's statement instead, the unit's subtree size was unknown to the planner, which
+ * counted the expected reports once per group and group: docs/performance.md.)
  */
 async function aggregateSpec(
   context: Context,
   args: AggregateArgs,
 ): Promise<{ spec: AggregateSpec; period: ParsedPeriod }> {
   const parsed = aggregatePeriod(args.period);
-  const [metric, within] = await Promise.all([
-    requireMetric(context.loaders, args.metric),
-    resolveWithin(context, args.within),
-  ]);
+  const { metric, within } = await aggregateScope(context, args);
   const spec: AggregateSpec = {
     metric,
     periods: [parsed.canonical],
@@ -129,6 +118,23 @@ async function aggregateSpec(
     breakdown: args.breakdown,
   };
   return { spec, period: parsed };
+}
+
+/** The metric and the `within` unit's subtree; NOT_FOUND naming the argument for either. */
+async function aggregateScope(
+  { db, loaders }: Context,
+  args: AggregateArgs,
+): Promise<{ metric: ReportedMetric; within: PathRange | null }> {
+  if (!args.within) return { metric: await requireMetric(loaders, args.metric), within: null };
+  const found = await findDefinitionWithPath(
+    db,
+    args.metric,
+    pathOf(keyOfReference(args.within, 'within')),
+  );
+  if (!found) throw noSuchMetric(args.metric);
+  if (found.path === null) throw organizationNotFound(args.within, 'within');
+  loaders.metric.definitionByCode.prime(args.metric, found.definition);
+  return { metric: found.definition, within: { path: found.path } };
 }
 
 /** One page of a roll-up: the federations at `groupBy` inside `within`, with their aggregates. */

@@ -38,6 +38,25 @@ export async function findAllDefinitions(db: Kysely<Database>): Promise<Reported
   return selectDefinitions(db).orderBy('d.code').execute();
 }
 
+/**
+ * A definition with the path that `pathQuery` (an organization's path, or null) answers, in
+ * one statement: an aggregate's metric and its `within` unit; null when the catalogue has no
+ * such code.
+ */
+export async function findDefinitionWithPath(
+  db: Kysely<Database>,
+  code: string,
+  pathQuery: RawBuilder<string>,
+): Promise<{ definition: ReportedMetric; path: string | null } | null> {
+  const row = await selectDefinitions(db)
+    .select(sql<string | null>`(${pathQuery})`.as('within_path'))
+    .where('d.code', '=', code)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { within_path: path, ...definition } = row;
+  return { definition, path };
+}
+
 export async function findDefinitions(
   db: Kysely<Database>,
   codes: readonly string[],
