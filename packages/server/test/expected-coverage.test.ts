@@ -2,6 +2,7 @@
 // beside the totals (migration 0013): a draft's first figure and its removal, the workflow's
 // steps, and a division edition that opens and closes units change them in the same
 // transaction, and they stay equal to the figures' statement (fulian rollup verify).
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../src/auth/viewer.js';
 import { rebuildTotals } from '../src/modules/aggregation/aggregation.totals.js';
@@ -96,6 +97,9 @@ describe('expected reports through the workflow', () => {
     expect((await byCity()).groups['4301']).toEqual(missingAll);
     expect(await province()).toEqual({ expected: 5, unapproved: 0, missing: 5 });
     await expectVerified(database);
+    // The difference took its rows to 0: removed, as the rebuild stores no such row.
+    const zero = await sql`SELECT 1 FROM metric_coverage WHERE reported = 0`.execute(database.db);
+    expect(zero.rows).toEqual([]);
     await save(4, { values: [{ metric: 'test.sessions', value: '6' }] });
     expect(
       (await execute(SUBMIT, { input: { id, expectedVersion: 5 } }, admin)).errors,
