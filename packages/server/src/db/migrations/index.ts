@@ -12,6 +12,7 @@ import * as metricTotalStore from './0011-metric-total-store.js';
 import * as metricTotalBases from './0012-metric-total-bases.js';
 import * as metricCoverage from './0013-metric-coverage.js';
 import * as metricCoverageDelta from './0014-metric-coverage-delta.js';
+import * as keptStepPlans from './0015-kept-step-plans.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -34,4 +35,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0012-metric-total-bases': metricTotalBases,
   '0013-metric-coverage': metricCoverage,
   '0014-metric-coverage-delta': metricCoverageDelta,
+  '0015-kept-step-plans': keptStepPlans,
 };

@@ -26,7 +26,8 @@ import { basisOf } from './aggregation.totals.js';
  * its own figures and its children's totals with metric_total_step. The step's statement is
  * planned on every call (its unit list is a sub-select, so it is not inlined), which made a
  * ranking of 134 counties cost tens of milliseconds; it is left unexecuted, and so unplanned,
- * when no group needs it. The rows are those of aggregateQuery (the oracle `fulian rollup
+ * when no group needs it, and the provinces' and the root's go through a wrapper that keeps
+ * its plan (metric_total_step_kept, migration 0015). The rows are those of aggregateQuery (the oracle `fulian rollup
  * verify` compares them with). The coverage of expected reports (expected, unapproved,
  * missing) is read from the counts kept beside the totals the same way (expectedCoverage).
  */
@@ -62,17 +63,21 @@ export function totalsQuery(spec: AggregateSpec, groups: GroupSelection): RawBui
  */
 function groupTotalCtes(spec: AggregateSpec): RawBuilder<unknown> {
   const basis = basisOf(spec.statuses);
-  const stepped = (condition: RawBuilder<unknown>) => sql`stepped_unit AS MATERIALIZED (
+  const stepped = (
+    condition: RawBuilder<unknown>,
+    step: string,
+  ) => sql`stepped_unit AS MATERIALIZED (
       SELECT id FROM group_unit WHERE ${condition}
     ),
     group_total AS (
-      SELECT s.* FROM metric_total_step(ARRAY(SELECT id FROM stepped_unit),
+      SELECT s.* FROM ${sql.raw(step)}(ARRAY(SELECT id FROM stepped_unit),
         ARRAY[${spec.metric.code}]::text[], ${spec.periods}::text[], ARRAY[${basis}]::text[]) s
       WHERE EXISTS (SELECT FROM stepped_unit)`;
   if (spec.breakdown !== false)
-    return sql`${stepped(sql`true`)}
+    return sql`${stepped(sql`true`, 'metric_total_step')}
     )`;
-  return sql`${stepped(sql`depth < metric_total_min_depth()`)}
+  // A province or the root: few groups, so the kept generic plan (migration 0015) pays.
+  return sql`${stepped(sql`depth < metric_total_min_depth()`, 'metric_total_step_kept')}
       UNION ALL
       SELECT t.organization_id, t.metric_code, t.period, t.basis, t.value, t.figures,
         t.qualifiers, t.numerator, t.numerator_qualifiers, t.denominator,
@@ -117,8 +122,8 @@ function partStep(part: 'numerator' | 'denominator'): RatioPartColumns {
  * period (subtree_federation_count, by level and validity), and of them those that reported
  * and those whose report counts (metric_coverage, by level). As for the totals, a group at a
  * stored depth reads its stored rows; a province or the root is computed from its own figures
- * and its children's rows by metric_coverage_step, gated so that it is neither run nor
- * planned when no group needs it.
+ * and its children's rows by metric_coverage_step (through its plan-keeping wrapper), gated so
+ * that it is neither run nor planned when no group needs it.
  */
 function expectedCoverage(spec: AggregateSpec): {
   ctes: RawBuilder<unknown>;
@@ -133,7 +138,7 @@ function expectedCoverage(spec: AggregateSpec): {
     ),
     group_coverage AS (
       SELECT c.organization_id, c.period, c.level, c.reported, c.approved, c.submitted
-      FROM metric_coverage_step(ARRAY(SELECT id FROM coverage_stepped_unit),
+      FROM metric_coverage_step_kept(ARRAY(SELECT id FROM coverage_stepped_unit),
         ARRAY[${spec.metric.code}]::text[], ${spec.periods}::text[]) c
       WHERE EXISTS (SELECT FROM coverage_stepped_unit)
       UNION ALL
