@@ -13,6 +13,7 @@ import { keyset } from '../../graph/keyset.js';
 import { countPerKey, pagePerKey } from '../../graph/page-query.js';
 import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import { parsePeriod, type Period } from '../../period/period.js';
+import { organizationRowColumns } from '../organization/organization.repository.js';
 import { contributionOrder, rankingOrder } from './aggregation.order.js';
 import { figureCoverCtes, partnerDepth } from './aggregation.figures-statement.js';
 import { periodParts } from './aggregation.period.js';
@@ -44,7 +45,7 @@ export async function findRollupPage(
 ): Promise<Page<GroupAggregateRow>> {
   const result = await sql<GroupAggregateRow>`
     WITH unit_aggregate AS (${statement(spec, { kind: 'level', level, window })})
-    SELECT o.*, a.* FROM unit_aggregate a
+    SELECT ${organizationRowColumns('o')}, a.* FROM unit_aggregate a
     JOIN organization o ON o.id = a.organization_id
     ORDER BY a.path`.execute(db);
   // The statement answers its groups in tree order (one row each: a roll-up has one period);
@@ -122,7 +123,7 @@ export async function findRankingPage(
         } AS ranked_total_qualifiers
       FROM unit_aggregate
     )
-    SELECT o.*, r.*, s.* FROM ranking_summary s
+    SELECT ${organizationRowColumns('o')}, r.*, s.* FROM ranking_summary s
     LEFT JOIN (ranking_page r JOIN organization o ON o.id = r.organization_id) ON true
     ${page.orderBy}`.execute(db);
   const [first] = result.rows;
