@@ -1,12 +1,11 @@
 import {
+  getOperationAST,
   getVariableValues,
-  Kind,
   TypeInfo,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
 } from 'graphql';
 import type { RequestedCost } from './cost.js';
 import type { TreeSizes } from './tree-size.js';
@@ -44,7 +43,8 @@ export class CostCache {
     tree: TreeSizes,
     compute: () => RequestedCost,
   ): RequestedCost {
-    const operation = operationOf(document, operationName);
+    // The operation graphql-js runs: the named one, or the only one.
+    const operation = getOperationAST(document, operationName);
     if (!operation) return compute();
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
     if (coerced.errors) return compute();
@@ -68,19 +68,6 @@ export class CostCache {
     entry.costs.set(key, cost);
     return cost;
   }
-}
-
-/** The operation graphql-js would run: the named one, or the only one. */
-function operationOf(
-  document: DocumentNode,
-  operationName: string | undefined,
-): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter(
-    (definition): definition is OperationDefinitionNode =>
-      definition.kind === Kind.OPERATION_DEFINITION,
-  );
-  if (operationName === undefined) return operations.length === 1 ? operations[0] : undefined;
-  return operations.find((operation) => operation.name?.value === operationName);
 }
 
 /**
