@@ -172,7 +172,8 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
 
 /**
  * The figures went in directly, so their maintained totals are built afterwards, one
- * set-based statement per tree level (timed on its own line), and then verified.
+ * set-based statement per tree level (timed on its own line, statistics included), and then
+ * verified.
  */
 async function buildAndVerifyTotals(
   db: Kysely<Database>,
@@ -183,6 +184,9 @@ async function buildAndVerifyTotals(
   const started = Date.now();
   await db.connection().execute(async (connection) => {
     await sql`SET statement_timeout = 0`.execute(connection);
+    // The rebuild joins millions of freshly loaded figures to the tree: planned without
+    // statistics, its per-level statements can pick nested loops that never finish nationally.
+    await sql`ANALYZE`.execute(connection);
     await rebuildTotals(connection);
   });
   progress.done(`totals: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
