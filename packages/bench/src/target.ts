@@ -43,7 +43,7 @@ export interface TargetPlacement {
   serverUrl?: string;
 }
 
-/** The target for a data set named `name` (a scale): fulian_bench_<name> or pglite-<name>. */
+/** The target for a data set named `name` (a scale): fulian_bench_<name>[_<suffix>] or pglite-<name>. */
 export function createTarget(
   kind: DatabaseKind,
   name: string,
@@ -61,11 +61,23 @@ export function createTarget(
     case 'postgres':
       return postgresTarget(
         placement.serverUrl ?? (process.env.DATABASE_URL || DEFAULT_POSTGRES_URL),
-        `fulian_bench_${name}`,
+        `fulian_bench_${name}${benchSuffix()}`,
       );
     default:
       throw new UnreachableCaseError(kind);
   }
+}
+
+/**
+ * FULIAN_BENCH_SUFFIX (letters, digits, _) names a private copy, fulian_bench_<scale>_<suffix>:
+ * a branch that adds migrations benches there (made with CREATE DATABASE … TEMPLATE) without
+ * migrating the shared data set that other branches read.
+ */
+function benchSuffix(): string {
+  const suffix = process.env.FULIAN_BENCH_SUFFIX;
+  if (!suffix) return '';
+  if (!/^[a-z0-9_]+$/.test(suffix)) throw new Error(`bad FULIAN_BENCH_SUFFIX "${suffix}"`);
+  return `_${suffix}`;
 }
 
 function pgliteTarget(dataDir: string): Target {
