@@ -13,6 +13,7 @@ import * as metricTotalBases from './0012-metric-total-bases.js';
 import * as metricCoverage from './0013-metric-coverage.js';
 import * as metricCoverageDelta from './0014-metric-coverage-delta.js';
 import * as keptStepPlans from './0015-kept-step-plans.js';
+import * as metricRollupStore from './0016-metric-rollup-store.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -36,4 +37,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0013-metric-coverage': metricCoverage,
   '0014-metric-coverage-delta': metricCoverageDelta,
   '0015-kept-step-plans': keptStepPlans,
+  '0016-metric-rollup-store': metricRollupStore,
 };

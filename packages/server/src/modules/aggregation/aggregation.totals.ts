@@ -1,6 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, SubmissionStatus } from '../../db/tables.js';
-import { ancestorPath } from '../../db/path.js';
 import { reportedTypesWithin } from './aggregation.period.js';
 import type { AggregateSpec } from './aggregation.spec.js';
 
@@ -67,32 +66,23 @@ function changedBases(change: TotalsChange): Basis[] {
   );
 }
 
-/** SQL: the metrics with a roll-up whose figures (a ratio: or its parts') are among `codes`. */
-function metricsReading(codes: RawBuilder<unknown>): RawBuilder<string[]> {
-  return sql<string[]>`ARRAY(
-    SELECT code FROM metric_definition
-    WHERE code IN ${codes} OR numerator_code IN ${codes} OR denominator_code IN ${codes}
-    ORDER BY code)`;
-}
-
 /**
  * Brings the stored totals and coverage of the unit and every unit above it (down from the
  * cities: the provinces' are computed when read) up to date with a change, inside the
- * writer's transaction, in one statement: it finds the units and the changed metrics (the
- * figures' and every ratio they are a part of) and hands them to metric_total_store
- * (migrations 0011, 0012), which recomputes each unit's total, for the bases the change
- * alters, from its own figures and its children's stored totals, deepest first, with plans it
- * keeps across calls, and to metric_coverage_store (migration 0013), which does the same for
- * the expected-report coverage and stops at the first unit whose coverage did not change.
- * The coverage changes with a status that enters or leaves a basis (every metric of the
- * report), and with a save's first figure of a metric or its removal (drafts included, which
- * count in no total: a draft's first figure turns a missing unit into an unapproved one).
- * Before reading its children, each store takes the unit's advisory lock, so the children it
- * reads are those committed by every writer that held it before: two approvals under one city
- * queue on the city, and the second builds on the first's county total. Locks are taken
- * deepest first and after every other lock of the transaction, so writers cannot deadlock on
- * them; writers in different cities share no lock at all, as the province's total is never
- * stored.
+ * writer's transaction, in one call of metric_rollup_store (migration 0016). It finds the
+ * units and the changed metrics (the figures' and every ratio they are a part of) and, per
+ * unit, deepest first, recomputes the total for the bases the change alters from the unit's
+ * own figures and its children's stored totals, with plans it keeps across calls; it
+ * recomputes the changed unit's expected-report coverage and adds the difference to every
+ * unit above. The coverage changes with a status that enters or leaves a basis (every metric
+ * of the report), and with a save's first figure of a metric or its removal (drafts
+ * included, which count in no total: a draft's first figure turns a missing unit into an
+ * unapproved one). Before reading a unit's children it takes the unit's advisory lock, so the
+ * children it reads are those committed by every writer that held it before: two approvals
+ * under one city queue on the city, and the second builds on the first's county total. Locks
+ * are taken deepest first and after every other lock of the transaction, so writers cannot
+ * deadlock on them; writers in different cities share no lock at all, as the province's total
+ * is never stored.
  */
 export async function applyTotalsChange(
   trx: Kysely<Database>,
@@ -100,32 +90,14 @@ export async function applyTotalsChange(
 ): Promise<void> {
   const bases = changedBases(change);
   const statusMoved = movedBases(change.statuses).length > 0;
-  const present = [...(change.addedMetrics ?? []), ...(change.removedMetrics ?? [])];
+  const removed = change.removedMetrics ?? [];
+  const present = [...(change.addedMetrics ?? []), ...removed];
   if (bases.length === 0 && !statusMoved && present.length === 0) return;
   const { submission } = change;
-  const changed = sql`(
-    SELECT metric_code FROM metric_value WHERE submission_id = ${submission.id}
-    UNION SELECT unnest(${[...(change.removedMetrics ?? [])]}::text[]))`;
-  const coverageCodes = statusMoved
-    ? sql`affected.codes`
-    : metricsReading(sql`(SELECT unnest(${present}::text[]))`);
   await sql`
-    SELECT
-      CASE WHEN cardinality(${bases}::text[]) > 0 THEN
-        metric_total_store(affected.units, affected.codes, ${submission.period}, ${bases}::text[])
-      END,
-      metric_coverage_store(affected.units, ${coverageCodes}, ${submission.period})
-    FROM (
-      SELECT
-        ARRAY(
-          SELECT a.id FROM organization u
-          JOIN organization a ON a.path = ANY(ARRAY(
-            SELECT ${ancestorPath('u.path', 'k')} FROM generate_series(1, u.depth) AS k))
-          WHERE u.id = ${submission.organization_id} AND a.depth >= metric_total_min_depth()
-          ORDER BY a.depth DESC) AS units,
-        ${metricsReading(changed)} AS codes
-    ) affected
-    WHERE cardinality(affected.codes) > 0`.execute(trx);
+    SELECT metric_rollup_store(${submission.organization_id}, ${submission.id},
+      ${removed}::text[], ${statusMoved ? null : present}::text[], ${submission.period},
+      ${bases}::text[])`.execute(trx);
 }
 
 /**
