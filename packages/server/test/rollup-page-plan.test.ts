@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRollupPage } from '../src/modules/aggregation/aggregation.repository.js';
 import type { AggregateSpec } from '../src/modules/aggregation/aggregation.spec.js';
 import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
 import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
@@ -55,22 +56,27 @@ function rowsRead(node: PlanNode, table: string): number {
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
 }
 
+/** The roll-up of test.sessions for 2020 by county over the whole tree, with its coverage. */
+async function countySpec(): Promise<AggregateSpec> {
+  const metric = await database.db
+    .selectFrom('metric_definition')
+    .selectAll()
+    .where('code', '=', 'test.sessions')
+    .executeTakeFirstOrThrow();
+  return {
+    metric,
+    periods: ['2020'],
+    periodType: 'YEAR',
+    reportedPer: ['YEAR'],
+    statuses: ['APPROVED'],
+    within: null,
+    coverage: 'ALL',
+  };
+}
+
 describe('a page of a roll-up from the totals', () => {
   it("reads its coverage from the counts kept for the page's groups only", async () => {
-    const metric = await database.db
-      .selectFrom('metric_definition')
-      .selectAll()
-      .where('code', '=', 'test.sessions')
-      .executeTakeFirstOrThrow();
-    const spec: AggregateSpec = {
-      metric,
-      periods: ['2020'],
-      periodType: 'YEAR',
-      reportedPer: ['YEAR'],
-      statuses: ['APPROVED'],
-      within: null,
-      coverage: 'ALL',
-    };
+    const spec = await countySpec();
     // A page of one county reads two (430101 and 430102, the first by path), each the one unit
     // its group expects a report from.
     const statement = totalsQuery(spec, {
@@ -95,5 +101,38 @@ describe('a page of a roll-up from the totals', () => {
     // county), not looked up one by one: the figures are not read at all.
     expect(rowsRead(plan, 'subtree_federation_count')).toBe(2);
     expect(rowsRead(plan, 'metric_value')).toBe(0);
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('a roll-up page on PostgreSQL', () => {
+  it('is prepared once per connection and runs its generic plan from the sixth time on', async () => {
+    // As the server asks a city's roll-up by county: no group's own figure, so every county
+    // reads its stored row.
+    const city = await database.db
+      .selectFrom('organization')
+      .select('path')
+      .where('id', '=', 5)
+      .executeTakeFirstOrThrow();
+    const spec = { ...(await countySpec()), within: { path: city.path }, breakdown: false };
+    const pages = [1, 3, 2, 1, 5, 1, 4].map((limit) => ({
+      after: null,
+      before: null,
+      backward: false,
+      limit,
+    }));
+    await database.db.connection().execute(async (connection) => {
+      const sizes: number[] = [];
+      for (const window of pages) {
+        const page = await findRollupPage(connection, spec, 'COUNTY', window, totalsQuery);
+        sizes.push(page.rows.length);
+      }
+      expect(sizes).toEqual([1, 3, 2, 1, 5, 1, 4]);
+      // One statement, kept under one name whatever the page: PostgreSQL planned it for the
+      // first five values, then found its generic plan no dearer and kept that.
+      const kept = await sql<{ custom_plans: number; generic_plans: number }>`
+        SELECT custom_plans, generic_plans FROM pg_prepared_statements
+        WHERE name LIKE 'kept\_%'`.execute(connection);
+      expect(kept.rows).toEqual([{ custom_plans: 5, generic_plans: 2 }]);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
+import { keptPlanName } from './kept-plan.js';
 import { WaitTally, type PoolStatus } from './pool-status.js';
 import { currentStatementScope, StatementCancelledError } from './statement-scope.js';
 import { DatabaseUnavailableError } from './unavailable.js';
@@ -14,6 +15,8 @@ import { DatabaseUnavailableError } from './unavailable.js';
  * - a refused or timed-out connection attempt and a statement timeout are unavailability too;
  * - each statement is tied to its request (statement-scope.ts): once the request's signal
  *   aborts, the statement still running is cancelled with pg_cancel_backend;
+ * - a statement marked with keptPlan is prepared under its name, once per connection (pg
+ *   keeps the names it has prepared on each client), so PostgreSQL keeps its plan;
  * - `status()` tells how busy the pool is, the waits for a connection included.
  */
 export function resilientPool(
@@ -71,7 +74,9 @@ export function resilientPool(
       const onAbort = () => current.processID !== undefined && cancel(current.processID);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        return await current.query(text, [...parameters]);
+        const name = keptPlanName(text);
+        const values = [...parameters];
+        return await (name ? current.query({ name, text, values }) : current.query(text, values));
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }

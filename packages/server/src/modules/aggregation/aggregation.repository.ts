@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { keptPlan } from '../../db/kept-plan.js';
 import { pathInSubtree } from '../../db/path.js';
 import { existedDuring } from '../../db/validity.js';
 import type {
@@ -43,11 +44,11 @@ export async function findRollupPage(
   window: PageWindow,
   statement: AggregateStatement,
 ): Promise<Page<GroupAggregateRow>> {
-  const result = await sql<GroupAggregateRow>`
+  const result = await keptPlan(sql<GroupAggregateRow>`
     WITH unit_aggregate AS (${statement(spec, { kind: 'level', level, window })})
     SELECT ${organizationRowColumns('o')}, a.* FROM unit_aggregate a
     JOIN organization o ON o.id = a.organization_id
-    ORDER BY a.path`.execute(db);
+    ORDER BY a.path`).execute(db);
   // The statement answers its groups in tree order (one row each: a roll-up has one period);
   // a backward page picked the last of them, which toPage expects from the end.
   return toPage(window.backward ? result.rows.reverse() : result.rows, window);
