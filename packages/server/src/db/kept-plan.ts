@@ -20,8 +20,19 @@ export function keptPlan<T>(statement: RawBuilder<T>): RawBuilder<T> {
   return sql<T>`${sql.raw(MARK)} ${statement}`;
 }
 
+/**
+ * The names given so far, by text: as bounded as the statements kept, and a lookup costs less
+ * than hashing a roll-up's 5 kB of text on every request (~0.1 ms in a profile).
+ */
+const names = new Map<string, string>();
+
 /** The name a kept-plan statement is prepared under; undefined for any other statement. */
 export function keptPlanName(text: string): string | undefined {
   if (!text.startsWith(MARK)) return undefined;
-  return `kept_${createHash('sha1').update(text).digest('hex')}`;
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `kept_${createHash('sha1').update(text).digest('hex')}`;
+    names.set(text, name);
+  }
+  return name;
 }
