@@ -4,7 +4,7 @@ import type { Context } from './context.js';
 import { sql, type Kysely } from 'kysely';
 import { readReplicaOf } from './db/database.js';
 import type { ReplicaLag } from './db/read-replica.js';
-import { currentStatementScope, StatementCancelledError } from './db/statement-scope.js';
+import { StatementCancelledError } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
 import { DatabaseUnavailableError } from './db/unavailable.js';
 import type { Logger } from './logger.js';
@@ -23,8 +23,7 @@ export const RETRY_AFTER_SECONDS = 1;
  */
 export const availabilityPlugin: ApolloServerPlugin<Context> = {
   requestDidStart: async () => ({
-    executionDidStart: async ({ operation }) => {
-      const scope = currentStatementScope();
+    executionDidStart: async ({ operation, contextValue: { scope } }) => {
       // Apollo starts execution even when operationName names no operation of the document
       // (it reports that from execution), so its types promise an operation that may be absent.
       if (!scope || operation?.operation !== 'query') return;

@@ -3,7 +3,6 @@ import type { Context } from './context.js';
 import type { Kysely } from 'kysely';
 import { readReplicaOf } from './db/database.js';
 import type { ReadReplica } from './db/read-replica.js';
-import { currentStatementScope } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
 import type { Logger } from './logger.js';
 
@@ -40,8 +39,7 @@ export function readRoutingPlugin(
     requestDidStart: async ({ request }) => {
       let executed = false;
       return {
-        executionDidStart: async ({ operation }) => {
-          const scope = currentStatementScope();
+        executionDidStart: async ({ operation, contextValue: { scope } }) => {
           if (!scope) return;
           executed = true;
           if (operation?.operation !== 'query') {

@@ -30,11 +30,7 @@ import type { TokenVerifier } from './auth/token.js';
 import type { ConsoleRoutes } from './console/serve-console.js';
 import { createContext, type Context } from './context.js';
 import { corsHandler } from './cors.js';
-import {
-  createStatementScope,
-  runInStatementScope,
-  type StatementScope,
-} from './db/statement-scope.js';
+import { createStatementScope, scopedDatabase, type StatementScope } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
 import { errorBody, formatError, UserError, withRequestCode, type ErrorReason } from './errors.js';
 import {
@@ -236,11 +232,10 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   });
   await apollo.start();
   const spreadsheets = createSpreadsheetRoutes({
-    db,
     schema,
     authenticate,
     logger,
-    admission: { demand, clientAddressOf, requestTimeoutMs: limits.requestTimeoutMs },
+    admission: { db, demand, clientAddressOf, requestTimeoutMs: limits.requestTimeoutMs },
   });
 
   httpServer.on('request', (request, response) => {
@@ -269,8 +264,8 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     if (spreadsheet) return spreadsheets(request, response, url);
 
     // The deadline aborts the request's SQL (see statement-scope.ts) and answers at once,
-    // whatever the resolvers still running do; the scope also ties the statements to the
-    // request's span and log lines.
+    // whatever the resolvers still running do; the scope also ties the statements (sent through
+    // the request's scoped database) to the request's span and log lines.
     const deadline = new AbortController();
     const scope = createStatementScope(deadline.signal);
     const requestId = requestHeader(request, 'x-request-id') ?? randomUUID();
@@ -319,8 +314,10 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       body: parsed,
     };
     const context = async () => {
+      const requestDb = scopedDatabase(db, scope);
       try {
-        return createContext(db, requestId, await authenticate(headers), clientAddress);
+        const viewer = await authenticate(headers, requestDb);
+        return createContext(requestDb, requestId, viewer, clientAddress, scope);
       } catch (error) {
         if (error instanceof UserError) {
           logger.warn(
@@ -333,9 +330,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     };
 
     const timer = setTimeout(() => deadline.abort(), limits.requestTimeoutMs);
-    const execution = runInStatementScope(scope, () =>
-      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context }),
-    );
+    const execution = apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
     const expired = new Promise<'timeout'>((resolve) =>
       deadline.signal.addEventListener('abort', () => resolve('timeout'), { once: true }),
     );

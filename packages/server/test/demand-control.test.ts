@@ -5,7 +5,7 @@ import type { Viewer } from '../src/auth/viewer.js';
 import { createDatabase } from '../src/db/database.js';
 import {
   createStatementScope,
-  runInStatementScope,
+  scopedDatabase,
   StatementCancelledError,
 } from '../src/db/statement-scope.js';
 import { DEFAULT_LIMITS } from '../src/limits/limits.js';
@@ -314,9 +314,11 @@ describe('request timeout', () => {
     const expired = new AbortController();
     expired.abort();
     const { result, statements } = await database.counting(() =>
-      runInStatementScope(createStatementScope(expired.signal), () =>
-        database.db.selectFrom('organization').select('id').execute(),
-      ).catch((error: unknown) => error),
+      scopedDatabase(database.db, createStatementScope(expired.signal))
+        .selectFrom('organization')
+        .select('id')
+        .execute()
+        .catch((error: unknown) => error),
     );
     expect(result).toBeInstanceOf(StatementCancelledError);
     expect(statements).toEqual([]);
@@ -327,8 +329,12 @@ describe('request timeout', () => {
     const expired = new AbortController();
     expired.abort();
     // The request's deadline has passed: its first statement is refused, not sent.
-    const result = await runInStatementScope(createStatementScope(expired.signal), () =>
-      client.execute('{ organization(code: "43") { name } }'),
+    const scope = createStatementScope(expired.signal);
+    const result = await client.execute(
+      '{ organization(code: "43") { name } }',
+      {},
+      undefined,
+      scope,
     );
     expect(result.errors).toEqual([
       {

@@ -4,7 +4,7 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../src/db/database.js';
-import { createStatementScope, runInStatementScope } from '../src/db/statement-scope.js';
+import { createStatementScope, scopedDatabase } from '../src/db/statement-scope.js';
 import type { Database } from '../src/db/tables.js';
 import { DatabaseUnavailableError } from '../src/db/unavailable.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
@@ -49,15 +49,16 @@ describe.skipIf(!adminUrl)('the PostgreSQL pool when connections die', () => {
   it('sends a read of a read-only request once more, on a new connection', async () => {
     const scope = createStatementScope(new AbortController().signal);
     scope.retryReads = true;
-    const pending = runInStatementScope(scope, () => slowRead('retried-read').execute(db));
+    const pending = slowRead('retried-read').execute(scopedDatabase(db, scope));
     await terminateWhenRunning('retried-read');
     expect((await pending).rows[0]?.answer).toBe(42);
   });
 
   it('fails a statement of any other request UNAVAILABLE, and the next one gets a fresh connection', async () => {
-    const pending = runInStatementScope(createStatementScope(new AbortController().signal), () =>
-      slowRead('not-retried').execute(db),
-    ).catch((error: unknown) => error);
+    const scope = createStatementScope(new AbortController().signal);
+    const pending = slowRead('not-retried')
+      .execute(scopedDatabase(db, scope))
+      .catch((error: unknown) => error);
     await terminateWhenRunning('not-retried');
     const error = await pending;
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
@@ -68,16 +69,17 @@ describe.skipIf(!adminUrl)('the PostgreSQL pool when connections die', () => {
   it('never sends a transaction’s statement again, and survives its checked-out connection dying between statements', async () => {
     const scope = createStatementScope(new AbortController().signal);
     scope.retryReads = true;
-    const outcome = runInStatementScope(scope, () =>
-      db.transaction().execute(async (trx) => {
+    const outcome = scopedDatabase(db, scope)
+      .transaction()
+      .execute(async (trx) => {
         await sql`SELECT 'in-transaction'::text`.execute(trx);
         // The connection is checked out and idle in the transaction when it is terminated:
         // pg reports that as an 'error' event on the client, which must not end the process.
         await terminateWhenRunning('in-transaction');
         await new Promise((resolve) => setTimeout(resolve, 200));
         return sql`SELECT 1`.execute(trx);
-      }),
-    ).catch((error: unknown) => error);
+      })
+      .catch((error: unknown) => error);
     expect(await outcome).toMatchObject({ reason: 'DATABASE_UNREACHABLE' });
     expect(lost.length).toBeGreaterThan(0);
     expect((await sql<{ one: number }>`SELECT 1 AS one`.execute(db)).rows).toEqual([{ one: 1 }]);

@@ -89,12 +89,11 @@ export const RECORD_USE_EVERY_MS = 60_000;
  * revoked key, which is never cached, so a key created by any process works at once.
  */
 export function createApiKeyLookup(
-  db: Kysely<Database>,
   now: () => number = Date.now,
-): (key: string) => Promise<ApiKeyIdentity | null> {
+): (key: string, db: Kysely<Database>) => Promise<ApiKeyIdentity | null> {
   const cache = new LookupCache<string, ApiKeyIdentity>(CREDENTIAL_CACHE_MS, now);
   const recorded = new Map<string, number>();
-  const load = async (hash: string) => {
+  const load = async (hash: string, db: Kysely<Database>) => {
     const at = now();
     const record = at - (recorded.get(hash) ?? -Infinity) >= RECORD_USE_EVERY_MS;
     const row = record
@@ -115,9 +114,10 @@ export function createApiKeyLookup(
     if (record) recorded.set(hash, at);
     return { id: row.id, name: row.name, scopes: row.scopes.filter(isApiKeyScope) };
   };
-  return async (key) => {
+  // `db` is the request's (statement-scope.ts).
+  return async (key, db) => {
     if (!key.startsWith(KEY_PREFIX)) return null;
     const hash = hashApiKey(key);
-    return (await cache.get(hash, () => load(hash))) ?? null;
+    return (await cache.get(hash, () => load(hash, db))) ?? null;
   };
 }

@@ -23,7 +23,8 @@ export interface RequestHeaders {
   get(name: string): string | undefined;
 }
 
-export type Authenticator = (headers: RequestHeaders) => Promise<Viewer>;
+/** `db` is the request's (statement-scope.ts), the authenticator's own by default. */
+export type Authenticator = (headers: RequestHeaders, db?: Kysely<Database>) => Promise<Viewer>;
 
 /**
  * Resolves who is asking from a request's credentials: a staff JWT (`Authorization: Bearer`),
@@ -32,8 +33,8 @@ export type Authenticator = (headers: RequestHeaders) => Promise<Viewer>;
  * silently downgraded to anonymous.
  */
 export function createAuthenticator(options: AuthenticationOptions): Authenticator {
-  const { db, verifyToken, allowAnonymous, now } = options;
-  const findApiKey = createApiKeyLookup(db, now);
+  const { verifyToken, allowAnonymous, now } = options;
+  const findApiKey = createApiKeyLookup(now);
   // A token's organization is read through the same short cache as keys: a moved or removed
   // organization is seen within CREDENTIAL_CACHE_MS.
   const organizations = new LookupCache<string, OrganizationRow>(CREDENTIAL_CACHE_MS, now);
@@ -43,7 +44,7 @@ export function createAuthenticator(options: AuthenticationOptions): Authenticat
   // stops a token it signed within CREDENTIAL_CACHE_MS.
   const tokens = new LookupCache<string, VerifiedClaims>(CREDENTIAL_CACHE_MS, now);
   const clock = now ?? Date.now;
-  return async (headers) => {
+  return async (headers, db = options.db) => {
     const credential = readCredential(headers);
     switch (credential.kind) {
       case 'none':
@@ -70,7 +71,7 @@ export function createAuthenticator(options: AuthenticationOptions): Authenticat
         );
       }
       case 'api-key': {
-        const key = await findApiKey(credential.value);
+        const key = await findApiKey(credential.value, db);
         if (!key) throw unauthenticated('Unknown or revoked API key');
         return { kind: 'api-key', keyId: key.id, name: key.name, scopes: key.scopes };
       }

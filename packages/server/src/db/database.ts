@@ -1,4 +1,4 @@
-import { Kysely, PGliteDialect, PostgresDialect, type LogEvent } from 'kysely';
+import { Kysely, PGliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { openEmbedded, type EmbeddedSharing } from './embedded.js';
 import { registerListen } from './notifications.js';
@@ -6,7 +6,8 @@ import type { PoolStatus } from './pool-status.js';
 import { postgresListen } from './postgres-listen.js';
 import { resilientPool } from './postgres-pool.js';
 import { ReadReplica } from './read-replica.js';
-import { recordStatement, StatementScopePlugin } from './statement-scope.js';
+import { connectionWaitOf, ScopedPostgresDialect } from './scoped-postgres.js';
+import { recordStatement, statementScopeOf, type StatementScope } from './statement-scope.js';
 import type { Database } from './tables.js';
 
 export interface DatabaseConfig {
@@ -26,8 +27,7 @@ export interface DatabaseConfig {
   share?: EmbeddedSharing;
   statementTimeoutMs?: number;
   /**
-   * Called once per SQL statement sent, when it has answered or failed, in the statement's own
-   * async context; tests count statements with it, the benchmark harness also replays the
+   * Called once per SQL statement sent, when it has answered or failed; tests count statements with it, the benchmark harness also replays the
    * slowest one (its parameters) under EXPLAIN ANALYZE, and the server's metrics and traces
    * observe it (observability/).
    */
@@ -42,6 +42,8 @@ export interface StatementDetails {
   durationMs: number;
   /** Whether the statement failed (the database refused it, or its connection was lost). */
   failed: boolean;
+  /** The request it was sent for (statement-scope.ts), if any. */
+  scope: StatementScope | undefined;
 }
 
 const INT8_OID = 20;
@@ -64,17 +66,19 @@ const PARSERS: Record<number, (value: string) => unknown> = {
  * await migrateToLatest(db);
  */
 export function createDatabase(config: DatabaseConfig): Kysely<Database> {
-  // kysely times each statement from the moment it has a connection and calls this in the
-  // statement's own async context, so the duration lands on the request that sent it.
+  // kysely times each statement from the moment it has a connection; on PostgreSQL a
+  // connection is taken for its first statement (scoped-postgres.ts), whose wait is not its own.
   const log = (event: LogEvent) => {
-    recordStatement(event.queryDurationMillis);
+    const scope = statementScopeOf(event.query);
+    const durationMs = event.queryDurationMillis - connectionWaitOf(event.query);
+    recordStatement(scope, durationMs);
     config.onQuery?.(event.query.sql, {
       parameters: event.query.parameters,
-      durationMs: event.queryDurationMillis,
+      durationMs,
       failed: event.level === 'error',
+      scope,
     });
   };
-  const plugins = [new StatementScopePlugin()];
   let db: Kysely<Database>;
   let status: () => PoolStatus;
   if (config.databaseUrl) {
@@ -83,16 +87,15 @@ export function createDatabase(config: DatabaseConfig): Kysely<Database> {
       ? new ReadReplica(pool, postgresPool(config.readUrl, config))
       : undefined;
     db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: replica?.pool ?? pool }),
+      dialect: new ScopedPostgresDialect({ pool: replica?.pool ?? pool }),
       log,
-      plugins,
     });
     registerListen(db, postgresListen(config.databaseUrl, config.onPoolError ?? (() => {})));
     if (replica) replicas.set(db, replica);
     status = pool.status;
   } else {
     const pglite = openEmbedded(config.dataDir ?? 'memory', PARSERS, config.share);
-    db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log, plugins });
+    db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }), log });
     registerListen(db, pglite.listen);
     status = pglite.status;
   }

@@ -2,7 +2,8 @@ import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 import { keptPlanName } from './kept-plan.js';
 import { WaitTally, type PoolStatus } from './pool-status.js';
-import { currentStatementScope, StatementCancelledError } from './statement-scope.js';
+import { sendingScope } from './scoped-postgres.js';
+import { StatementCancelledError } from './statement-scope.js';
 import { DatabaseUnavailableError } from './unavailable.js';
 
 /**
@@ -13,8 +14,10 @@ import { DatabaseUnavailableError } from './unavailable.js';
  *   given back to be destroyed, so the next statement gets a fresh connection; a request that
  *   only reads (see StatementScope.retryReads) sends it once more, outside a transaction;
  * - a refused or timed-out connection attempt and a statement timeout are unavailability too;
- * - each statement is tied to its request (statement-scope.ts): once the request's signal
- *   aborts, the statement still running is cancelled with pg_cancel_backend;
+ * - each statement is tied to its request (statement-scope.ts, handed over by
+ *   scoped-postgres.ts): once the request's signal aborts, the statement still running is
+ *   cancelled with pg_cancel_backend;
+ * - a rollback that fails gives its client back to be destroyed (kysely no longer sees it);
  * - a statement marked with keptPlan is prepared under its name, once per connection (pg
  *   keeps the names it has prepared on each client), so PostgreSQL keeps its plan;
  * - `status()` tells how busy the pool is, the waits for a connection included.
@@ -68,9 +71,12 @@ export function resilientPool(
     let client: pg.PoolClient | undefined = first;
     let inTransaction = false;
 
-    const send = async (text: string, parameters: readonly unknown[]) => {
+    const send = async (
+      text: string,
+      parameters: readonly unknown[],
+      signal: AbortSignal | undefined,
+    ) => {
       const current = client as pg.PoolClient & { processID?: number };
-      const signal = currentStatementScope()?.signal;
       const onAbort = () => current.processID !== undefined && cancel(current.processID);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
@@ -83,7 +89,7 @@ export function resilientPool(
     };
 
     const query = async (text: string, parameters: readonly unknown[]) => {
-      const scope = currentStatementScope();
+      const scope = sendingScope();
       // A transaction must still be able to roll back after its request was cancelled.
       if (scope?.signal.aborted && text !== 'rollback') throw new StatementCancelledError();
       for (let attempt = 1; ; attempt += 1) {
@@ -93,7 +99,7 @@ export function resilientPool(
           throw new DatabaseUnavailableError('DATABASE_UNREACHABLE', 'connection lost earlier');
         }
         try {
-          const result = await send(text, parameters);
+          const result = await send(text, parameters, scope?.signal);
           if (text === 'begin' || text.startsWith('start transaction')) inTransaction = true;
           if (text === 'commit' || text === 'rollback') inTransaction = false;
           return result;
@@ -101,9 +107,11 @@ export function resilientPool(
           if (sqlState(error) === QUERY_CANCELED) {
             throw new DatabaseUnavailableError('TIMEOUT', error);
           }
-          if (!lost.has(client) && !isConnectionFailure(error)) throw error;
+          const disconnected = lost.has(client) || isConnectionFailure(error);
+          if (!disconnected && text !== 'rollback') throw error;
           client.release(error as Error);
           client = undefined;
+          if (!disconnected) throw error;
           if (inTransaction || !scope?.retryReads || attempt > 1) {
             throw new DatabaseUnavailableError('DATABASE_UNREACHABLE', error);
           }

@@ -1,7 +1,7 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type { PoolStatus } from './pool-status.js';
 import { sqlState } from './postgres-pool.js';
-import { currentStatementScope } from './statement-scope.js';
+import { handing, sendingScope } from './scoped-postgres.js';
 import { DatabaseUnavailableError } from './unavailable.js';
 
 /** A pool as resilientPool (postgres-pool.ts) makes it. */
@@ -128,7 +128,7 @@ export class ReadReplica {
   }
 
   private async connect(): Promise<PostgresPoolClient> {
-    const scope = currentStatementScope();
+    const scope = sendingScope();
     if (!scope || scope.readFrom === 'primary') return this.primary.connect();
     if (scope.readFrom === 'replica' && this.reachable) {
       try {
@@ -165,6 +165,7 @@ export class ReadReplica {
     let switched = false;
     let inTransaction = false;
     const query = async (text: string, parameters: readonly unknown[]) => {
+      const scope = sendingScope();
       if (text === 'begin' || text.startsWith('start transaction')) inTransaction = true;
       try {
         return await client.query(text, parameters as unknown[]);
@@ -176,7 +177,7 @@ export class ReadReplica {
         client.release();
         switched = true;
         client = await next();
-        return client.query(text, parameters as unknown[]);
+        return handing(scope, () => client.query(text, parameters as unknown[]));
       } finally {
         if (text === 'commit' || text === 'rollback') inTransaction = false;
       }

@@ -1,17 +1,22 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
+  CompiledQuery,
+  Kysely,
   KyselyPlugin,
+  OperationNode,
   PluginTransformQueryArgs,
   PluginTransformResultArgs,
   QueryResult,
   RootOperationNode,
   UnknownRow,
 } from 'kysely';
+import type { Database } from './tables.js';
 
 /**
- * What the database layer knows of the request whose code is running, carried through every
- * await (DataLoader batches included), so it can tell which statements belong to a request
- * without every repository function passing it along.
+ * What the database layer knows of the request a statement is sent for. A request's code
+ * sends its SQL through the Kysely `scopedDatabase` gives it (the context's `db`), so each
+ * compiled statement names its scope, and the database layer can tell which statements
+ * belong to a request without every repository function passing it along (and without
+ * AsyncLocalStorage, whose promise hook Node 20 runs for every promise of the process).
  */
 export interface StatementScope {
   /** Once aborted, statements still running are cancelled (on PostgreSQL) and none is sent. */
@@ -38,49 +43,48 @@ export interface StatementUsage {
   milliseconds: number;
 }
 
-const scope = new AsyncLocalStorage<StatementScope>();
-
 export function createStatementScope(signal: AbortSignal): StatementScope {
   return { signal, retryReads: false, usage: { statements: 0, milliseconds: 0 } };
 }
 
-/** Runs `fn` with its SQL tied to `statementScope`. */
-export function runInStatementScope<T>(
-  statementScope: StatementScope,
-  fn: () => Promise<T>,
-): Promise<T> {
-  return scope.run(statementScope, fn);
-}
+/** The scope of each statement sent through a scoped database, by its compiled query's node. */
+const scopes = new WeakMap<OperationNode, StatementScope>();
+/** The database each scoped one was made from. */
+const roots = new WeakMap<Kysely<Database>, Kysely<Database>>();
 
-/** The scope of the current request, if any. */
-export function currentStatementScope(): StatementScope | undefined {
-  return scope.getStore();
+/**
+ * The database as one request sees it: the same executor, connections and driver (PGlite keeps
+ * its one mutex), with every statement tied to `scope`.
+ */
+export function scopedDatabase(db: Kysely<Database>, scope: StatementScope): Kysely<Database> {
+  const scoped = db.withPlugin(new StatementScopePlugin(scope));
+  roots.set(scoped, rootDatabase(db));
+  return scoped;
 }
 
 /**
- * Runs `fn` outside any request's scope: work a request starts for the whole process (a
- * background refresh) must neither be cancelled with it nor charged to it.
+ * The database a scoped one was made from: work a request starts for the whole process (a
+ * background refresh, a shared listener) must neither be cancelled with it nor charged to it.
  */
-export function outsideStatementScope<T>(fn: () => T): T {
-  return scope.exit(fn);
+export function rootDatabase(db: Kysely<Database>): Kysely<Database> {
+  return roots.get(db) ?? db;
 }
 
-/** The signal of the current request, if any. */
-export function currentStatementSignal(): AbortSignal | undefined {
-  return scope.getStore()?.signal;
+/** The scope a compiled statement was sent in, if any. */
+export function statementScopeOf(query: CompiledQuery): StatementScope | undefined {
+  return scopes.get(query.query);
 }
 
-/** What the current request's statements have taken so far, if it runs in a scope. */
-export function currentStatementUsage(): StatementUsage | undefined {
-  return scope.getStore()?.usage;
+/** Ties a statement sent for a request's transaction (its begin, its commit) to the request. */
+export function tieStatement(query: CompiledQuery, scope: StatementScope): void {
+  scopes.set(query.query, scope);
 }
 
 /** Adds one statement's duration to the request it ran for, if any. */
-export function recordStatement(durationMs: number): void {
-  const usage = scope.getStore()?.usage;
-  if (!usage) return;
-  usage.statements += 1;
-  usage.milliseconds += durationMs;
+export function recordStatement(scope: StatementScope | undefined, durationMs: number): void {
+  if (!scope) return;
+  scope.usage.statements += 1;
+  scope.usage.milliseconds += durationMs;
 }
 
 /** A statement refused because its request was already cancelled. */
@@ -90,11 +94,17 @@ export class StatementCancelledError extends Error {
   }
 }
 
-/** Refuses to send a statement for a request that has been cancelled (any dialect). */
-export class StatementScopePlugin implements KyselyPlugin {
+/** Ties a request's statements to its scope, and refuses them once it is cancelled. */
+class StatementScopePlugin implements KyselyPlugin {
+  constructor(private readonly scope: StatementScope) {}
+
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (currentStatementSignal()?.aborted) throw new StatementCancelledError();
-    return args.node;
+    if (this.scope.signal.aborted) throw new StatementCancelledError();
+    // A node of its own for this execution: a builder kept and run by several requests must
+    // not carry the scope of the last one that compiled it.
+    const node = Object.freeze({ ...args.node });
+    scopes.set(node, this.scope);
+    return node;
   }
 
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {

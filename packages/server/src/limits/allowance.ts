@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { outsideStatementScope } from '../db/statement-scope.js';
 import type { Database } from '../db/tables.js';
 import { DatabaseUnavailableError } from '../db/unavailable.js';
 import type { RateLimit } from './limits.js';
@@ -140,13 +139,12 @@ export class AllowanceBook {
 
   /**
    * One statement against the shared bucket for this caller; the caller's other requests
-   * wait for it instead of sending their own. It runs outside the request's scope: it is the
-   * caller's, not one request's, and a request's deadline must not cancel it.
+   * wait for it instead of sending their own. It goes through the server's database, not a
+   * request's: it is the caller's, not one request's, and a request's deadline must not cancel
+   * it.
    */
   private exchange(key: string, account: Account, needed: number, wanted: number): Promise<Take> {
-    const pending = outsideStatementScope(() =>
-      takeFromBucket(this.db, key, needed, wanted, this.limit),
-    )
+    const pending = takeFromBucket(this.db, key, needed, wanted, this.limit)
       .catch((error: unknown) => this.takeLocally(account, needed, wanted, error))
       .then((take) => {
         account.allowance += take.taken;
@@ -203,7 +201,7 @@ export class AllowanceBook {
     const points = account.allowance;
     account.allowance = 0;
     if (points > 0) {
-      await outsideStatementScope(() => giveBackToBucket(this.db, key, points, this.limit));
+      await giveBackToBucket(this.db, key, points, this.limit);
     }
   }
 }

@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context.js';
-import { currentStatementSignal, currentStatementUsage } from '../db/statement-scope.js';
 import { credentialOf, type DemandControl, type Ticket } from './admission.js';
 
 /** What every response reports in `extensions.cost`. */
@@ -71,8 +70,8 @@ export function demandControlPlugin(demand: DemandControl): ApolloServerPlugin<C
             // A request cut off by its deadline keeps paying what it asked.
             const remaining = demand.settle(ticket, {
               actual: report.actual,
-              statementMs: currentStatementUsage()?.milliseconds ?? 0,
-              refund: !(currentStatementSignal()?.aborted ?? false),
+              statementMs: contextValue.scope?.usage.milliseconds ?? 0,
+              refund: !(contextValue.scope?.signal.aborted ?? false),
             });
             if (remaining !== null) report.remaining = remaining;
             ticket = null;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { outsideStatementScope } from '../db/statement-scope.js';
+import { rootDatabase } from '../db/statement-scope.js';
 import type { Database, OrganizationLevel } from '../db/tables.js';
 import { fromGlobalIdOf } from '../graph/global-id.js';
 
@@ -27,7 +27,10 @@ export class TreeSizes {
    * The counts of one database, read once for every server instance in the process that
    * serves it (tests start many).
    */
-  static of(db: Kysely<Database>, onError: (error: unknown) => void): TreeSizes {
+  static of(database: Kysely<Database>, onError: (error: unknown) => void): TreeSizes {
+    // The server's database, not a request's: a refresh is for every request, and none of
+    // them may cancel it.
+    const db = rootDatabase(database);
     let sizes = TreeSizes.shared.get(db);
     if (!sizes) {
       sizes = new TreeSizes(db, onError);
@@ -145,11 +148,9 @@ export class TreeSizes {
   /** Starts reading the counts anew when they are stale (`units` does it too). */
   refreshIfStale(): void {
     if (this.refreshing || Date.now() - this.readAt < REFRESH_AFTER_MS) return;
-    this.refreshing = outsideStatementScope(() =>
-      this.load().finally(() => {
-        this.refreshing = null;
-      }),
-    );
+    this.refreshing = this.load().finally(() => {
+      this.refreshing = null;
+    });
   }
 }
 

@@ -3,7 +3,7 @@ import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
 import type { Context } from '../context.js';
 import type { StatementDetails } from '../db/database.js';
-import { currentStatementScope, type StatementScope } from '../db/statement-scope.js';
+import type { StatementScope } from '../db/statement-scope.js';
 import type { Database } from '../db/tables.js';
 import { ERROR_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -47,9 +47,7 @@ export class Observability {
     const command = commandOf(text);
     this.metrics.statementDuration.observe({ command }, details.durationMs / 1_000);
     if (details.failed) this.metrics.statementErrors.inc({ command });
-    // kysely calls this in the statement's own async context, so the scope is its request's.
-    const scope = currentStatementScope();
-    const request = scope && this.#requests.get(scope);
+    const request = details.scope && this.#requests.get(details.scope);
     if (request?.span.isRecording()) {
       recordStatementSpan(request.span, {
         text,
@@ -93,8 +91,7 @@ export class Observability {
 
   /** Tells the request being observed its operation and outcome, at the request's level. */
   readonly plugin: ApolloServerPlugin<Context> = {
-    requestDidStart: async () => {
-      const scope = currentStatementScope();
+    requestDidStart: async ({ contextValue: { scope } }) => {
       const request = scope && this.#requests.get(scope);
       // Operations run in process (tests, the spreadsheet export) are not HTTP requests.
       if (!request) return;

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import type { Kysely } from 'kysely';
 import type { Viewer } from '../auth/viewer.js';
-import { createStatementScope, runInStatementScope } from '../db/statement-scope.js';
+import { createStatementScope, scopedDatabase } from '../db/statement-scope.js';
+import type { Database } from '../db/tables.js';
 import { credentialOf, type DemandControl } from '../limits/admission.js';
 import { EXPENSIVE_UNITS } from '../limits/limits.js';
 import { headerReader } from '../lib/request-headers.js';
@@ -14,6 +16,7 @@ const POINTS_PER_KIB = 1;
 const DOWNLOAD_POINTS = 1_000;
 
 export interface SpreadsheetAdmission {
+  db: Kysely<Database>;
   demand: DemandControl;
   clientAddressOf(request: IncomingMessage): string | undefined;
   requestTimeoutMs: number;
@@ -34,7 +37,7 @@ export function spreadsheetCost(
  * Runs a spreadsheet request as demand control runs a GraphQL one (docs/security.md): admitted
  * from the caller's allowance and among its expensive operations, its statements measured and
  * the time beyond its points charged after, a refusal remembered for the caller's next
- * requests. With `deadline`, its SQL is cancelled after the request time limit, as a GraphQL
+ * requests. `run` sends its SQL through the database it is given. With `deadline`, its SQL is cancelled after the request time limit, as a GraphQL
  * request's is; a download streams for as long as its table takes, without one.
  */
 export async function runAdmitted<T>(
@@ -43,7 +46,7 @@ export async function runAdmitted<T>(
   viewer: Viewer,
   cost: { points: number; units: number },
   options: { deadline: boolean },
-  run: () => Promise<T>,
+  run: (db: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
   const { demand } = admission;
   const clientAddress = admission.clientAddressOf(request);
@@ -61,7 +64,7 @@ export async function runAdmitted<T>(
     : undefined;
   const scope = createStatementScope(controller.signal);
   try {
-    return await runInStatementScope(scope, run);
+    return await run(scopedDatabase(admission.db, scope));
   } finally {
     clearTimeout(timer);
     demand.settle(admitted.ticket, {

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
-import type { Kysely } from 'kysely';
 import type { Authenticator } from '../auth/authenticate.js';
 import { describeViewer } from '../auth/viewer.js';
 import { databaseUnavailable, isCancellation, RETRY_AFTER_SECONDS } from '../availability.js';
-import type { Database } from '../db/tables.js';
 import { UserError, type ErrorCode, type ErrorReason } from '../errors.js';
 import { toGlobalId } from '../graph/global-id.js';
 import { sendJson } from '../lib/json-response.js';
@@ -54,7 +52,6 @@ const STATUS: Record<ErrorCode, number> = {
 };
 
 export interface SpreadsheetRouteOptions {
-  db: Kysely<Database>;
   schema: GraphQLSchema;
   authenticate: Authenticator;
   logger: Logger;
@@ -68,7 +65,7 @@ export interface SpreadsheetRouteOptions {
  * graph's: `{ errors: [{ message, extensions: { code, reason, zh, en } }] }`.
  */
 export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
-  const { db, schema, authenticate, logger, admission } = options;
+  const { schema, authenticate, logger, admission } = options;
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     try {
       if (request.method === 'GET' && url.pathname.startsWith(DOWNLOAD_PATH)) {
@@ -82,9 +79,9 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
           viewer,
           cost,
           { deadline: false },
-          async () => {
+          async (requestDb) => {
             const { prepareDownload } = await spreadsheet();
-            const download = await prepareDownload(schema, db, viewer, wanted);
+            const download = await prepareDownload(schema, requestDb, viewer, wanted);
             response.statusCode = 200;
             response.setHeader('content-type', download.contentType);
             response.setHeader('cache-control', 'no-store');
@@ -176,16 +173,16 @@ export function createSpreadsheetRoutes(options: SpreadsheetRouteOptions) {
       viewer,
       cost,
       { deadline: true },
-      async () => {
+      async (requestDb) => {
         const bytes = await readBody(request, MAX_WORKBOOK_BYTES);
-        const { loaders } = createContext(db, randomUUID(), viewer);
+        const { loaders } = createContext(requestDb, randomUUID(), viewer);
         const importRequest = {
           template: await requireTemplate(loaders, template, 'template'),
           period,
           bytes,
         };
-        if (!commit) return describePlan(await planImport(db, viewer, importRequest), false);
-        const { plan, units } = await commitImport(db, viewer, importRequest);
+        if (!commit) return describePlan(await planImport(requestDb, viewer, importRequest), false);
+        const { plan, units } = await commitImport(requestDb, viewer, importRequest);
         return {
           ...describePlan(plan, true),
           units: units.map((unit) => ({

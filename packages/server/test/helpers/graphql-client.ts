@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Viewer } from '../../src/auth/viewer.js';
 import { createContext } from '../../src/context.js';
+import { scopedDatabase, type StatementScope } from '../../src/db/statement-scope.js';
 import type { Limits } from '../../src/limits/limits.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createServer, type FulianServer } from '../../src/server.js';
@@ -32,16 +33,18 @@ export async function createGraphQLClient(database: TestDatabase, options: Clien
     limits: { rateLimit: null, ...options.limits },
   });
 
-  /** Runs one operation as `viewer` (anonymous by default). */
+  /** Runs one operation as `viewer` (anonymous by default), in `scope` if given. */
   async function execute<Data = any>(
     query: string,
     variables: Record<string, unknown> = {},
     viewer?: Viewer,
+    scope?: StatementScope,
   ): Promise<GraphQLResult<Data>> {
+    const db = scope ? scopedDatabase(database.db, scope) : database.db;
     const { result, statements } = await database.counting(() =>
       server.apollo.executeOperation(
         { query, variables },
-        { contextValue: createContext(database.db, 'test', viewer) },
+        { contextValue: createContext(db, 'test', viewer, undefined, scope) },
       ),
     );
     if (result.body.kind !== 'single') throw new Error('incremental delivery is not used');

@@ -1,7 +1,7 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 import { sql, type Kysely } from 'kysely';
 import { listen } from '../../db/notifications.js';
-import { outsideStatementScope } from '../../db/statement-scope.js';
+import { rootDatabase } from '../../db/statement-scope.js';
 import type { Database, SubmissionRow, SubmissionStatus } from '../../db/tables.js';
 import { findSubmissionRow } from './submission.repository.js';
 
@@ -70,7 +70,9 @@ export class SubmissionEvents {
   private stopListening: Promise<() => Promise<void>> | null = null;
   private delivered: Promise<void> = Promise.resolve();
 
-  static of(db: Kysely<Database>): SubmissionEvents {
+  static of(database: Kysely<Database>): SubmissionEvents {
+    // The server's database, not a request's: the events are read for the whole instance.
+    const db = rootDatabase(database);
     let events = SubmissionEvents.byDatabase.get(db);
     if (!events) {
       events = new SubmissionEvents(db);
@@ -114,10 +116,7 @@ export class SubmissionEvents {
     // Nobody to tell on this instance: no statement to read the submission.
     if (this.subscribers === 0) return;
     const notice = JSON.parse(payload) as Notice;
-    // Read for the whole instance, not for the request whose statement happened to run last.
-    const submission = await outsideStatementScope(() =>
-      findSubmissionRow(this.db, notice.submissionId),
-    );
+    const submission = await findSubmissionRow(this.db, notice.submissionId);
     if (!submission) return;
     this.bus.publish(SUBMISSION_STATUS_CHANGED, {
       submission,
