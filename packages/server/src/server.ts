@@ -33,6 +33,7 @@ import { corsHandler } from './cors.js';
 import { createStatementScope, scopedDatabase, type StatementScope } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
 import { errorBody, formatError, UserError, withRequestCode, type ErrorReason } from './errors.js';
+import { compiledExecution } from './graph/compiled-execution.js';
 import {
   noNulCharacterRule,
   noSubscriptionOverHttpRule,
@@ -180,7 +181,9 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     countSubscription: (results) => observability.countSubscription(results),
   });
   const apollo = new ApolloServer<Context>({
-    schema,
+    // Operations run compiled (graph/compiled-execution.ts); Apollo takes an executor from a
+    // gateway only.
+    gateway: compiledExecution(schema),
     introspection,
     includeStacktraceInErrorResponses: false,
     // The CLI stops the server on SIGTERM and SIGINT itself. Apollo's own handler would race

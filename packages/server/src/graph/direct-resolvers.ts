@@ -58,6 +58,9 @@ export function withDirectResolvers(
   }
   // A field without a resolver method reads its property, as type-graphql's basic resolver
   // does, without the call record and middleware dispatch that resolver makes for each value.
+  // Where the property has the field's name the field has no resolver at all: graphql-js reads
+  // it alike, and the compiled executor (compiled-execution.ts) reads it inline, where a
+  // resolver would cost a call, a resolve info and a result handler per value.
   for (const objectType of storage.objectTypes) {
     const type = schema.getType(objectType.name);
     if (!(type instanceof GraphQLObjectType)) continue;
@@ -73,7 +76,8 @@ export function withDirectResolvers(
       const graphqlField = type.getFields()[field.schemaName];
       if (resolved || !own || guarded || !graphqlField?.resolve) continue;
       const { name } = field;
-      graphqlField.resolve = (root) => (root as Record<string, unknown>)[name];
+      graphqlField.resolve =
+        name === field.schemaName ? undefined : (root) => (root as Record<string, unknown>)[name];
     }
   }
   return schema;
