@@ -43,7 +43,9 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
       if (operation) {
         const result = await operation.query(undefined, context, variables);
         if ('data' in result) {
-          return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
+          if (!result.errors) return result;
+          const errors = onePerNulledValue(result.data, result.errors).map(asGraphQLError);
+          return { ...result, errors };
         }
       }
     }
@@ -82,6 +84,31 @@ function compile(
     useExperimentalPathBasedSkipInclude: true,
   });
   return isCompiledQuery(compiled) ? compiled : null;
+}
+
+/**
+ * graphql-js reports one error per value a non-null field's error nulled (the first; its
+ * siblings stop or go unheard), graphql-jit each of them: this keeps the first error of each
+ * value nulled, which is where the walk down an error's path first meets null.
+ */
+function onePerNulledValue(
+  data: unknown,
+  errors: readonly GraphQLError[],
+): readonly GraphQLError[] {
+  const nulled = new Set<string>();
+  return errors.filter((error) => {
+    const path = error.path ?? [];
+    let value = data;
+    let depth = 0;
+    while (depth < path.length && value != null) {
+      value = (value as Record<string | number, unknown>)[path[depth]!];
+      depth += 1;
+    }
+    const key = JSON.stringify(path.slice(0, depth));
+    if (nulled.has(key)) return false;
+    nulled.add(key);
+    return true;
+  });
 }
 
 /**
