@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregateQuery } from '../src/modules/aggregation/aggregation.figures-statement.js';
 import type {
   AggregateRow,
-  AggregateSpec,
   AggregateStatement,
 } from '../src/modules/aggregation/aggregation.spec.js';
 import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
-import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
+import { findDefinitions } from '../src/modules/metric/metric.repository.js';
+import { seedHandTree, seedTemplate, seedTestMetrics, yearSpec } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
 let database: TestDatabase;
@@ -63,20 +63,8 @@ describe('an aggregate statement', () => {
     for (const code of ['test.sessions', 'test.women_share']) {
       for (const coverage of ['NONE', 'UNITS', 'ALL'] as const) {
         it(`from ${source} returns exactly AggregateRow's columns (${code}, coverage ${coverage})`, async () => {
-          const metric = await database.db
-            .selectFrom('metric_definition')
-            .selectAll()
-            .where('code', '=', code)
-            .executeTakeFirstOrThrow();
-          const spec: AggregateSpec = {
-            metric,
-            periods: ['2020'],
-            periodType: 'YEAR',
-            reportedPer: ['YEAR'],
-            statuses: ['APPROVED'],
-            within: null,
-            coverage,
-          };
+          const [metric] = await findDefinitions(database.db, [code]);
+          const spec = yearSpec(metric!, { coverage });
           const { rows } = await statement(spec, {
             kind: 'level',
             level: 'CITY',

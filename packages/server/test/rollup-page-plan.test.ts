@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRollupPage } from '../src/modules/aggregation/aggregation.repository.js';
 import type { AggregateSpec } from '../src/modules/aggregation/aggregation.spec.js';
 import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
-import { seedHandTree, seedTemplate, seedTestMetrics } from './helpers/reporting.js';
+import { findDefinitions } from '../src/modules/metric/metric.repository.js';
+import { seedHandTree, seedTemplate, seedTestMetrics, yearSpec } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
 let database: TestDatabase;
@@ -58,20 +59,8 @@ function rowsRead(node: PlanNode, table: string): number {
 
 /** The roll-up of test.sessions for 2020 by county over the whole tree, with its coverage. */
 async function countySpec(): Promise<AggregateSpec> {
-  const metric = await database.db
-    .selectFrom('metric_definition')
-    .selectAll()
-    .where('code', '=', 'test.sessions')
-    .executeTakeFirstOrThrow();
-  return {
-    metric,
-    periods: ['2020'],
-    periodType: 'YEAR',
-    reportedPer: ['YEAR'],
-    statuses: ['APPROVED'],
-    within: null,
-    coverage: 'ALL',
-  };
+  const [metric] = await findDefinitions(database.db, ['test.sessions']);
+  return yearSpec(metric!, { coverage: 'ALL' });
 }
 
 describe('a page of a roll-up from the totals', () => {

@@ -4,13 +4,18 @@ import type { Viewer } from '../src/auth/viewer.js';
 import type { MetricScope, Qualifier, SubmissionStatus } from '../src/db/tables.js';
 import { compareDecimal } from '../src/lib/decimal.js';
 import { aggregateQuery } from '../src/modules/aggregation/aggregation.figures-statement.js';
-import type { AggregateSpec } from '../src/modules/aggregation/aggregation.spec.js';
 import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
 import { toGlobalId } from '../src/graph/global-id.js';
 import { verifyTotals } from '../src/modules/aggregation/aggregation.verify.js';
 import { findDefinitions } from '../src/modules/metric/metric.repository.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
-import { seedHandTree, seedTemplate, seedTestMetrics, staff } from './helpers/reporting.js';
+import {
+  seedHandTree,
+  seedTemplate,
+  seedTestMetrics,
+  staff,
+  yearSpec,
+} from './helpers/reporting.js';
 import {
   APPROVE,
   CREATE,
@@ -196,16 +201,7 @@ async function storedReadDifferences(): Promise<unknown[]> {
     for (const period of PERIODS) {
       for (const statuses of [['APPROVED'], ['APPROVED', 'SUBMITTED']] as SubmissionStatus[][]) {
         for (const level of ['CITY', 'COUNTY'] as const) {
-          const spec: AggregateSpec = {
-            metric,
-            periods: [period],
-            periodType: 'YEAR',
-            reportedPer: metric.reported_per,
-            statuses,
-            within: null,
-            coverage: 'UNITS',
-            breakdown: false,
-          };
+          const spec = yearSpec(metric, { periods: [period], statuses, breakdown: false });
           const groups = { kind: 'level', level, window: null } as const;
           const figures = (await aggregateQuery(spec, groups).execute(database.db)).rows;
           const stored = (await totalsQuery(spec, groups).execute(database.db)).rows;

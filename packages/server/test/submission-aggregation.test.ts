@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { OrganizationLevel, SubmissionStatus } from '../src/db/tables.js';
-import type { AggregateSpec } from '../src/modules/aggregation/aggregation.spec.js';
 import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
 import { findDefinitions } from '../src/modules/metric/metric.repository.js';
 import { createGraphQLClient, errorCodes } from './helpers/graphql-client.js';
@@ -10,6 +9,7 @@ import {
   seedHandTree,
   seedTemplate,
   seedTestMetrics,
+  yearSpec,
   type Figure,
 } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
@@ -413,16 +413,7 @@ describe('rollup', () => {
   it('reads stored groups’ rows, running (and planning) the step only for the others', async () => {
     const [metric] = await findDefinitions(database.db, ['test.sessions']);
     const plan = async (level: OrganizationLevel, breakdown: boolean) => {
-      const spec: AggregateSpec = {
-        metric: metric!,
-        periods: ['2020'],
-        periodType: 'YEAR',
-        reportedPer: metric!.reported_per,
-        statuses: ['APPROVED'],
-        within: null,
-        coverage: 'UNITS',
-        breakdown,
-      };
+      const spec = yearSpec(metric!, { breakdown });
       const statement = totalsQuery(spec, { kind: 'level', level, window: null });
       const { rows } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN (ANALYZE, COSTS OFF)
         ${statement}`.execute(database.db);

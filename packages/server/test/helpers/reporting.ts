@@ -8,7 +8,9 @@ import type {
   Qualifier,
   SubmissionStatus,
 } from '../../src/db/tables.js';
+import type { AggregateSpec } from '../../src/modules/aggregation/aggregation.spec.js';
 import { rebuildTotals } from '../../src/modules/aggregation/aggregation.totals.js';
+import type { ReportedMetric } from '../../src/modules/metric/metric.repository.js';
 import { isAggregatable } from '../../src/modules/metric/metric.validation.js';
 import { parsePeriod } from '../../src/period/period.js';
 
@@ -308,4 +310,21 @@ export async function insertReport(
       .execute();
   }
   await rebuildTotals(db);
+}
+
+/** An aggregate of `metric` over the year 2020, whole tree, approved figures only, unless `changes` say otherwise. */
+export function yearSpec(
+  metric: ReportedMetric,
+  changes: Partial<AggregateSpec> = {},
+): AggregateSpec {
+  return {
+    metric,
+    periods: ['2020'],
+    periodType: 'YEAR',
+    reportedPer: metric.reported_per,
+    statuses: ['APPROVED'],
+    within: null,
+    coverage: 'UNITS',
+    ...changes,
+  };
 }
