@@ -154,8 +154,22 @@ export const OWN_FIGURES_BY_UNIT = `
         OR (b.basis = 'SUBMITTED' AND v.submission_status = 'SUBMITTED')
       WHERE v.submission_id IS NOT NULL AND (periods IS NULL OR v.period = ANY(periods))`;
 
+/**
+ * `below`'s rows: the target units' children's stored totals of the metrics, periods and
+ * bases asked for, as `s`, with the child as `c`. Migration 0017 replaces it.
+ */
+export const CHILD_TOTALS_BY_UNIT = `FROM unnest(target) AS t(id)
+      JOIN organization c ON c.parent_id = t.id
+      JOIN metric_total s ON s.organization_id = c.id
+      WHERE s.metric_code = ANY(codes) AND (periods IS NULL OR s.period = ANY(periods))
+        AND s.basis = ANY(bases)`;
+
 /** The statement creating (or, with `replace`, replacing) metric_total_step. */
-export function stepFunction(ownFigures = OWN_FIGURES_BY_UNIT, replace = false): string {
+export function stepFunction(
+  ownFigures = OWN_FIGURES_BY_UNIT,
+  replace = false,
+  childTotals = CHILD_TOTALS_BY_UNIT,
+): string {
   return `
     CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION metric_total_step(target integer[], codes text[], periods text[], bases text[])
     RETURNS TABLE (
@@ -214,11 +228,7 @@ export function stepFunction(ownFigures = OWN_FIGURES_BY_UNIT, replace = false):
         sum(s.numerator_uncovered)::int AS nu, sum(s.denominator_uncovered)::int AS du,
         sum(s.numerator_unpaired)::int AS np, sum(s.denominator_unpaired)::int AS dp,
         ${unitSums()}
-      FROM unnest(target) AS t(id)
-      JOIN organization c ON c.parent_id = t.id
-      JOIN metric_total s ON s.organization_id = c.id
-      WHERE s.metric_code = ANY(codes) AND (periods IS NULL OR s.period = ANY(periods))
-        AND s.basis = ANY(bases)
+      ${childTotals}
       GROUP BY c.parent_id, s.metric_code, s.period, s.basis
     ),
     joined AS (

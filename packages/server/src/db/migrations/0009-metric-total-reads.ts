@@ -9,7 +9,7 @@ import type { MigrationPhase } from './phase.js';
  * subquery is kept from being pulled up (OFFSET 0): the function is planned without knowing
  * its arguments, and a flattened join let the planner go back to reading by unit alone.
  */
-const OWN_FIGURES_BY_UNIT_AND_METRIC = `
+export const OWN_FIGURES_BY_UNIT_AND_METRIC = `
       SELECT t.id AS unit, r.code, v.period, b.basis, r.role,
         v.value, v.qualifier, v.scope, v.aggregatable
       FROM unnest(target) AS t(id)

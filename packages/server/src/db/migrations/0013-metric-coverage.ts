@@ -49,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       submitted integer NOT NULL,
       PRIMARY KEY (organization_id, metric_code, period, level)
     )`.execute(db);
-  await sql.raw(STEP_FUNCTION).execute(db);
+  await sql.raw(coverageStepFunction()).execute(db);
   await sql.raw(BUILD_FUNCTION).execute(db);
   await sql.raw(STORE_FUNCTION).execute(db);
   for (const statement of countTriggers()) await sql.raw(statement).execute(db);
@@ -92,6 +92,15 @@ const ancestorPath = (path: string, depth: string) =>
   `left(${path}, ${PATH_SEGMENT_LENGTH} * (${depth} + 1))`;
 
 /**
+ * `below`'s rows: the target units' children's stored coverage of the metrics and periods
+ * asked for, as `s`, with the child as `c`.
+ */
+export const CHILD_COVERAGE_BY_UNIT = `FROM unnest(target) AS t(id)
+    JOIN organization c ON c.parent_id = t.id
+    JOIN metric_coverage s ON s.organization_id = c.id
+    WHERE s.metric_code = ANY(codes) AND (periods IS NULL OR s.period = ANY(periods))`;
+
+/**
  * metric_coverage_step(target, codes, periods): the coverage rows of the target units, for
  * the metrics `codes` (those with a tree rule) and the periods (null: all), from each unit's
  * own figures and its children's stored rows. A unit's own flags: it is a federation, it
@@ -99,9 +108,11 @@ const ancestorPath = (path: string, depth: string) =>
  * of a ratio's part in a submission (any status, drafts included); approved and submitted
  * by the statuses of those figures. Written to be planned without its arguments' values,
  * like metric_total_step (migration 0009): a unit's figures are looked up by unit and metric.
+ * Migration 0017 replaces `childRows`.
  */
-const STEP_FUNCTION = `
-  CREATE FUNCTION metric_coverage_step(target integer[], codes text[], periods text[])
+export function coverageStepFunction(childRows = CHILD_COVERAGE_BY_UNIT, replace = false): string {
+  return `
+  CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION metric_coverage_step(target integer[], codes text[], periods text[])
   RETURNS TABLE (organization_id integer, metric_code text, period text, level text,
     reported integer, approved integer, submitted integer)
   LANGUAGE sql STABLE AS $fn$
@@ -133,15 +144,13 @@ const STEP_FUNCTION = `
   below AS (
     SELECT c.parent_id AS unit, s.metric_code AS code, s.period, s.level, s.reported,
       s.approved, s.submitted
-    FROM unnest(target) AS t(id)
-    JOIN organization c ON c.parent_id = t.id
-    JOIN metric_coverage s ON s.organization_id = c.id
-    WHERE s.metric_code = ANY(codes) AND (periods IS NULL OR s.period = ANY(periods))
+    ${childRows}
   )
   SELECT unit, code, period, level, sum(reported)::int, sum(approved)::int, sum(submitted)::int
   FROM (SELECT * FROM own UNION ALL SELECT * FROM below) AS counted
   GROUP BY unit, code, period, level
   $fn$`;
+}
 
 /**
  * metric_coverage_build(units, periods): replaces the stored rows of the units (null: every

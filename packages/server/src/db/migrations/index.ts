@@ -14,6 +14,7 @@ import * as metricCoverage from './0013-metric-coverage.js';
 import * as metricCoverageDelta from './0014-metric-coverage-delta.js';
 import * as keptStepPlans from './0015-kept-step-plans.js';
 import * as metricRollupStore from './0016-metric-rollup-store.js';
+import * as childRowsByMetric from './0017-child-rows-by-metric.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -38,4 +39,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0014-metric-coverage-delta': metricCoverageDelta,
   '0015-kept-step-plans': keptStepPlans,
   '0016-metric-rollup-store': metricRollupStore,
+  '0017-child-rows-by-metric': childRowsByMetric,
 };
