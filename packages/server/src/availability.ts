@@ -1,6 +1,5 @@
-import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { Context } from './context.js';
 import { sql, type Kysely } from 'kysely';
 import { readReplicaOf } from './db/database.js';
 import type { ReplicaLag } from './db/read-replica.js';
@@ -8,6 +7,7 @@ import { StatementCancelledError } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
 import { DatabaseUnavailableError } from './db/unavailable.js';
 import type { Logger } from './logger.js';
+import type { RequestHooks, RequestPart } from './request-hooks.js';
 
 // How the server answers when the database is out of time or out of reach: UNAVAILABLE, HTTP
 // 503 and Retry-After, and for a query, one more try on a new connection.
@@ -21,27 +21,26 @@ export const RETRY_AFTER_SECONDS = 1;
  * on a new connection when theirs is lost (see postgres-pool.ts): a query only reads. Not
  * admission, whose rate-limit charge writes, nor anything of a mutation.
  */
-export const availabilityPlugin: ApolloServerPlugin<Context> = {
-  requestDidStart: async () => ({
-    executionDidStart: async ({ operation, contextValue: { scope } }) => {
-      // Apollo starts execution even when operationName names no operation of the document
-      // (it reports that from execution), so its types promise an operation that may be absent.
-      if (!scope || operation?.operation !== 'query') return;
-      scope.retryReads = true;
-      return {
-        executionDidEnd: async () => {
-          scope.retryReads = false;
-        },
-      };
-    },
-    willSendResponse: async ({ errors, response }) => {
-      if (errors?.some((error) => databaseUnavailable(error) || isCancellation(error))) {
-        response.http.status = 503;
-        response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
-      }
-    },
-  }),
+const availabilityHooks: RequestHooks = {
+  executionDidStart: async ({ operation, contextValue: { scope } }) => {
+    // Apollo starts execution even when operationName names no operation of the document
+    // (it reports that from execution), so its types promise an operation that may be absent.
+    if (!scope || operation?.operation !== 'query') return;
+    scope.retryReads = true;
+    return {
+      executionDidEnd: async () => {
+        scope.retryReads = false;
+      },
+    };
+  },
+  willSendResponse: async ({ errors, response }) => {
+    if (errors?.some((error) => databaseUnavailable(error) || isCancellation(error))) {
+      response.http.status = 503;
+      response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+    }
+  },
 };
+export const availabilityPart: RequestPart = { requestDidStart: () => availabilityHooks };
 
 /**
  * The error to throw where Apollo takes the answer's status from the error itself (creating

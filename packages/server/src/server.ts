@@ -16,9 +16,9 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Kysely } from 'kysely';
-import { auditPlugin } from './audit/audit.plugin.js';
+import { auditPart } from './audit/audit.plugin.js';
 import {
-  availabilityPlugin,
+  availabilityPart,
   databaseUnavailable,
   isCancellation,
   readiness,
@@ -45,7 +45,7 @@ import { sendJson } from './lib/json-response.js';
 import { readBody } from './lib/request-body.js';
 import { requestHeader } from './lib/request-headers.js';
 import { clientAddressResolver } from './limits/client-address.js';
-import { demandControlPlugin } from './limits/demand-control.plugin.js';
+import { demandControlPart } from './limits/demand-control.plugin.js';
 import { DEFAULT_LIMITS, type Limits } from './limits/limits.js';
 import { documentLimitRules } from './limits/validation-rules.js';
 import type { Logger } from './logger.js';
@@ -53,6 +53,7 @@ import { SubmissionEvents } from './modules/submission/submission.events.js';
 import { serveMetrics } from './observability/metrics.http.js';
 import { Observability, type RequestOutcome } from './observability/observability.js';
 import { readRoutingPlugin } from './read-routing.js';
+import { requestPlugin, type RequestHooks, type RequestPart } from './request-hooks.js';
 import { createSchema, createSubgraphSchema } from './schema.js';
 import { createSpreadsheetRoutes, SPREADSHEET_PREFIX } from './spreadsheet/spreadsheet.http.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -202,34 +203,23 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     formatError: formatClientError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      // Answers depend on the viewer: no HTTP cache keeps one. Said once per response, not
-      // through Apollo's default cache-control plugin, which would wrap every resolved field.
+      // Answers depend on the viewer: no HTTP cache keeps one. The route says so once per
+      // response (below), not Apollo's default cache-control plugin, which would wrap every
+      // resolved field.
       ApolloServerPluginCacheControlDisabled(),
-      {
-        requestDidStart: async () => ({
-          willSendResponse: async ({ response }) =>
-            void response.http.headers.set('cache-control', 'no-store'),
-        }),
-      },
       // Subscriptions end with the server: their sockets close when Apollo drains.
       { serverWillStart: async () => ({ drainServer: () => subscriptions.dispose() }) },
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-      availabilityPlugin,
       readRoutingPlugin(db, logger),
-      observability.plugin,
-      // Variables are checked as literals are, before anything is charged or run.
-      {
-        requestDidStart: async () => ({
-          didResolveOperation: async ({ request }) => {
-            const refused = nulInVariables(request.variables);
-            if (refused) throw refused;
-          },
-        }),
-      },
-      demandControlPlugin(demand),
-      auditPlugin(logger),
+      requestPlugin([
+        availabilityPart,
+        observability.requestPart,
+        nulVariablesPart,
+        demandControlPart(demand),
+        auditPart(logger),
+      ]),
       ...(options.subgraph ? subgraphPlugins : []),
     ],
   });
@@ -348,6 +338,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       return 'UNAVAILABLE';
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.setHeader('cache-control', 'no-store');
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') return void response.end(result.body.string);
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
@@ -381,6 +372,15 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     },
   };
 }
+
+/** Variables are checked as literals are, before anything is charged or run. */
+const nulVariablesHooks: RequestHooks = {
+  didResolveOperation: async ({ request }) => {
+    const refused = nulInVariables(request.variables);
+    if (refused) throw refused;
+  },
+};
+const nulVariablesPart: RequestPart = { requestDidStart: () => nulVariablesHooks };
 
 /** What the route knows of a GraphQL request before reading it. */
 interface GraphQLCall {

@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import {
   getArgumentValues,
   getOperationAST,
@@ -8,8 +7,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { describeViewer } from '../auth/viewer.js';
-import type { Context } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { RequestHooks, RequestPart } from '../request-hooks.js';
 
 /** How one mutation field ended: done, refused by a rule or a limit, or failed inside. */
 export type Outcome = 'ok' | 'refused' | 'failed';
@@ -19,41 +18,38 @@ export type Outcome = 'ok' | 'refused' | 'failed';
  * arguments) and how it ended, one pino line per mutation field. Refusals before execution
  * (validation, cost, rate limit) are logged too: the document is known by then.
  */
-export function auditPlugin(logger: Logger): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ document, request, contextValue, response, schema }) {
-          if (!document) return;
-          const operation = getOperationAST(document, request.operationName);
-          if (operation?.operation !== 'mutation') return;
-          const errors =
-            response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
-          const fields = operation.selectionSet.selections.filter(
-            (selection): selection is FieldNode => selection.kind === Kind.FIELD,
-          );
-          for (const field of fields) {
-            const key = field.alias?.value ?? field.name.value;
-            // Errors with no path refused the whole request; others belong to one field.
-            const own = errors.filter((error) => !error.path || error.path[0] === key);
-            logger.info(
-              {
-                audit: 'mutation',
-                requestId: contextValue.requestId,
-                viewer: describeViewer(contextValue.viewer),
-                operationName: operation.name?.value ?? null,
-                mutation: field.name.value,
-                target: argumentsOf(schema, field, request.variables ?? {}),
-                outcome: outcomeOf(own),
-                errors: own.map((error) => error.extensions ?? {}),
-              },
-              'mutation',
-            );
-          }
-        },
-      };
+export function auditPart(logger: Logger): RequestPart {
+  const hooks: RequestHooks = {
+    async willSendResponse({ document, request, contextValue, response, schema }) {
+      if (!document) return;
+      const operation = getOperationAST(document, request.operationName);
+      if (operation?.operation !== 'mutation') return;
+      const errors =
+        response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
+      const fields = operation.selectionSet.selections.filter(
+        (selection): selection is FieldNode => selection.kind === Kind.FIELD,
+      );
+      for (const field of fields) {
+        const key = field.alias?.value ?? field.name.value;
+        // Errors with no path refused the whole request; others belong to one field.
+        const own = errors.filter((error) => !error.path || error.path[0] === key);
+        logger.info(
+          {
+            audit: 'mutation',
+            requestId: contextValue.requestId,
+            viewer: describeViewer(contextValue.viewer),
+            operationName: operation.name?.value ?? null,
+            mutation: field.name.value,
+            target: argumentsOf(schema, field, request.variables ?? {}),
+            outcome: outcomeOf(own),
+            errors: own.map((error) => error.extensions ?? {}),
+          },
+          'mutation',
+        );
+      }
     },
   };
+  return { requestDidStart: () => hooks };
 }
 
 function outcomeOf(errors: readonly GraphQLFormattedError[]): Outcome {

@@ -1,5 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { Context } from '../context.js';
+import type { RequestPart } from '../request-hooks.js';
 import { credentialOf, type DemandControl, type Ticket } from './admission.js';
 
 /** What every response reports in `extensions.cost`. */
@@ -25,9 +24,9 @@ export interface CostReport {
  *    the difference comes back, the statement time is charged, and the report is added to the
  *    extensions.
  */
-export function demandControlPlugin(demand: DemandControl): ApolloServerPlugin<Context> {
+export function demandControlPart(demand: DemandControl): RequestPart {
   return {
-    async requestDidStart({ schema }) {
+    requestDidStart({ schema }) {
       const report: CostReport = {
         requested: null,
         actual: 0,

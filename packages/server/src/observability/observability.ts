@@ -1,12 +1,11 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { Kysely } from 'kysely';
-import type { Context } from '../context.js';
 import type { StatementDetails } from '../db/database.js';
 import type { StatementScope } from '../db/statement-scope.js';
 import type { Database } from '../db/tables.js';
 import { ERROR_CODES } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { RequestPart } from '../request-hooks.js';
 import { commandOf, Metrics, OperationLabels } from './metrics.js';
 import { recordStatementSpan, startRequestSpan } from './tracing.js';
 
@@ -90,8 +89,8 @@ export class Observability {
   }
 
   /** Tells the request being observed its operation and outcome, at the request's level. */
-  readonly plugin: ApolloServerPlugin<Context> = {
-    requestDidStart: async ({ contextValue: { scope } }) => {
+  readonly requestPart: RequestPart = {
+    requestDidStart: ({ contextValue: { scope } }) => {
       const request = scope && this.#requests.get(scope);
       // Operations run in process (tests, the spreadsheet export) are not HTTP requests.
       if (!request) return;
