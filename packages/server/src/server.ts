@@ -322,11 +322,16 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       }
     };
 
-    const timer = setTimeout(() => deadline.abort(), limits.requestTimeoutMs);
+    // The deadline's timer both cancels the request's SQL and answers it: no listener on the
+    // signal per request.
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        deadline.abort();
+        resolve('timeout');
+      }, limits.requestTimeoutMs);
+    });
     const execution = apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
-    const expired = new Promise<'timeout'>((resolve) =>
-      deadline.signal.addEventListener('abort', () => resolve('timeout'), { once: true }),
-    );
     const result = await Promise.race([execution, expired]).finally(() => clearTimeout(timer));
     if (result === 'timeout') {
       execution.catch((error: unknown) =>
