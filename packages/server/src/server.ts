@@ -251,9 +251,11 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       return sendJson(response, 404, { error: 'not found' });
     }
 
-    // A caller this instance refused lately is answered before its body is even parsed.
+    // A caller this instance refused lately is answered before its body is even parsed; while
+    // none is remembered, no request waits on the check.
     const clientAddress = clientAddressOf(request);
-    if (await answerKnownRefusal(demand, request, response, clientAddress)) return;
+    const refusals = demand.remembersRefusals;
+    if (refusals && (await answerKnownRefusal(demand, request, response, clientAddress))) return;
     if (spreadsheet) return spreadsheets(request, response, url);
 
     // The deadline aborts the request's SQL (see statement-scope.ts) and answers at once,

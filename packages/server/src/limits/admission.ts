@@ -189,6 +189,14 @@ export class DemandControl {
   }
 
   /**
+   * Whether this instance refused any caller lately; while it has not, earlyRefusal would
+   * answer null for every credential, and the route need not ask.
+   */
+  get remembersRefusals(): boolean {
+    return this.refusedCredentials.size > 0;
+  }
+
+  /**
    * Whether this instance refused the credential's caller lately and its Retry-After has not run
    * out; then the request is answered RATE_LIMITED without being authenticated, parsed or costed,
    * and this gives the seconds left. A caller asking again before then ignored its Retry-After:
