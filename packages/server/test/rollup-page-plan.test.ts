@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRollupPage } from '../src/modules/aggregation/aggregation.repository.js';
 import type { AggregateSpec } from '../src/modules/aggregation/aggregation.spec.js';
 import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
-import { findDefinitions } from '../src/modules/metric/metric.repository.js';
+import {
+  findDefinitions,
+  findDefinitionWithPath,
+} from '../src/modules/metric/metric.repository.js';
+import { pathOf } from '../src/modules/organization/organization.repository.js';
 import { seedHandTree, seedTemplate, seedTestMetrics, yearSpec } from './helpers/reporting.js';
 import { createTestDatabase, type TestDatabase } from './helpers/test-database.js';
 
@@ -122,6 +126,36 @@ describe.runIf(process.env.DATABASE_URL)('a roll-up page on PostgreSQL', () => {
         SELECT custom_plans, generic_plans FROM pg_prepared_statements
         WHERE name LIKE 'kept\_%'`.execute(connection);
       expect(kept.rows).toEqual([{ custom_plans: 5, generic_plans: 2 }]);
+    });
+  });
+
+  it('looks the metric and the `within` unit up with a kept plan too, by code or by id', async () => {
+    const within = [pathOf({ code: '43' }), pathOf({ id: 5 })];
+    await database.db.connection().execute(async (connection) => {
+      const paths: (string | null | undefined)[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        const found = await findDefinitionWithPath(connection, 'test.sessions', within[0]!);
+        paths.push(found?.path);
+      }
+      const byId = await findDefinitionWithPath(connection, 'test.sessions', within[1]!);
+      const unknown = await findDefinitionWithPath(connection, 'test.none', within[0]!);
+      const province = await connection
+        .selectFrom('organization')
+        .select('path')
+        .where('code', '=', '43')
+        .executeTakeFirstOrThrow();
+      expect(paths).toEqual(Array(7).fill(province.path));
+      expect(byId?.definition.code).toBe('test.sessions');
+      expect(unknown).toBeNull();
+      // One name per shape (by code, by id): the first planned five times, then generic.
+      const kept = await sql<{ custom_plans: number; generic_plans: number }>`
+        SELECT custom_plans, generic_plans FROM pg_prepared_statements
+        WHERE name LIKE 'kept\_%' AND statement LIKE '%FROM metric_definition d%'
+        ORDER BY custom_plans DESC`.execute(connection);
+      expect(kept.rows).toEqual([
+        { custom_plans: 5, generic_plans: 3 },
+        { custom_plans: 1, generic_plans: 0 },
+      ]);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { keptPlan } from '../../db/kept-plan.js';
 import type {
   Database,
   MetricDefinitionRow,
@@ -22,16 +23,17 @@ export interface MetricValueFilter {
  */
 export type ReportedMetric = MetricDefinitionRow & { reported_per: string[] };
 
+/** SQL on the definition `d`: the kinds of period its figures are reported per. */
+const REPORTED_PER = sql<string[]>`ARRAY(
+  SELECT DISTINCT t.period_type FROM reporting_template t
+  JOIN reporting_template_metric tm ON tm.template_id = t.id
+  WHERE tm.metric_code IN (d.code, d.numerator_code, d.denominator_code))`;
+
 function selectDefinitions(db: Kysely<Database>) {
   return db
     .selectFrom('metric_definition as d')
     .selectAll('d')
-    .select(
-      sql<string[]>`ARRAY(
-        SELECT DISTINCT t.period_type FROM reporting_template t
-        JOIN reporting_template_metric tm ON tm.template_id = t.id
-        WHERE tm.metric_code IN (d.code, d.numerator_code, d.denominator_code))`.as('reported_per'),
-    );
+    .select(REPORTED_PER.as('reported_per'));
 }
 
 export async function findAllDefinitions(db: Kysely<Database>): Promise<ReportedMetric[]> {
@@ -41,17 +43,18 @@ export async function findAllDefinitions(db: Kysely<Database>): Promise<Reported
 /**
  * A definition with the path that `pathQuery` (an organization's path, or null) answers, in
  * one statement: an aggregate's metric and its `within` unit; null when the catalogue has no
- * such code.
+ * such code. Every roll-up and ranking inside a unit sends it first, and its planning cost
+ * about twice its execution, so its plan is kept (`pathQuery` has two shapes, by code or id).
  */
 export async function findDefinitionWithPath(
   db: Kysely<Database>,
   code: string,
   pathQuery: RawBuilder<string>,
 ): Promise<{ definition: ReportedMetric; path: string | null } | null> {
-  const row = await selectDefinitions(db)
-    .select(sql<string | null>`(${pathQuery})`.as('within_path'))
-    .where('d.code', '=', code)
-    .executeTakeFirst();
+  const result = await keptPlan(sql<ReportedMetric & { within_path: string | null }>`
+    SELECT d.*, ${REPORTED_PER} AS reported_per, (${pathQuery}) AS within_path
+    FROM metric_definition d WHERE d.code = ${code}`).execute(db);
+  const [row] = result.rows;
   if (!row) return null;
   const { within_path: path, ...definition } = row;
   return { definition, path };
