@@ -26,7 +26,7 @@ import type { MigrationPhase } from './phase.js';
  * - A single metric's `units` are entered, covered and unpaired units under no cut; under a
  *   cut above, every entered or covered unit is covered.
  */
-const QUALIFIER_LIST = ['EXACT', 'AT_LEAST', 'NEARLY', 'ABOUT', 'AT_MOST'];
+export const QUALIFIER_LIST = ['EXACT', 'AT_LEAST', 'NEARLY', 'ABOUT', 'AT_MOST'];
 
 // Triggers keep the totals, so a server that knows nothing of them still keeps them right.
 export const phase: MigrationPhase = 'expand';

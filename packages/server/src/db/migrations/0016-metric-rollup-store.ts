@@ -29,7 +29,7 @@ export async function down(db: Kysely<any>): Promise<void> {
 }
 
 /** SQL: the metrics with a roll-up whose figures (a ratio: or its parts') are among `codes`. */
-const metricsReading = (codes: string) => `ARRAY(
+export const metricsReading = (codes: string) => `ARRAY(
       SELECT code FROM metric_definition
       WHERE code = ANY(${codes}) OR numerator_code = ANY(${codes})
         OR denominator_code = ANY(${codes})

@@ -15,6 +15,7 @@ import * as metricCoverageDelta from './0014-metric-coverage-delta.js';
 import * as keptStepPlans from './0015-kept-step-plans.js';
 import * as metricRollupStore from './0016-metric-rollup-store.js';
 import * as childRowsByMetric from './0017-child-rows-by-metric.js';
+import * as metricTotalCarry from './0018-metric-total-carry.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -40,4 +41,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0015-kept-step-plans': keptStepPlans,
   '0016-metric-rollup-store': metricRollupStore,
   '0017-child-rows-by-metric': childRowsByMetric,
+  '0018-metric-total-carry': metricTotalCarry,
 };
