@@ -36,10 +36,26 @@ export const HAND_TREE = [
   { id: 10, code: '430301', name: 'C1县妇联', level: 'COUNTY', parent: 5 },
 ] as const;
 
-export async function seedHandTree(db: Kysely<Database>): Promise<void> {
+/**
+ * Two townships under 430101 A1 and a village under the first, for a chain of four stored
+ * units (village, township, county, city) as the bench's village reports have.
+ */
+export const HAND_TOWNS = [
+  { id: 11, code: '430101001', name: 'A1a镇妇联', level: 'TOWNSHIP', parent: 6 },
+  { id: 12, code: '430101002', name: 'A1b镇妇联', level: 'TOWNSHIP', parent: 6 },
+  { id: 13, code: '430101001001', name: 'A1a1村妇联', level: 'VILLAGE', parent: 11 },
+] as const;
+
+type HandUnit = (typeof HAND_TREE)[number] | (typeof HAND_TOWNS)[number];
+
+/** Inserts the hand tree (HAND_TREE, or a tree that extends it), parents first. */
+export async function seedHandTree(
+  db: Kysely<Database>,
+  units: readonly HandUnit[] = HAND_TREE,
+): Promise<void> {
   const paths = new Map<number, string>();
   const depths = new Map<number, number>();
-  for (const unit of HAND_TREE) {
+  for (const unit of units) {
     const parentPath = unit.parent === null ? '' : paths.get(unit.parent)!;
     paths.set(unit.id, `${parentPath}${String(unit.id).padStart(10, '0')}/`);
     depths.set(unit.id, unit.parent === null ? 0 : depths.get(unit.parent)! + 1);
@@ -47,7 +63,7 @@ export async function seedHandTree(db: Kysely<Database>): Promise<void> {
   await db
     .insertInto('organization')
     .values(
-      HAND_TREE.map((unit) => ({
+      units.map((unit) => ({
         id: unit.id,
         code: unit.code,
         name: unit.name,
