@@ -327,7 +327,7 @@ describe('maintained totals', () => {
       .where('basis', '=', 'APPROVED')
       .executeTakeFirstOrThrow();
     expect(Number(approved.count)).toBeGreaterThan(0);
-  }, 120_000);
+  }, 300_000);
 
   it('answers a roll-up in the request after an approval with the approved figure', async () => {
     const { id } = (await current('430301', '2022')) ?? { id: null };

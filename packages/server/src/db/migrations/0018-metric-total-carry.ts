@@ -127,6 +127,8 @@ const MIN = extreme('least', '>');
  * SQL: the unit's rows of the metrics and bases whose child rows differ (`child_before`,
  * `child_after`), moved from its stored rows (`unit_before`); `gone` where no unit is left in
  * any class, `stepped` where the change does not follow (the step recomputes the metric).
+ * The cuts and the new classes are kept from being pulled up (OFFSET 0): flattened, every
+ * reference to them repeated their lookups and expressions (five times slower at Hunan scale).
  */
 const CARRIED = `
     SELECT d.code, d.basis, d.rule, c.figures, c.units,
@@ -185,7 +187,9 @@ const CARRIED = `
         SELECT d.rule <> 'RATIO' AND ${cuts('d.code')} AS cut_m,
           d.rule = 'RATIO' AND ${cuts('d.numerator_code')} AS cut_n,
           d.rule = 'RATIO' AND ${cuts('d.denominator_code')} AS cut_d
+        OFFSET 0
       ) AS k
+      OFFSET 0
     ) AS c
     WHERE o IS DISTINCT FROM n`;
 
