@@ -55,6 +55,12 @@ describe('exact decimals', () => {
   it('normalizes, compares and multiplies without floating point', () => {
     expect(normalizeDecimal('033.910')).toBe('33.91');
     expect(normalizeDecimal('-0.00')).toBe('0');
+    expect(normalizeDecimal('-0')).toBe('0');
+    expect(normalizeDecimal('-00.50')).toBe('-0.5');
+    // Canonical already: returned as it is.
+    for (const text of ['0', '-0.5', '3380000', '33.91', '-12.000001']) {
+      expect(normalizeDecimal(text)).toBe(text);
+    }
     expect(compareDecimal('100.0', '100')).toBe(0);
     expect(compareDecimal('99.999999999999999999', '100')).toBe(-1);
     expect(multiplyDecimal('3.19', '10000')).toBe('31900');

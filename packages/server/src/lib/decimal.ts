@@ -5,6 +5,8 @@
  */
 
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+/** A decimal in canonical form, or "-0": no leading zeros, no trailing fractional zeros. */
+const CANONICAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
 
 /**
  * The most digits a figure may have before and after the point: numeric(30, 10), what the
@@ -37,6 +39,9 @@ export function isDecimal(text: string): boolean {
  * normalizeDecimal('033.910'); // '33.91'
  */
 export function normalizeDecimal(text: string): string {
+  // Most decimals arrive canonical already (the database's numeric output of a figure): they
+  // are returned as they are, without the trip through a BigInt and back.
+  if (CANONICAL.test(text) && text !== '-0') return text;
   const { units, scale } = toScaled(text);
   return fromScaled(units, scale);
 }
