@@ -173,11 +173,12 @@ export async function findValuePagesByMetric(
       ${page.orderBy} ${page.limit}
     ) v ON true`.execute(db);
   const grouped = new Map<string, MetricValueRow[]>();
-  for (const { scope_key, scope_metric, ...row } of result.rows) {
-    const key = pairKey(scope_key, scope_metric);
+  for (const row of result.rows) {
+    const key = pairKey(row.scope_key, row.scope_metric);
     const list = grouped.get(key) ?? [];
-    // The row without its tags is the figure; a pair without figures has one row of nulls.
-    if (row.id !== null) list.push(row as MetricValueRow);
+    // The row is the figure, its two tags left on it: a copy without them would cost a new
+    // object of every column per row. A pair without figures has one row of nulls.
+    if (row.id !== null) list.push(row);
     grouped.set(key, list);
   }
   return new Map(
