@@ -24,34 +24,34 @@ export interface ValuePageArgs {
   order: ListOrder<ValueOrderField>;
   window: PageWindow;
 }
-export type ValuePageKey = GroupedKey<ValuePageArgs>;
+/**
+ * A request for one unit's page of figures, with its shape: what the request asks but its unit
+ * and, when it names one, its metric. Requests of one shape are answered by one statement.
+ */
+export interface ValuePageKey extends GroupedKey<ValuePageArgs> {
+  readonly shape: string;
+}
 
 /**
- * What a page request asks but its unit and, when it names one, its metric: the requests of one
- * shape are answered by one statement. Serialized once per key (the cache key uses it too), as a
- * flat array, which JSON writes faster than the nested arguments.
+ * The key of a page request, its shape written once, here (the cache key and the batch's
+ * grouping both read it), as a flat array, which JSON writes faster than the nested arguments.
  */
-const shapes = new WeakMap<ValuePageKey, string>();
-function shapeOf(key: ValuePageKey): string {
-  let shape = shapes.get(key);
-  if (shape === undefined) {
-    const { filter, order, window } = key.args;
-    shape = JSON.stringify([
-      // Pages named by metric share one statement whatever their metric (findValuePagesByMetric).
-      filter.metric ? true : (filter.metric ?? null),
-      filter.within?.start ?? null,
-      filter.within?.end ?? null,
-      filter.scope,
-      order.field,
-      order.direction,
-      window.limit,
-      window.backward,
-      window.after,
-      window.before,
-    ]);
-    shapes.set(key, shape);
-  }
-  return shape;
+export function valuePageKey(id: number, args: ValuePageArgs): ValuePageKey {
+  const { filter, order, window } = args;
+  const shape = JSON.stringify([
+    // Pages named by metric share one statement whatever their metric (findValuePagesByMetric).
+    filter.metric ? true : (filter.metric ?? null),
+    filter.within?.start ?? null,
+    filter.within?.end ?? null,
+    filter.scope,
+    order.field,
+    order.direction,
+    window.limit,
+    window.backward,
+    window.after,
+    window.before,
+  ]);
+  return { id, args, shape };
 }
 
 export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
@@ -75,10 +75,9 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
     async (keys) => {
       const groups = new Map<string, { args: ValuePageArgs; keys: ValuePageKey[] }>();
       for (const key of keys) {
-        const shape = shapeOf(key);
-        const group = groups.get(shape) ?? { args: key.args, keys: [] };
+        const group = groups.get(key.shape) ?? { args: key.args, keys: [] };
         group.keys.push(key);
-        groups.set(shape, group);
+        groups.set(key.shape, group);
       }
       const pages = new Map<ValuePageKey, Page<MetricValueRow> | null>();
       await Promise.all(
@@ -106,7 +105,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
     },
     {
       // The shape is a JSON array, so where it ends is known and the metric after it is whole.
-      cacheKeyFn: (key) => `${key.id}|${shapeOf(key)}|${key.args.filter.metric ?? ''}`,
+      cacheKeyFn: (key) => `${key.id}|${key.shape}|${key.args.filter.metric ?? ''}`,
       batchScheduleFn: gate.schedule,
     },
   );

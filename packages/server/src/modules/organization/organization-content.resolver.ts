@@ -11,6 +11,7 @@ import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { Honor } from '../honor/honor.type.js';
 import { LiaisonAssignment } from '../liaison/liaison.type.js';
 import { MetricValueOrder, valueOrder } from '../metric/metric.input.js';
+import { valuePageKey } from '../metric/metric.loaders.js';
 import { noSuchMetric } from '../metric/metric.reference.js';
 import { valueOrdering, type MetricValueFilter } from '../metric/metric.repository.js';
 import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
@@ -69,7 +70,9 @@ export class OrganizationContentResolver {
     };
     const id = organization.row.id;
     const order = valueOrder(orderBy);
-    const result = await loaders.metric.valuePages.load({ id, args: { filter, order, window } });
+    const result = await loaders.metric.valuePages.load(
+      valuePageKey(id, { filter, order, window }),
+    );
     // The figures' statement says whether the metric exists (findValuePagesByMetric).
     if (result === null) throw noSuchMetric(metric!);
     return new ConnectionSource(
