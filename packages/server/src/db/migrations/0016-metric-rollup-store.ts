@@ -36,6 +36,76 @@ export const metricsReading = (codes: string) => `ARRAY(
       ORDER BY code)`;
 
 /**
+ * PL/pgSQL of metric_rollup_store, shared with the migrations that replace it: the changed
+ * metrics (`changed`, `codes`, `coverage_codes`; none ends the call) and the units to keep,
+ * deepest first (`target_units`).
+ */
+export const FIND_METRICS_AND_UNITS = `    changed := ARRAY(
+      SELECT v.metric_code FROM metric_value v WHERE v.submission_id = changed_submission
+      UNION SELECT unnest(removed_codes));
+    codes := ${metricsReading('changed')};
+    IF cardinality(codes) = 0 THEN
+      RETURN;
+    END IF;
+    coverage_codes := CASE WHEN present_codes IS NULL THEN codes
+      ELSE ${metricsReading('present_codes')} END;
+    target_units := ARRAY(
+      SELECT a.id FROM organization u
+      JOIN organization a ON a.path = ANY(ARRAY(
+        SELECT left(u.path, ${PATH_SEGMENT_LENGTH} * (k + 1)) FROM generate_series(1, u.depth) AS k))
+      WHERE u.id = changed_unit AND a.depth >= metric_total_min_depth()
+      ORDER BY a.depth DESC);
+`;
+
+/**
+ * PL/pgSQL: under the changed unit's lock (its id in the variable `unit`), the difference
+ * between its recomputed coverage rows and the stored ones, into `d_codes` … `d_submitted`.
+ */
+export const coverageDifference = (
+  unit: string,
+) => `      IF i = 1 AND cardinality(coverage_codes) > 0 THEN
+        WITH fresh AS (
+          SELECT * FROM metric_coverage_step(ARRAY[${unit}], coverage_codes, ARRAY[changed_period])
+        ),
+        stored AS (
+          SELECT c.metric_code, c.level, c.reported, c.approved, c.submitted
+          FROM metric_coverage c
+          WHERE c.organization_id = ${unit} AND c.metric_code = ANY(coverage_codes)
+            AND c.period = changed_period
+        )
+        SELECT array_agg(coalesce(f.metric_code, s.metric_code)),
+          array_agg(coalesce(f.level, s.level)),
+          array_agg(coalesce(f.reported, 0) - coalesce(s.reported, 0)),
+          array_agg(coalesce(f.approved, 0) - coalesce(s.approved, 0)),
+          array_agg(coalesce(f.submitted, 0) - coalesce(s.submitted, 0))
+        INTO d_codes, d_levels, d_reported, d_approved, d_submitted
+        FROM fresh f
+        FULL JOIN stored s ON s.metric_code = f.metric_code AND s.level = f.level
+        WHERE (f.reported, f.approved, f.submitted)
+          IS DISTINCT FROM (s.reported, s.approved, s.submitted);
+      END IF;
+`;
+
+/** PL/pgSQL, after the loop: the coverage difference added to every unit kept. */
+export const COVERAGE_UPSERT = `    IF d_codes IS NULL THEN
+      RETURN;
+    END IF;
+    INSERT INTO metric_coverage AS c
+    SELECT t.id, d.code, changed_period, d.level, d.reported, d.approved, d.submitted
+    FROM unnest(target_units) AS t(id)
+    CROSS JOIN unnest(d_codes, d_levels, d_reported, d_approved, d_submitted)
+      AS d(code, level, reported, approved, submitted)
+    ON CONFLICT (organization_id, metric_code, period, level) DO UPDATE
+    SET reported = c.reported + excluded.reported, approved = c.approved + excluded.approved,
+      submitted = c.submitted + excluded.submitted;
+    IF EXISTS (SELECT 1 FROM unnest(d_reported) AS d(r) WHERE d.r < 0) THEN
+      DELETE FROM metric_coverage c
+      WHERE c.organization_id = ANY(target_units) AND c.metric_code = ANY(d_codes)
+        AND c.period = changed_period AND c.reported = 0;
+    END IF;
+`;
+
+/**
  * metric_rollup_store(unit, submission, removed, present, period, bases): the changed unit is
  * the submission's; `removed` are the metrics a save removed figures of (the changed metrics
  * are those and the submission's current figures'); `present` are the metrics whose first
@@ -73,46 +143,10 @@ const ROLLUP_STORE_FUNCTION = `
     d_approved integer[];
     d_submitted integer[];
   BEGIN
-    changed := ARRAY(
-      SELECT v.metric_code FROM metric_value v WHERE v.submission_id = changed_submission
-      UNION SELECT unnest(removed_codes));
-    codes := ${metricsReading('changed')};
-    IF cardinality(codes) = 0 THEN
-      RETURN;
-    END IF;
-    coverage_codes := CASE WHEN present_codes IS NULL THEN codes
-      ELSE ${metricsReading('present_codes')} END;
-    target_units := ARRAY(
-      SELECT a.id FROM organization u
-      JOIN organization a ON a.path = ANY(ARRAY(
-        SELECT left(u.path, ${PATH_SEGMENT_LENGTH} * (k + 1)) FROM generate_series(1, u.depth) AS k))
-      WHERE u.id = changed_unit AND a.depth >= metric_total_min_depth()
-      ORDER BY a.depth DESC);
-    FOR i IN 1 .. coalesce(cardinality(target_units), 0) LOOP
+${FIND_METRICS_AND_UNITS}    FOR i IN 1 .. coalesce(cardinality(target_units), 0) LOOP
       unit := target_units[i];
       PERFORM pg_advisory_xact_lock(15, unit);
-      IF i = 1 AND cardinality(coverage_codes) > 0 THEN
-        WITH fresh AS (
-          SELECT * FROM metric_coverage_step(ARRAY[unit], coverage_codes, ARRAY[changed_period])
-        ),
-        stored AS (
-          SELECT c.metric_code, c.level, c.reported, c.approved, c.submitted
-          FROM metric_coverage c
-          WHERE c.organization_id = unit AND c.metric_code = ANY(coverage_codes)
-            AND c.period = changed_period
-        )
-        SELECT array_agg(coalesce(f.metric_code, s.metric_code)),
-          array_agg(coalesce(f.level, s.level)),
-          array_agg(coalesce(f.reported, 0) - coalesce(s.reported, 0)),
-          array_agg(coalesce(f.approved, 0) - coalesce(s.approved, 0)),
-          array_agg(coalesce(f.submitted, 0) - coalesce(s.submitted, 0))
-        INTO d_codes, d_levels, d_reported, d_approved, d_submitted
-        FROM fresh f
-        FULL JOIN stored s ON s.metric_code = f.metric_code AND s.level = f.level
-        WHERE (f.reported, f.approved, f.submitted)
-          IS DISTINCT FROM (s.reported, s.approved, s.submitted);
-      END IF;
-      IF cardinality(counted_bases) > 0 THEN
+${coverageDifference('unit')}      IF cardinality(counted_bases) > 0 THEN
         DELETE FROM metric_total t
         WHERE t.organization_id = unit AND t.metric_code = ANY(codes)
           AND t.period = changed_period AND t.basis = ANY(counted_bases);
@@ -126,20 +160,4 @@ const ROLLUP_STORE_FUNCTION = `
         RETURN;
       END IF;
     END LOOP;
-    IF d_codes IS NULL THEN
-      RETURN;
-    END IF;
-    INSERT INTO metric_coverage AS c
-    SELECT t.id, d.code, changed_period, d.level, d.reported, d.approved, d.submitted
-    FROM unnest(target_units) AS t(id)
-    CROSS JOIN unnest(d_codes, d_levels, d_reported, d_approved, d_submitted)
-      AS d(code, level, reported, approved, submitted)
-    ON CONFLICT (organization_id, metric_code, period, level) DO UPDATE
-    SET reported = c.reported + excluded.reported, approved = c.approved + excluded.approved,
-      submitted = c.submitted + excluded.submitted;
-    IF EXISTS (SELECT 1 FROM unnest(d_reported) AS d(r) WHERE d.r < 0) THEN
-      DELETE FROM metric_coverage c
-      WHERE c.organization_id = ANY(target_units) AND c.metric_code = ANY(d_codes)
-        AND c.period = changed_period AND c.reported = 0;
-    END IF;
-  END $$`;
+${COVERAGE_UPSERT}  END $$`;
