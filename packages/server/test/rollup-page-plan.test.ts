@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRollupPage } from '../src/modules/aggregation/aggregation.repository.js';
+import {
+  findRankingPage,
+  findRollupPage,
+} from '../src/modules/aggregation/aggregation.repository.js';
 import type { AggregateSpec } from '../src/modules/aggregation/aggregation.spec.js';
 import { totalsQuery } from '../src/modules/aggregation/aggregation.totals-statement.js';
 import {
@@ -125,6 +128,28 @@ describe.runIf(process.env.DATABASE_URL)('a roll-up page on PostgreSQL', () => {
       const kept = await sql<{ custom_plans: number; generic_plans: number }>`
         SELECT custom_plans, generic_plans FROM pg_prepared_statements
         WHERE name LIKE 'kept\_%'`.execute(connection);
+      expect(kept.rows).toEqual([{ custom_plans: 5, generic_plans: 2 }]);
+    });
+  });
+
+  it('keeps the plan of a ranking page the same way', async () => {
+    const city = await database.db
+      .selectFrom('organization')
+      .select('path')
+      .where('id', '=', 5)
+      .executeTakeFirstOrThrow();
+    const spec = { ...(await countySpec()), within: { path: city.path }, breakdown: false };
+    await database.db.connection().execute(async (connection) => {
+      const sizes: number[] = [];
+      for (const limit of [1, 3, 2, 1, 5, 1, 4]) {
+        const window = { after: null, before: null, backward: false, limit };
+        const { page } = await findRankingPage(connection, spec, 'COUNTY', window, totalsQuery);
+        sizes.push(page.rows.length);
+      }
+      expect(sizes).toEqual([1, 3, 2, 1, 5, 1, 4]);
+      const kept = await sql<{ custom_plans: number; generic_plans: number }>`
+        SELECT custom_plans, generic_plans FROM pg_prepared_statements
+        WHERE name LIKE 'kept\_%' AND statement LIKE '%ranking_page%'`.execute(connection);
       expect(kept.rows).toEqual([{ custom_plans: 5, generic_plans: 2 }]);
     });
   });

@@ -97,7 +97,8 @@ export async function findRankingPage(
 ): Promise<{ page: Page<RankedRow>; summary: RankingSummary }> {
   const page = keyset(rankingOrder, window);
   const summable = spec.metric.tree_aggregation === 'SUM';
-  const result = await sql<RankedRow & SummaryColumns>`
+  // Kept like the roll-up page's: planned each time, it spent ~1 ms planning for ~2 ms of work.
+  const result = await keptPlan(sql<RankedRow & SummaryColumns>`
     WITH unit_aggregate AS (${statement(spec, { kind: 'level', level, window: null })}),
     ranked AS (
       SELECT unit_aggregate.*,
@@ -126,7 +127,7 @@ export async function findRankingPage(
     )
     SELECT ${organizationRowColumns('o')}, r.*, s.* FROM ranking_summary s
     LEFT JOIN (ranking_page r JOIN organization o ON o.id = r.organization_id) ON true
-    ${page.orderBy}`.execute(db);
+    ${page.orderBy}`).execute(db);
   const [first] = result.rows;
   const summary: RankingSummary = {
     ranked: first?.ranked_units ?? 0,
