@@ -177,6 +177,29 @@ describe('totals carried up the chain', () => {
     await expectVerified('2021');
   });
 
+  it('hand the unit above the rows a step replaced and the rows carried, from one write', async () => {
+    // One report whose withdrawal makes the county step its maximum (the village held it) and
+    // carry its sum: the city's rows are moved by both, as the county wrote them (migration
+    // 0019 passes them up without reading them again).
+    const village = await filed('430101001001', '2023', [
+      { metric: 'test.peak', value: '9' },
+      { metric: 'test.sessions', value: '3' },
+    ]);
+    await filed('430101002', '2023', [
+      { metric: 'test.peak', value: '5' },
+      { metric: 'test.sessions', value: '4' },
+    ]);
+    await filed('430102', '2023', [{ metric: 'test.sessions', value: '6' }]);
+    await village.withdraw();
+    const peak = await stored('test.peak', '2023');
+    expect(peak['430101']?.value).toBe('5');
+    expect(peak['4301']?.value).toBe('5');
+    const sessions = await stored('test.sessions', '2023');
+    expect(sessions['430101']?.value).toBe('4');
+    expect(sessions['4301']?.value).toBe('10');
+    await expectVerified('2023');
+  });
+
   // An approval waits for every report below, and a report below cannot be unapproved under
   // an approved one, so changes below a SUBTREE figure happen in the SUBMITTED basis.
   it('leave what a SUBTREE figure above cuts off, while its units still count as covered', async () => {

@@ -129,7 +129,7 @@ const MIN = extreme('least', '>');
  * The cuts and the new classes are kept from being pulled up (OFFSET 0): flattened, every
  * reference to them repeated their lookups and expressions (five times slower at Hunan scale).
  */
-const CARRIED = `
+export const CARRIED = `
     SELECT d.code, d.basis, d.rule, c.figures, c.units,
       CASE
         WHEN d.rule = 'RATIO' OR c.cut_m THEN s.value
@@ -193,7 +193,7 @@ const CARRIED = `
     WHERE o IS DISTINCT FROM n`;
 
 /** The columns of metric_total after its key, in order. */
-const TOTAL_COLUMNS = [
+export const TOTAL_COLUMNS = [
   'value',
   'figures',
   'qualifiers',

@@ -16,6 +16,7 @@ import * as keptStepPlans from './0015-kept-step-plans.js';
 import * as metricRollupStore from './0016-metric-rollup-store.js';
 import * as childRowsByMetric from './0017-child-rows-by-metric.js';
 import * as metricTotalCarry from './0018-metric-total-carry.js';
+import * as carriedByRowId from './0019-carried-by-row-id.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -42,4 +43,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0016-metric-rollup-store': metricRollupStore,
   '0017-child-rows-by-metric': childRowsByMetric,
   '0018-metric-total-carry': metricTotalCarry,
+  '0019-carried-by-row-id': carriedByRowId,
 };
