@@ -50,6 +50,8 @@ export class DemandControl {
   private readonly expensiveInFlight = new Counts();
   /** Until when each credential refused lately is refused without looking further. */
   private readonly refusedCredentials = new Map<string, number>();
+  /** When the last of the remembered refusals runs out: after it, none is left. */
+  private refusalsEnd = 0;
   /** Requests of each refused credential held until its refusal runs out (earlyRefusal). */
   private readonly held = new Counts();
   private readonly costs = new CostCache();
@@ -185,15 +187,22 @@ export class DemandControl {
       const oldest = this.refusedCredentials.keys().next();
       if (!oldest.done) this.refusedCredentials.delete(oldest.value);
     }
-    this.refusedCredentials.set(credential, Date.now() + retryAfter * 1_000);
+    const until = Date.now() + retryAfter * 1_000;
+    this.refusedCredentials.set(credential, until);
+    this.refusalsEnd = Math.max(this.refusalsEnd, until);
   }
 
   /**
-   * Whether this instance refused any caller lately; while it has not, earlyRefusal would
-   * answer null for every credential, and the route need not ask.
+   * Whether a refusal of this instance has not yet run out; while none has, earlyRefusal would
+   * answer null for every credential, and the route need not ask. Once the last runs out they
+   * are all forgotten, so a refused caller that never comes back does not keep every other
+   * request on the slow path.
    */
   get remembersRefusals(): boolean {
-    return this.refusedCredentials.size > 0;
+    if (this.refusedCredentials.size === 0) return false;
+    if (Date.now() < this.refusalsEnd) return true;
+    this.refusedCredentials.clear();
+    return false;
   }
 
   /**
