@@ -30,7 +30,12 @@ import type { TokenVerifier } from './auth/token.js';
 import type { ConsoleRoutes } from './console/serve-console.js';
 import { createContext, type Context } from './context.js';
 import { corsHandler } from './cors.js';
-import { createStatementScope, scopedDatabase, type StatementScope } from './db/statement-scope.js';
+import {
+  createStatementScope,
+  Deadline,
+  scopedDatabase,
+  type StatementScope,
+} from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
 import { errorBody, formatError, UserError, withRequestCode, type ErrorReason } from './errors.js';
 import { compiledExecution } from './graph/compiled-execution.js';
@@ -241,12 +246,14 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   });
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
     if (cors(request, response)) return;
-    if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
-    if (url.pathname === '/readyz') return sendJson(response, ...(await readiness(db, logger)));
-    const spreadsheet = url.pathname.startsWith(SPREADSHEET_PREFIX);
-    if (!spreadsheet && url.pathname !== '/graphql') {
+    // The GraphQL path as clients send it is read without building a URL per request.
+    const search = graphqlSearch(request.url);
+    const url = search === undefined ? new URL(request.url ?? '/', 'http://localhost') : null;
+    if (url?.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
+    if (url?.pathname === '/readyz') return sendJson(response, ...(await readiness(db, logger)));
+    const spreadsheet = url?.pathname.startsWith(SPREADSHEET_PREFIX) ?? false;
+    if (url && !spreadsheet && url.pathname !== '/graphql') {
       if (await options.console?.(request, response, url)) return;
       return sendJson(response, 404, { error: 'not found' });
     }
@@ -256,19 +263,24 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     const clientAddress = clientAddressOf(request);
     const refusals = demand.remembersRefusals;
     if (refusals && (await answerKnownRefusal(demand, request, response, clientAddress))) return;
-    if (spreadsheet) return spreadsheets(request, response, url);
+    if (url && spreadsheet) return spreadsheets(request, response, url);
 
     // The deadline aborts the request's SQL (see statement-scope.ts) and answers at once,
     // whatever the resolvers still running do; the scope also ties the statements (sent through
     // the request's scoped database) to the request's span and log lines.
-    const deadline = new AbortController();
-    const scope = createStatementScope(deadline.signal);
+    const deadline = new Deadline();
+    const scope = createStatementScope(deadline);
     const requestId = requestHeader(request, 'x-request-id') ?? randomUUID();
     const observed = observability.startRequest(scope, requestId);
     // Until graphql() returns, a failure (the 500 answered above) is ours.
     let own: RequestOutcome | undefined = 'INTERNAL';
     try {
-      own = await graphql(request, response, url, { requestId, clientAddress, scope, deadline });
+      own = await graphql(request, response, search ?? url?.search ?? '', {
+        requestId,
+        clientAddress,
+        scope,
+        deadline,
+      });
     } finally {
       observed.end(own, response.statusCode);
     }
@@ -278,7 +290,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
   async function graphql(
     request: IncomingMessage,
     response: ServerResponse,
-    url: URL,
+    search: string,
     { requestId, clientAddress, scope, deadline }: GraphQLCall,
   ): Promise<RequestOutcome | undefined> {
     const body = await readBody(request, limits.maxBodyBytes);
@@ -305,7 +317,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     const httpGraphQLRequest: HTTPGraphQLRequest = {
       method: request.method?.toUpperCase() ?? 'GET',
       headers,
-      search: url.search,
+      search,
       body: parsed,
     };
     const context = async () => {
@@ -389,10 +401,19 @@ const nulVariablesHooks: RequestHooks = {
 };
 const nulVariablesPart: RequestPart = { requestDidStart: () => nulVariablesHooks };
 
+/**
+ * The query string of a request for `/graphql` written plainly (`/graphql` or `/graphql?…`), as
+ * clients send it; undefined for any other target, which the route reads as a URL.
+ */
+function graphqlSearch(target: string | undefined): string | undefined {
+  if (target === '/graphql') return '';
+  return target?.startsWith('/graphql?') ? target.slice('/graphql'.length) : undefined;
+}
+
 /** What the route knows of a GraphQL request before reading it. */
 interface GraphQLCall {
   requestId: string;
   clientAddress: string | undefined;
   scope: StatementScope;
-  deadline: AbortController;
+  deadline: Deadline;
 }

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { keptPlanName } from './kept-plan.js';
 import { WaitTally, type PoolStatus } from './pool-status.js';
 import { sendingScope } from './scoped-postgres.js';
-import { StatementCancelledError } from './statement-scope.js';
+import { StatementCancelledError, type CancelSignal } from './statement-scope.js';
 import { DatabaseUnavailableError } from './unavailable.js';
 
 /**
@@ -74,7 +74,7 @@ export function resilientPool(
     const send = async (
       text: string,
       parameters: readonly unknown[],
-      signal: AbortSignal | undefined,
+      signal: CancelSignal | undefined,
     ) => {
       const current = client as pg.PoolClient & { processID?: number };
       const onAbort = () => current.processID !== undefined && cancel(current.processID);

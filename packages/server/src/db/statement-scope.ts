@@ -20,7 +20,7 @@ import type { Database } from './tables.js';
  */
 export interface StatementScope {
   /** Once aborted, statements still running are cancelled (on PostgreSQL) and none is sent. */
-  readonly signal: AbortSignal;
+  readonly signal: CancelSignal;
   /**
    * Whether the request only reads (a GraphQL query executing): a statement of it that lost its
    * connection outside a transaction may then be sent once more, on a new connection.
@@ -43,7 +43,39 @@ export interface StatementUsage {
   milliseconds: number;
 }
 
-export function createStatementScope(signal: AbortSignal): StatementScope {
+/** What the database layer reads of a signal: an AbortSignal, or a request's Deadline. */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/**
+ * The signal of a GraphQL request's deadline: what an AbortController gives, without one per
+ * request (building an AbortSignal was ~1.5% of a lookup's CPU, docs/performance.md), and
+ * with listeners only while a statement runs.
+ */
+export class Deadline implements CancelSignal {
+  aborted = false;
+  readonly #listeners = new Set<() => void>();
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    for (const listener of [...this.#listeners]) listener();
+    this.#listeners.clear();
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.aborted) this.#listeners.add(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.#listeners.delete(listener);
+  }
+}
+
+export function createStatementScope(signal: CancelSignal): StatementScope {
   return { signal, retryReads: false, usage: { statements: 0, milliseconds: 0 } };
 }
 
