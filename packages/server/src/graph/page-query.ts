@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { keptPlan } from '../db/kept-plan.js';
 import type { Database } from '../db/tables.js';
 import { keyset, type Ordering } from './keyset.js';
 import {
@@ -34,15 +35,20 @@ function keyRows({ ids, keyTable }: KeySource): {
   return { from: sql`${sql.table(keyTable)} k`, where: sql`WHERE k.id = ANY(${[...ids]}::int[])` };
 }
 
-/** One page of a list. */
+/**
+ * One page of a list; with `keepPlan`, its statement keeps its plan (db/kept-plan.ts), for a
+ * list whose statements come in a bounded set of shapes and whose plan needs no value.
+ */
 export async function onePage<Row>(
   db: Kysely<Database>,
   ordering: Ordering<Row>,
   window: PageWindow,
   rows: RawBuilder<unknown>,
+  { keepPlan = false }: { keepPlan?: boolean } = {},
 ): Promise<Page<Row>> {
   const page = keyset(ordering, window);
-  const result = await sql<Row>`${rows} ${page.where} ${page.orderBy} ${page.limit}`.execute(db);
+  const statement = sql<Row>`${rows} ${page.where} ${page.orderBy} ${page.limit}`;
+  const result = await (keepPlan ? keptPlan(statement) : statement).execute(db);
   return toPage(result.rows, window);
 }
 

@@ -5,7 +5,9 @@ import type {
   OrganizationLevel,
   OrganizationRow,
 } from '../../db/tables.js';
+import { keptPlanText } from '../../db/kept-plan.js';
 import { pathInSubtree } from '../../db/path.js';
+import { preparedStatement } from '../../db/prepared-statement.js';
 import { organizationSearchCondition } from '../../db/organization-search.js';
 import { existedDuring } from '../../db/validity.js';
 import { UnreachableCaseError } from '../../unreachable.js';
@@ -75,16 +77,21 @@ export function organizationRowColumns(alias: string): RawBuilder<unknown> {
 /** Which organizations a batched page or count ranges over, relative to each key organization. */
 export type Relation = 'children' | 'descendants';
 
+// The loaders' lookups, compiled once, their plans kept: most requests send one of them, and
+// planning one took longer than running it (docs/performance.md, issue 14).
+const byIds = preparedStatement<OrganizationRow>(
+  keptPlanText(`SELECT ${ROW_COLUMNS.join(', ')} FROM organization WHERE id = ANY($1::int[])`),
+);
+const byCodes = preparedStatement<OrganizationRow>(
+  keptPlanText(`SELECT ${ROW_COLUMNS.join(', ')} FROM organization WHERE code = ANY($1::text[])`),
+);
+
 export async function findByIds(
   db: Kysely<Database>,
   ids: readonly number[],
 ): Promise<OrganizationRow[]> {
   if (ids.length === 0) return [];
-  return db
-    .selectFrom('organization')
-    .select(ROW_COLUMNS)
-    .where('id', 'in', [...ids])
-    .execute();
+  return (await byIds(db, [[...ids]])).rows;
 }
 
 export async function findByCodes(
@@ -92,11 +99,7 @@ export async function findByCodes(
   codes: readonly string[],
 ): Promise<OrganizationRow[]> {
   if (codes.length === 0) return [];
-  return db
-    .selectFrom('organization')
-    .select(ROW_COLUMNS)
-    .where('code', 'in', [...codes])
-    .execute();
+  return (await byCodes(db, [[...codes]])).rows;
 }
 
 /** Ancestors of each organization (root first) in one statement, read off the materialized path. */
@@ -159,7 +162,10 @@ export async function findPage(
   order: ListOrder<OrganizationOrderField>,
   window: PageWindow,
 ): Promise<Page<OrganizationRow>> {
-  return onePage(db, organizationOrdering(order), window, organizationsWithin(within, filter));
+  // Its plan is kept but for a search, whose plan depends on the term (the gram index or not).
+  return onePage(db, organizationOrdering(order), window, organizationsWithin(within, filter), {
+    keepPlan: !filter.search,
+  });
 }
 
 export async function countAll(
