@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '../src/auth/viewer.js';
 import { createDatabase } from '../src/db/database.js';
+import { DemandControl } from '../src/limits/admission.js';
 import { clientAddressResolver } from '../src/limits/client-address.js';
-import type { Limits } from '../src/limits/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../src/limits/limits.js';
 import { takeFromBucket } from '../src/limits/rate-limit.js';
 import { createLogger } from '../src/logger.js';
 import { createServer, type FulianServer } from '../src/server.js';
@@ -173,6 +174,27 @@ describe('what costs points', () => {
     // The two answered at once came back before any held one.
     expect(answers[order[0]!]!.ms).toBeLessThan(990);
     expect(answers[order[1]!]!.ms).toBeLessThan(990);
+  });
+
+  it('asks about past refusals only until the last remembered one runs out', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const start = Date.now();
+      const demand = new DemandControl(database.db, DEFAULT_LIMITS, () => {});
+      expect(demand.remembersRefusals).toBe(false);
+      demand.rememberRefusal('caller a', 1);
+      demand.rememberRefusal('caller b', 3);
+      // One caller's refusal ran out and the caller never came back: the other's has not.
+      vi.setSystemTime(start + 2_000);
+      expect(demand.remembersRefusals).toBe(true);
+      vi.setSystemTime(start + 3_000);
+      expect(demand.remembersRefusals).toBe(false);
+      // A refusal after that is remembered again.
+      demand.rememberRefusal('caller c', 1);
+      expect(demand.remembersRefusals).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('costs a subtree field by the units it reads, counted independently in SQL', async () => {
