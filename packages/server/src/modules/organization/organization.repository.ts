@@ -69,9 +69,17 @@ const ROW_COLUMNS = Object.keys({
   successor_id: true,
 } satisfies Record<keyof OrganizationRow, true>) as (keyof OrganizationRow)[];
 
+/** Each alias's list of columns, built once: a list names them on every request. */
+const rowColumnsOf = new Map<string, RawBuilder<unknown>>();
+
 /** SQL: OrganizationRow's columns of the organization read as `alias`. */
 export function organizationRowColumns(alias: string): RawBuilder<unknown> {
-  return sql.join(ROW_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)));
+  let columns = rowColumnsOf.get(alias);
+  if (columns === undefined) {
+    columns = sql.join(ROW_COLUMNS.map((column) => sql.ref(`${alias}.${column}`)));
+    rowColumnsOf.set(alias, columns);
+  }
+  return columns;
 }
 
 /** Which organizations a batched page or count ranges over, relative to each key organization. */
@@ -212,13 +220,17 @@ export function pathOf(key: OrganizationKey): RawBuilder<string> {
   }`;
 }
 
+const OPEN_TODAY = sql`AND ${existedDuring('o', sql`current_date`, sql`current_date`)}`;
+
 function filterConditions(filter: OrganizationFilter): RawBuilder<unknown> {
   const conditions: RawBuilder<unknown>[] = [];
   if (filter.level) conditions.push(sql`AND o.level = ${filter.level}`);
   if (filter.kind) conditions.push(sql`AND o.kind = ${filter.kind}`);
   if (filter.search) conditions.push(sql`AND ${organizationSearchCondition(filter.search)}`);
   // Only the units open that day: closed ones keep their history but leave the tree.
-  const day = filter.asOf ? sql`${filter.asOf}::date` : sql`current_date`;
-  conditions.push(sql`AND ${existedDuring('o', day, day)}`);
+  if (filter.asOf) {
+    const day = sql`${filter.asOf}::date`;
+    conditions.push(sql`AND ${existedDuring('o', day, day)}`);
+  } else conditions.push(OPEN_TODAY);
   return sql.join(conditions, sql` `);
 }
