@@ -366,7 +366,9 @@ describe('request timeout', () => {
             SELECT count(*)::int AS count FROM pg_stat_activity
             WHERE datname = current_database() AND pid <> pg_backend_pid()
               AND state = 'active' AND wait_event_type = 'Lock'
-              AND query ILIKE '%from "organization"%'`.execute(observer)
+              AND (query ILIKE '%from organization%' OR query ILIKE '%from "organization"%')`.execute(
+            observer,
+          )
         ).rows[0]!.count;
       const until = async (wanted: number) => {
         let count = await waiting();
