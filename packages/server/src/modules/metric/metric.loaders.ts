@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import type { Database, MetricValueRow } from '../../db/tables.js';
+import type { Database } from '../../db/tables.js';
 import type { BatchGate } from '../../graph/batch-gate.js';
 import { groupedLoader, type GroupedKey } from '../../graph/grouped-loader.js';
 import type { Page, PageWindow } from '../../graph/pagination.js';
@@ -13,6 +13,7 @@ import {
   pairKey,
   findValuesByActivities,
   findValuesByIds,
+  type FigureRow,
   type MetricValueFilter,
   type ReportedMetric,
   type ValueOrderField,
@@ -71,7 +72,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
   // Pages of figures named by metric are batched across metrics (findValuePagesByMetric), and
   // held while a list of units is in flight (BatchGate): a tree's figures at every level then
   // cost one statement. A page is null when its metric is not defined.
-  const valuePages = new DataLoader<ValuePageKey, Page<MetricValueRow> | null, string>(
+  const valuePages = new DataLoader<ValuePageKey, Page<FigureRow> | null, string>(
     async (keys) => {
       const groups = new Map<string, { args: ValuePageArgs; keys: ValuePageKey[] }>();
       for (const key of keys) {
@@ -79,7 +80,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
         group.keys.push(key);
         groups.set(key.shape, group);
       }
-      const pages = new Map<ValuePageKey, Page<MetricValueRow> | null>();
+      const pages = new Map<ValuePageKey, Page<FigureRow> | null>();
       await Promise.all(
         [...groups.values()].map(async ({ args, keys: grouped }) => {
           if (args.filter.metric) {

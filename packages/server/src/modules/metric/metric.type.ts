@@ -9,7 +9,6 @@ import {
   type MetricDefinitionRow,
   type MetricScope,
   type MetricUnit,
-  type MetricValueRow,
   type MetricValueType,
   type Qualifier,
   type TimeAggregation,
@@ -22,6 +21,7 @@ import { Node } from '../../graph/node.type.js';
 import { connectionType } from '../../graph/connection.type.js';
 import { Source } from '../document/document.type.js';
 import { Period } from '../../period/period.type.js';
+import type { FigureRow } from './metric.repository.js';
 
 export const MetricUnitEnum = codeEnum(
   METRIC_UNITS,
@@ -159,9 +159,9 @@ export class MetricValue implements Node {
   })
   source: Source | null;
 
-  readonly row: MetricValueRow;
+  readonly row: FigureRow;
 
-  constructor(row: MetricValueRow) {
+  constructor(row: FigureRow) {
     this.row = row;
     this.id = toGlobalId('MetricValue', row.id);
     this.period = Period.fromColumns(row)!;

@@ -3,13 +3,13 @@ import type { Kysely } from 'kysely';
 import type {
   Database,
   MetricDefinitionRow,
-  MetricValueRow,
   ReportingTemplateRow,
   SubmissionAuditRow,
 } from '../../db/tables.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
 import { emptyPage, type Page, type PageWindow } from '../../graph/pagination.js';
 import { byIdLoader, byParentLoader, requiredLoader } from '../../graph/row-loaders.js';
+import type { FigureRow } from '../metric/metric.repository.js';
 import {
   findTemplateDefinitions,
   findTemplatesByCodes,
@@ -48,7 +48,7 @@ export function createSubmissionLoaders(db: Kysely<Database>) {
     () => 0,
   );
 
-  const valuePages = groupedLoader<PageWindow, Page<MetricValueRow>>(
+  const valuePages = groupedLoader<PageWindow, Page<FigureRow>>(
     (ids, window) => submissionValues.pages(db, ids, window),
     emptyPage,
   );

@@ -11,6 +11,7 @@ import type {
 } from '../../db/tables.js';
 import type { Ordering } from '../../graph/keyset.js';
 import { keyedList, type KeyedList } from '../../graph/page-query.js';
+import { FIGURE_OF_V, type FigureRow } from '../metric/metric.repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -317,7 +318,7 @@ export const submissionHistory: KeyedList<SubmissionAuditRow> = {
 };
 
 /** A report's figures are listed by metric code (one figure per metric). */
-export const submissionValueOrder: Ordering<MetricValueRow> = {
+export const submissionValueOrder: Ordering<FigureRow> = {
   name: 'submission-value',
   columns: [{ sql: sql`v.metric_code`, kind: 'string', value: (row) => row.metric_code }],
 };
@@ -325,5 +326,5 @@ export const submissionValueOrder: Ordering<MetricValueRow> = {
 /** Each submission's figures, in metric order: one statement for a batch of submissions. */
 export const submissionValues = keyedList(
   submissionValueOrder,
-  sql`SELECT * FROM metric_value v WHERE v.submission_id = k.id`,
+  sql`SELECT ${FIGURE_OF_V} FROM metric_value v WHERE v.submission_id = k.id`,
 );
