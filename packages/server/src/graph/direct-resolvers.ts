@@ -58,21 +58,27 @@ export function withDirectResolvers(
   }
   // A field without a resolver method reads its property, as type-graphql's basic resolver
   // does, without the call record and middleware dispatch that resolver makes for each value.
-  // Where the property has the field's name the field has no resolver at all: graphql-js reads
-  // it alike, and the compiled executor (compiled-execution.ts) reads it inline, where a
-  // resolver would cost a call, a resolve info and a result handler per value.
+  // So does a field on a getter, as type-graphql's resolver does for a root of the getter's
+  // class (one of another kind it would copy into the class first; the graph's resolvers
+  // return their classes). Where the property has the field's name the field has no resolver
+  // at all: graphql-js reads it alike, and the compiled executor (compiled-execution.ts) reads
+  // it inline, where a resolver would cost a call, a resolve info and a result handler per value.
   for (const objectType of storage.objectTypes) {
     const type = schema.getType(objectType.name);
     if (!(type instanceof GraphQLObjectType)) continue;
     for (const field of objectType.fields ?? []) {
-      const resolved = storage.fieldResolvers.some(
+      const handlers = storage.fieldResolvers.filter(
         (handler) =>
           (handler.kind === 'internal' || built.has(handler.target)) &&
           handler.getObjectType?.() === field.target &&
           handler.methodName === field.name,
       );
+      const resolved = handlers.some((handler) => !isGetter(handler));
       const own = field.target === objectType.target;
-      const guarded = field.roles !== undefined || Boolean(field.middlewares?.length);
+      const guarded =
+        field.roles !== undefined ||
+        Boolean(field.middlewares?.length) ||
+        handlers.some((handler) => handler.roles !== undefined || handler.middlewares?.length);
       const graphqlField = type.getFields()[field.schemaName];
       if (resolved || !own || guarded || !graphqlField?.resolve) continue;
       const { name } = field;
@@ -81,6 +87,13 @@ export function withDirectResolvers(
     }
   }
   return schema;
+}
+
+/** Whether a field of an object type's own is declared on a getter (not a method). */
+function isGetter(handler: Storage['fieldResolvers'][number]): boolean {
+  if (handler.kind !== 'internal') return false;
+  const { prototype } = handler.target as { prototype: object };
+  return Object.getOwnPropertyDescriptor(prototype, handler.methodName)?.get !== undefined;
 }
 
 function direct(
