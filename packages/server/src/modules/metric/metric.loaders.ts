@@ -10,7 +10,6 @@ import {
   findDefinitions,
   findValuePages,
   findValuePagesByMetric,
-  pairKey,
   findValuesByActivities,
   findValuesByIds,
   type FigureRow,
@@ -92,9 +91,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
               args.order,
               args.window,
             );
-            for (const key of grouped) {
-              pages.set(key, found.get(pairKey(key.id, key.args.filter.metric!))!);
-            }
+            grouped.forEach((key, index) => pages.set(key, found[index] ?? null));
           } else {
             const ids = [...new Set(grouped.map((key) => key.id))];
             const found = await findValuePages(db, ids, args.filter, args.order, args.window);

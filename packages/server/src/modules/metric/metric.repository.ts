@@ -8,7 +8,7 @@ import type {
 } from '../../db/tables.js';
 import { keyset, orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
 import { countPerKey, pagePerKey } from '../../graph/page-query.js';
-import { toPage, type Keyed, type Page, type PageWindow } from '../../graph/pagination.js';
+import { toPage, type Page, type PageWindow } from '../../graph/pagination.js';
 
 /**
  * The columns a figure shows or its fields read (`MetricValue`): lists of figures select these
@@ -180,7 +180,7 @@ function valuesOfKey(filter: MetricValueFilter): RawBuilder<unknown> {
  * several metrics (a dashboard's two figures per unit) share a statement that
  * `findValuePages` would send once per metric, and the statement says which metrics exist,
  * so an unknown metric costs no statement of its own. `filter.metric` is ignored; each pair
- * names its own. Keyed by `pairKey`; null for a pair whose metric is not defined.
+ * names its own. In the pairs' order; null for a pair whose metric is not defined.
  */
 export async function findValuePagesByMetric(
   db: Kysely<Database>,
@@ -188,40 +188,44 @@ export async function findValuePagesByMetric(
   filter: MetricValueFilter,
   order: ListOrder<ValueOrderField>,
   window: PageWindow,
-): Promise<Map<string, Page<FigureRow> | null>> {
+): Promise<(Page<FigureRow> | null)[]> {
   const page = keyset(valueOrdering(order), window);
+  // The pairs travel as their units' ids and their metrics' places in a list of the metrics
+  // named, each as one comma-separated text: pg would quote and escape every element of an
+  // array (a tree's 302 pairs repeat two metric codes).
+  const codes = new Map<string, number>();
+  const ids: number[] = [];
+  const places: number[] = [];
+  for (const pair of pairs) {
+    let place = codes.get(pair.metric);
+    if (place === undefined) codes.set(pair.metric, (place = codes.size + 1));
+    ids.push(pair.id);
+    places.push(place);
+  }
   // A pair of a defined metric gives at least one row (its figures, or nulls when it has
-  // none); a pair of an undefined metric gives none.
-  const result = await sql<Keyed<FigureRow> & { scope_metric: string }>`
-    SELECT v.*, k.id AS scope_key, k.metric AS scope_metric
-    FROM unnest(${pairs.map((pair) => pair.id)}::int[], ${pairs.map((pair) => pair.metric)}::text[])
-      AS k(id, metric)
-    JOIN metric_definition d ON d.code = k.metric
+  // none); a pair of an undefined metric gives none. Each row says its pair's place.
+  const result = await sql<FigureRow & { scope_pair: number }>`
+    SELECT v.*, k.pair::int AS scope_pair
+    FROM unnest(string_to_array(${ids.join(',')}, ',')::int[],
+      string_to_array(${places.join(',')}, ',')::int[]) WITH ORDINALITY AS k(id, place, pair)
+    JOIN metric_definition d ON d.code = (${[...codes.keys()]}::text[])[k.place]
     LEFT JOIN LATERAL (
       SELECT ${FIGURE_OF_V} FROM metric_value v
-      WHERE v.organization_id = k.id AND v.metric_code = k.metric
+      WHERE v.organization_id = k.id AND v.metric_code = d.code
         ${filterConditions({ ...filter, metric: null })} ${page.where}
       ${page.orderBy} ${page.limit}
     ) v ON true`.execute(db);
-  const grouped = new Map<string, FigureRow[]>();
+  const grouped: (FigureRow[] | undefined)[] = new Array(pairs.length);
   for (const row of result.rows) {
-    const key = pairKey(row.scope_key, row.scope_metric);
-    const list = grouped.get(key) ?? [];
-    // The row is the figure, its two tags left on it: a copy without them would cost a new
-    // object of every column per row. A pair without figures has one row of nulls.
+    const list = (grouped[row.scope_pair - 1] ??= []);
+    // The row is the figure, its tag left on it: a copy without it would cost a new object
+    // of every column per row. A pair without figures has one row of nulls.
     if (row.id !== null) list.push(row);
-    grouped.set(key, list);
   }
-  return new Map(
-    pairs.map((pair) => {
-      const rows = grouped.get(pairKey(pair.id, pair.metric));
-      return [pairKey(pair.id, pair.metric), rows ? toPage(rows, window) : null];
-    }),
-  );
-}
-
-export function pairKey(id: number, metric: string): string {
-  return `${id}|${metric}`;
+  return pairs.map((_, index) => {
+    const rows = grouped[index];
+    return rows ? toPage(rows, window) : null;
+  });
 }
 
 export async function countValues(
