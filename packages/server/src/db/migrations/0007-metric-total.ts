@@ -59,8 +59,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     CREATE FUNCTION metric_total_min_depth() RETURNS integer
     LANGUAGE sql IMMUTABLE AS 'SELECT 2'`.execute(db);
   await sql.raw(stepFunction()).execute(db);
-  await sql`
-    CREATE FUNCTION metric_total_rebuild() RETURNS void
+  await sql.raw(rebuildFunction()).execute(db);
+  await sql`SELECT metric_total_rebuild()`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP FUNCTION metric_total_rebuild()`.execute(db);
+  await sql`DROP FUNCTION metric_total_step(integer[], text[], text[], text[])`.execute(db);
+  await sql`DROP FUNCTION metric_total_min_depth()`.execute(db);
+  await sql`DROP TABLE metric_total`.execute(db);
+}
+
+/**
+ * The statement creating (or, with `replace`, replacing) metric_total_rebuild, which stores
+ * every unit's totals with the step function `step`, deepest units first.
+ */
+export function rebuildFunction(step = 'metric_total_step', replace = false): string {
+  return `
+    CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION metric_total_rebuild() RETURNS void
     LANGUAGE plpgsql AS $$
     DECLARE
       unit_depth integer;
@@ -75,20 +91,12 @@ export async function up(db: Kysely<any>): Promise<void> {
           s.qualifiers, s.numerator, s.numerator_qualifiers, s.denominator,
           s.denominator_qualifiers, s.numerator_uncovered, s.denominator_uncovered,
           s.numerator_unpaired, s.denominator_unpaired, s.units
-        FROM metric_total_step(
+        FROM ${step}(
           ARRAY(SELECT id FROM organization WHERE depth = unit_depth),
           ARRAY(SELECT code FROM metric_definition),
           NULL, ARRAY['APPROVED', 'SUBMITTED']) s;
       END LOOP;
-    END $$`.execute(db);
-  await sql`SELECT metric_total_rebuild()`.execute(db);
-}
-
-export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP FUNCTION metric_total_rebuild()`.execute(db);
-  await sql`DROP FUNCTION metric_total_step(integer[], text[], text[], text[])`.execute(db);
-  await sql`DROP FUNCTION metric_total_min_depth()`.execute(db);
-  await sql`DROP TABLE metric_total`.execute(db);
+    END $$`;
 }
 
 /** Flags, one per qualifier, that some row's `column` (a qualifier set) holds it. */
@@ -164,14 +172,15 @@ export const CHILD_TOTALS_BY_UNIT = `FROM unnest(target) AS t(id)
       WHERE s.metric_code = ANY(codes) AND (periods IS NULL OR s.period = ANY(periods))
         AND s.basis = ANY(bases)`;
 
-/** The statement creating (or, with `replace`, replacing) metric_total_step. */
+/** The statement creating (or, with `replace`, replacing) metric_total_step, or `name`. */
 export function stepFunction(
   ownFigures = OWN_FIGURES_BY_UNIT,
   replace = false,
   childTotals = CHILD_TOTALS_BY_UNIT,
+  name = 'metric_total_step',
 ): string {
   return `
-    CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION metric_total_step(target integer[], codes text[], periods text[], bases text[])
+    CREATE ${replace ? 'OR REPLACE ' : ''}FUNCTION ${name}(target integer[], codes text[], periods text[], bases text[])
     RETURNS TABLE (
       organization_id integer, metric_code text, period text, basis text,
       value numeric, figures integer, qualifiers text[],
