@@ -17,6 +17,7 @@ import * as metricRollupStore from './0016-metric-rollup-store.js';
 import * as childRowsByMetric from './0017-child-rows-by-metric.js';
 import * as metricTotalCarry from './0018-metric-total-carry.js';
 import * as carriedByRowId from './0019-carried-by-row-id.js';
+import * as rebuildStepByUnit from './0020-rebuild-step-by-unit.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -44,4 +45,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0017-child-rows-by-metric': childRowsByMetric,
   '0018-metric-total-carry': metricTotalCarry,
   '0019-carried-by-row-id': carriedByRowId,
+  '0020-rebuild-step-by-unit': rebuildStepByUnit,
 };
