@@ -100,17 +100,26 @@ describe('a page of a roll-up from the totals', () => {
   });
 });
 
+/**
+ * City C's counties as the server asks for them: no group's own figure, so every county reads
+ * its stored row.
+ */
+async function cityCountySpec(): Promise<AggregateSpec> {
+  const city = await database.db
+    .selectFrom('organization')
+    .select('path')
+    .where('id', '=', 5)
+    .executeTakeFirstOrThrow();
+  return { ...(await countySpec()), within: { path: city.path }, breakdown: false };
+}
+
+/** Page sizes asked in turn: five custom plans, then the generic one. */
+const PAGE_SIZES = [1, 3, 2, 1, 5, 1, 4];
+
 describe.runIf(process.env.DATABASE_URL)('a roll-up page on PostgreSQL', () => {
   it('is prepared once per connection and runs its generic plan from the sixth time on', async () => {
-    // As the server asks a city's roll-up by county: no group's own figure, so every county
-    // reads its stored row.
-    const city = await database.db
-      .selectFrom('organization')
-      .select('path')
-      .where('id', '=', 5)
-      .executeTakeFirstOrThrow();
-    const spec = { ...(await countySpec()), within: { path: city.path }, breakdown: false };
-    const pages = [1, 3, 2, 1, 5, 1, 4].map((limit) => ({
+    const spec = await cityCountySpec();
+    const pages = PAGE_SIZES.map((limit) => ({
       after: null,
       before: null,
       backward: false,
@@ -122,7 +131,7 @@ describe.runIf(process.env.DATABASE_URL)('a roll-up page on PostgreSQL', () => {
         const page = await findRollupPage(connection, spec, 'COUNTY', window, totalsQuery);
         sizes.push(page.rows.length);
       }
-      expect(sizes).toEqual([1, 3, 2, 1, 5, 1, 4]);
+      expect(sizes).toEqual(PAGE_SIZES);
       // One statement, kept under one name whatever the page: PostgreSQL planned it for the
       // first five values, then found its generic plan no dearer and kept that.
       const kept = await sql<{ custom_plans: number; generic_plans: number }>`
@@ -133,20 +142,15 @@ describe.runIf(process.env.DATABASE_URL)('a roll-up page on PostgreSQL', () => {
   });
 
   it('keeps the plan of a ranking page the same way', async () => {
-    const city = await database.db
-      .selectFrom('organization')
-      .select('path')
-      .where('id', '=', 5)
-      .executeTakeFirstOrThrow();
-    const spec = { ...(await countySpec()), within: { path: city.path }, breakdown: false };
+    const spec = await cityCountySpec();
     await database.db.connection().execute(async (connection) => {
       const sizes: number[] = [];
-      for (const limit of [1, 3, 2, 1, 5, 1, 4]) {
+      for (const limit of PAGE_SIZES) {
         const window = { after: null, before: null, backward: false, limit };
         const { page } = await findRankingPage(connection, spec, 'COUNTY', window, totalsQuery);
         sizes.push(page.rows.length);
       }
-      expect(sizes).toEqual([1, 3, 2, 1, 5, 1, 4]);
+      expect(sizes).toEqual(PAGE_SIZES);
       const kept = await sql<{ custom_plans: number; generic_plans: number }>`
         SELECT custom_plans, generic_plans FROM pg_prepared_statements
         WHERE name LIKE 'kept\_%' AND statement LIKE '%ranking_page%'`.execute(connection);
