@@ -187,3 +187,16 @@ export function formatError(
     extensions: { code: 'INTERNAL', ...(correlationId ? { correlationId } : {}) },
   };
 }
+
+/**
+ * A request past its deadline, or whose database is out of reach, is not the caller's fault
+ * and may succeed if sent again: UNAVAILABLE (HTTP 503 with Retry-After), told apart by its
+ * reason.
+ */
+export function unavailable(
+  reason: ErrorReason<'UNAVAILABLE'>,
+  message: string,
+  path?: GraphQLFormattedError['path'],
+): GraphQLFormattedError {
+  return { message, ...(path ? { path } : {}), extensions: { code: 'UNAVAILABLE', reason } };
+}

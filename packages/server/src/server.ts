@@ -37,17 +37,18 @@ import {
   type StatementScope,
 } from './db/statement-scope.js';
 import type { Database } from './db/tables.js';
-import { errorBody, formatError, UserError, withRequestCode, type ErrorReason } from './errors.js';
+import { errorBody, formatError, unavailable, UserError, withRequestCode } from './errors.js';
 import { compiledExecution } from './graph/compiled-execution.js';
 import {
   noNulCharacterRule,
   noSubscriptionOverHttpRule,
-  nulInVariables,
+  nulVariablesPart,
 } from './graph/input-rules.js';
 import { subgraphPlugins } from './graph/subgraph.js';
 import { answerKnownRefusal, DemandControl } from './limits/admission.js';
 import { sendJson } from './lib/json-response.js';
 import { readBody } from './lib/request-body.js';
+import { graphqlSearch } from './lib/request-target.js';
 import { requestHeader } from './lib/request-headers.js';
 import { clientAddressResolver } from './limits/client-address.js';
 import { demandControlPart } from './limits/demand-control.plugin.js';
@@ -58,7 +59,7 @@ import { SubmissionEvents } from './modules/submission/submission.events.js';
 import { serveMetrics } from './observability/metrics.http.js';
 import { Observability, type RequestOutcome } from './observability/observability.js';
 import { readRoutingPlugin } from './read-routing.js';
-import { requestPlugin, type RequestHooks, type RequestPart } from './request-hooks.js';
+import { requestPlugin } from './request-hooks.js';
 import { createSchema, createSubgraphSchema } from './schema.js';
 import { createSpreadsheetRoutes, SPREADSHEET_PREFIX } from './spreadsheet/spreadsheet.http.js';
 import { attachSubscriptions } from './subscriptions.js';
@@ -135,18 +136,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
     logger.warn({ err: error }, 'live events: a notice could not be delivered'),
   );
 
-  // A request past its deadline, or whose database is out of reach, is not the caller's fault
-  // and may succeed if sent again: UNAVAILABLE (HTTP 503 with Retry-After), told apart by its
-  // reason, and outside the masking below since it carries nothing internal.
-  const unavailable = (
-    reason: ErrorReason<'UNAVAILABLE'>,
-    message: string,
-    path?: GraphQLFormattedError['path'],
-  ): GraphQLFormattedError => ({
-    message,
-    ...(path ? { path } : {}),
-    extensions: { code: 'UNAVAILABLE', reason },
-  });
+  // Outside the masking below: an UNAVAILABLE error carries nothing internal.
   const timedOut = (path?: GraphQLFormattedError['path']) =>
     unavailable('TIMEOUT', `The request ran past its ${limits.requestTimeoutMs} ms limit`, path);
 
@@ -390,24 +380,6 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
       await events.stop();
     },
   };
-}
-
-/** Variables are checked as literals are, before anything is charged or run. */
-const nulVariablesHooks: RequestHooks = {
-  didResolveOperation: async ({ request }) => {
-    const refused = nulInVariables(request.variables);
-    if (refused) throw refused;
-  },
-};
-const nulVariablesPart: RequestPart = { requestDidStart: () => nulVariablesHooks };
-
-/**
- * The query string of a request for `/graphql` written plainly (`/graphql` or `/graphql?…`), as
- * clients send it; undefined for any other target, which the route reads as a URL.
- */
-function graphqlSearch(target: string | undefined): string | undefined {
-  if (target === '/graphql') return '';
-  return target?.startsWith('/graphql?') ? target.slice('/graphql'.length) : undefined;
 }
 
 /** What the route knows of a GraphQL request before reading it. */

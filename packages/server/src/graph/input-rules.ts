@@ -7,6 +7,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { ErrorReason } from '../errors.js';
+import type { RequestHooks, RequestPart } from '../request-hooks.js';
 
 /*
  * Checks every operation's input at the boundary, before any resolver runs, so no resolver has
@@ -80,6 +81,15 @@ export function nulInVariables(
   const field = findNulCharacter(variables ?? {});
   return field === null ? null : nulError(field, { status: 400 });
 }
+
+/** Over HTTP, variables are checked as literals are, before anything is charged or run. */
+const nulVariablesHooks: RequestHooks = {
+  didResolveOperation: async ({ request }) => {
+    const refused = nulInVariables(request.variables);
+    if (refused) throw refused;
+  },
+};
+export const nulVariablesPart: RequestPart = { requestDidStart: () => nulVariablesHooks };
 
 /**
  * Over HTTP a subscription has no stream to answer on: it is refused before it runs, pointing
