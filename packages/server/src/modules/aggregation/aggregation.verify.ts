@@ -3,6 +3,7 @@ import type { Database, MetricDefinitionRow } from '../../db/tables.js';
 import { compareDecimal } from '../../lib/decimal.js';
 import { findAllDefinitions } from '../metric/metric.repository.js';
 import { findByCodes } from '../organization/organization.repository.js';
+import { parsePeriod } from '../../period/period.js';
 import { aggregateQuery } from './aggregation.figures-statement.js';
 import {
   metricCodes,
@@ -84,24 +85,34 @@ export async function verifyTotals(
   return result;
 }
 
+/**
+ * The periods with figures of the metric, and those with stored rows of it: a stored row with
+ * no figure behind it, in a period no figure has, is a difference too.
+ */
 async function periodsOf(
   db: Kysely<Database>,
   metric: MetricDefinitionRow,
   options: { within: PathRange | null; period: string | null },
 ): Promise<{ period: string; period_type: string }[]> {
-  const result = await sql<{ period: string; period_type: string }>`
-    SELECT DISTINCT v.period, v.period_type FROM metric_value v
+  const onePeriod = options.period === null ? sql`` : sql`AND period = ${options.period}`;
+  const stored = (table: 'metric_total' | 'metric_coverage') => sql`
+    SELECT DISTINCT s.period FROM ${sql.table(table)} s
+    JOIN organization o ON o.id = s.organization_id
+    WHERE s.metric_code = ${metric.code} ${onePeriod} ${inSubtree('o.path', options.within)}`;
+  const result = await sql<{ period: string }>`
+    SELECT v.period FROM metric_value v
     WHERE v.submission_id IS NOT NULL AND v.metric_code = ANY(${metricCodes(metric)}::text[])
-      ${options.period === null ? sql`` : sql`AND v.period = ${options.period}`}
-      ${inSubtree('v.organization_path', options.within)}
-    ORDER BY v.period`.execute(db);
-  return result.rows;
+      ${onePeriod} ${inSubtree('v.organization_path', options.within)}
+    UNION ${stored('metric_total')} UNION ${stored('metric_coverage')}
+    ORDER BY period`.execute(db);
+  return result.rows.map(({ period }) => ({ period, period_type: parsePeriod(period).type }));
 }
 
 /**
  * The units inside the subtree whose totals are read from their children's (the provinces
- * and below), with a total, a coverage count or a figure, and the provinces inside, whose
- * totals read their cities'.
+ * and below), with a total, a coverage count or a figure, the parents of those with a total
+ * or a coverage count (a unit's stored rows are read by its parent's total, so a row with
+ * nothing behind it shows there), and the provinces inside, whose totals read their cities'.
  */
 async function unitsToCompare(
   db: Kysely<Database>,
@@ -111,15 +122,15 @@ async function unitsToCompare(
 ): Promise<number[]> {
   const result = await sql<{ id: number }>`
     SELECT u.id FROM organization u
-    WHERE u.depth >= metric_total_min_depth() - 1 AND u.id IN (
+    WHERE u.depth >= metric_total_min_depth() - 1 ${inSubtree('u.path', within)} AND u.id IN (
       SELECT o.id FROM organization o
       WHERE o.depth = metric_total_min_depth() - 1 ${inSubtree('o.path', within)}
       UNION
-      SELECT t.organization_id FROM metric_total t
+      SELECT unnest(ARRAY[o.id, o.parent_id]) FROM metric_total t
       JOIN organization o ON o.id = t.organization_id
       WHERE t.metric_code = ${metric.code} AND t.period = ${period} ${inSubtree('o.path', within)}
       UNION
-      SELECT c.organization_id FROM metric_coverage c
+      SELECT unnest(ARRAY[o.id, o.parent_id]) FROM metric_coverage c
       JOIN organization o ON o.id = c.organization_id
       WHERE c.metric_code = ${metric.code} AND c.period = ${period} ${inSubtree('o.path', within)}
       UNION
@@ -146,18 +157,25 @@ function compareRows(
   totals: AggregateRow[],
 ): TotalsDifference[] {
   const differences: TotalsDifference[] = [];
-  const byKey = new Map(totals.map((row) => [`${row.organization_id} ${row.period}`, row]));
-  for (const expected of figures) {
-    const actual = byKey.get(`${expected.organization_id} ${expected.period}`);
-    for (const column of Object.keys(expected) as (keyof AggregateRow)[]) {
-      const want = expected[column];
+  const key = (row: AggregateRow) => `${row.organization_id} ${row.period}`;
+  const byKey = new Map(totals.map((row) => [key(row), row]));
+  // A group the totals answer and the figures do not is compared against nothing.
+  const figureKeys = new Set(figures.map(key));
+  const unmatched = totals.filter((row) => !figureKeys.has(key(row)));
+  for (const [expected, actual] of [
+    ...figures.map((row) => [row, byKey.get(key(row))] as const),
+    ...unmatched.map((row) => [undefined, row] as const),
+  ]) {
+    const unit = (expected ?? actual)!;
+    for (const column of Object.keys(unit) as (keyof AggregateRow)[]) {
+      const want = expected?.[column];
       const got = actual?.[column];
       if (same(column, want, got)) continue;
       differences.push({
-        path: expected.path,
-        organizationId: expected.organization_id,
+        path: unit.path,
+        organizationId: unit.organization_id,
         metric,
-        period: expected.period,
+        period: unit.period,
         basis,
         column,
         figures: want,
