@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/tables.js';
 import type { BatchGate } from '../../graph/batch-gate.js';
+import { FieldMemo } from '../../graph/field-memo.js';
 import { groupedLoader, type GroupedKey } from '../../graph/grouped-loader.js';
 import type { Page, PageWindow } from '../../graph/pagination.js';
 import { byIdLoader, byParentLoader, requiredLoader } from '../../graph/row-loaders.js';
@@ -30,13 +31,19 @@ export interface ValuePageArgs {
  */
 export interface ValuePageKey extends GroupedKey<ValuePageArgs> {
   readonly shape: string;
+  /** The shape and the metric: with the unit, the key's place in the loader's cache. */
+  readonly signature: string;
 }
 
+/** What a page request's key holds but its unit: worked out once per field of a request. */
+export type ValuePageRequest = Omit<ValuePageKey, 'id'>;
+
 /**
- * The key of a page request, its shape written once, here (the cache key and the batch's
- * grouping both read it), as a flat array, which JSON writes faster than the nested arguments.
+ * A page request's shape and signature, written once, here (the cache key and the batch's
+ * grouping both read them); the shape as a flat array, which JSON writes faster than the nested
+ * arguments.
  */
-export function valuePageKey(id: number, args: ValuePageArgs): ValuePageKey {
+export function valuePageRequest(args: ValuePageArgs): ValuePageRequest {
   const { filter, order, window } = args;
   const shape = JSON.stringify([
     // Pages named by metric share one statement whatever their metric (findValuePagesByMetric).
@@ -51,7 +58,8 @@ export function valuePageKey(id: number, args: ValuePageArgs): ValuePageKey {
     window.after,
     window.before,
   ]);
-  return { id, args, shape };
+  // The shape is a JSON array, so where it ends is known and the metric after it is whole.
+  return { args, shape, signature: `${shape}|${filter.metric ?? ''}` };
 }
 
 export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
@@ -102,8 +110,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
       return keys.map((key) => pages.get(key)!);
     },
     {
-      // The shape is a JSON array, so where it ends is known and the metric after it is whole.
-      cacheKeyFn: (key) => `${key.id}|${key.shape}|${key.args.filter.metric ?? ''}`,
+      cacheKeyFn: (key) => `${key.id}|${key.signature}`,
       batchScheduleFn: gate.schedule,
     },
   );
@@ -120,6 +127,8 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
     valueById,
     valuesByActivity,
     valuePages,
+    /** The page request of each field of figures (OrganizationContentResolver.metricValues). */
+    valuePageRequests: new FieldMemo<ValuePageRequest>(),
     valueCounts,
   };
 }

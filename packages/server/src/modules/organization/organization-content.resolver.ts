@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context.js';
 import type { MetricScope } from '../../db/tables.js';
 import { boundedList } from '../../graph/complexity.js';
@@ -11,7 +12,7 @@ import { Activity, ActivityConnection } from '../activity/activity.type.js';
 import { Honor } from '../honor/honor.type.js';
 import { LiaisonAssignment } from '../liaison/liaison.type.js';
 import { MetricValueOrder, valueOrder } from '../metric/metric.input.js';
-import { valuePageKey } from '../metric/metric.loaders.js';
+import { valuePageRequest, type ValuePageArgs } from '../metric/metric.loaders.js';
 import { noSuchMetric } from '../metric/metric.reference.js';
 import { valueOrdering, type MetricValueFilter } from '../metric/metric.repository.js';
 import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
@@ -50,6 +51,7 @@ export class OrganizationContentResolver {
   async metricValues(
     @Root() organization: Organization,
     @Ctx() { loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('metric', () => String, { nullable: true, description: 'A metric code.' })
     metric?: string | null,
@@ -61,18 +63,14 @@ export class OrganizationContentResolver {
     })
     orderBy?: MetricValueOrder | null,
   ): Promise<ConnectionSource<MetricValue>> {
-    const window = pageWindow(page);
-    const parsed = period != null ? parsePeriod(period, 'period') : null;
-    const filter: MetricValueFilter = {
-      metric: metric ?? null,
-      within: parsed && { start: parsed.start, end: parsed.end },
-      scope: scope ?? null,
-    };
+    // Every unit of a list asks the same: its arguments are read once per field and request.
+    const requests = loaders.metric.valuePageRequests;
+    const request =
+      requests.get(info) ??
+      requests.set(info, valuePageRequest(valuePageArgs(page, metric, period, scope, orderBy)));
     const id = organization.row.id;
-    const order = valueOrder(orderBy);
-    const result = await loaders.metric.valuePages.load(
-      valuePageKey(id, { filter, order, window }),
-    );
+    const { filter, order } = request.args;
+    const result = await loaders.metric.valuePages.load({ id, ...request });
     // The figures' statement says whether the metric exists (findValuePagesByMetric).
     if (result === null) throw noSuchMetric(metric!);
     return new ConnectionSource(
@@ -121,4 +119,21 @@ export class OrganizationContentResolver {
     const rows = await loaders.liaison.assignmentsByOrganization.load(organization.row.id);
     return rows.map((row) => new LiaisonAssignment(row));
   }
+}
+
+function valuePageArgs(
+  page: PageArgs,
+  metric: string | null | undefined,
+  period: string | null | undefined,
+  scope: MetricScope | null | undefined,
+  orderBy: MetricValueOrder | null | undefined,
+): ValuePageArgs {
+  const window = pageWindow(page);
+  const parsed = period != null ? parsePeriod(period, 'period') : null;
+  const filter: MetricValueFilter = {
+    metric: metric ?? null,
+    within: parsed && { start: parsed.start, end: parsed.end },
+    scope: scope ?? null,
+  };
+  return { filter, order: valueOrder(orderBy), window };
 }
