@@ -62,7 +62,8 @@ export async function countOf(db: Kysely<Database>, rows: RawBuilder<unknown>): 
 
 /**
  * One page for each key in one statement: a lateral subquery per key, which an index with the
- * key in front serves in either direction. A key without rows gets an empty page.
+ * key in front serves in either direction. A key without rows gets an empty page. With
+ * `keepPlan`, as for `onePage`.
  */
 export async function pagePerKey<Row>(
   db: Kysely<Database>,
@@ -70,16 +71,20 @@ export async function pagePerKey<Row>(
   ordering: Ordering<Row>,
   window: PageWindow,
   rowsOfKey: RawBuilder<unknown>,
-  withClause: RawBuilder<unknown> = sql``,
+  {
+    withClause = sql``,
+    keepPlan = false,
+  }: { withClause?: RawBuilder<unknown>; keepPlan?: boolean } = {},
 ): Promise<Map<number, Page<Row>>> {
   const page = keyset(ordering, window);
   const { from, where } = keyRows(keys);
-  const result = await sql<Keyed<Row>>`
+  const statement = sql<Keyed<Row>>`
     ${withClause}
     SELECT r.*, k.id AS scope_key
     FROM ${from}
     CROSS JOIN LATERAL (${rowsOfKey} ${page.where} ${page.orderBy} ${page.limit}) r
-    ${where}`.execute(db);
+    ${where}`;
+  const result = await (keepPlan ? keptPlan(statement) : statement).execute(db);
   return pagesByKey(keys.ids, result.rows, window);
 }
 

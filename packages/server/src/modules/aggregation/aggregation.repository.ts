@@ -291,7 +291,7 @@ export async function findContributionPages(
     contributionOrder,
     window,
     figuresOfGroup,
-    countedFigures,
+    { withClause: countedFigures },
   );
 }
 

@@ -139,7 +139,11 @@ export async function findPages(
 ): Promise<Map<number, Page<OrganizationRow>>> {
   const keys = { ids: keyIds, keyTable: 'organization' } as const;
   const rows = relatedOfKey(relation, filter);
-  return pagePerKey(db, keys, organizationOrdering(order), window, rows);
+  // A unit's children are a few dozen rows on the parent's index whatever the unit, so their
+  // plan is kept (planned in ~0.12 ms for ~0.1 ms of work); a subtree's size and a search's
+  // plan depend on their values.
+  const keepPlan = relation === 'children' && !filter.search;
+  return pagePerKey(db, keys, organizationOrdering(order), window, rows, { keepPlan });
 }
 
 /** How many children or descendants match, for each key organization, in one statement. */
