@@ -7,7 +7,7 @@ import { createDocumentLoaders } from './modules/document/document.loaders.js';
 import { createHonorLoaders } from './modules/honor/honor.loaders.js';
 import { createLiaisonLoaders } from './modules/liaison/liaison.loaders.js';
 import { createMetricLoaders } from './modules/metric/metric.loaders.js';
-import { createOrganizationLoaders } from './modules/organization/organization.loaders.js';
+import { OrganizationLoaders } from './modules/organization/organization.loaders.js';
 import { createProgrammeLoaders } from './modules/programme/programme.loaders.js';
 import { createSubmissionLoaders } from './modules/submission/submission.loaders.js';
 import { createWorkPlanLoaders } from './modules/work-plan/work-plan.loaders.js';
@@ -22,7 +22,7 @@ export class Loaders {
   readonly #db: Kysely<Database>;
   /** Lists of units hold the figures' batch while they are in flight (BatchGate). */
   readonly #gate = new BatchGate();
-  #organization?: ReturnType<typeof createOrganizationLoaders>;
+  #organization?: OrganizationLoaders;
   #metric?: ReturnType<typeof createMetricLoaders>;
   #document?: ReturnType<typeof createDocumentLoaders>;
   #activity?: ReturnType<typeof createActivityLoaders>;
@@ -38,7 +38,7 @@ export class Loaders {
   }
 
   get organization() {
-    return (this.#organization ??= createOrganizationLoaders(this.#db, this.#gate));
+    return (this.#organization ??= new OrganizationLoaders(this.#db, this.#gate));
   }
   get metric() {
     return (this.#metric ??= createMetricLoaders(this.#db, this.#gate));

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../../db/tables.js';
 import type { BatchGate } from '../../graph/batch-gate.js';
 import { groupedLoader } from '../../graph/grouped-loader.js';
-import { byIdLoader, requiredLoader } from '../../graph/row-loaders.js';
+import { byIdLoader, requiredLoader, type RequiredLoader } from '../../graph/row-loaders.js';
 import { emptyPage, groupByKey, type Page, type PageWindow } from '../../graph/pagination.js';
 import {
   countRelated,
@@ -22,31 +22,72 @@ export interface RelatedArgs {
   filter: OrganizationFilter;
 }
 
-export type OrganizationLoaders = ReturnType<typeof createOrganizationLoaders>;
+/**
+ * The organization module's loaders of one request, each built when first read: most requests
+ * read one of them (a lookup by id or by code), and building all five DataLoaders, with their
+ * caches and the grouped loaders' key maps, was a fixed cost of every request that reads one
+ * (docs/performance.md, issue 14). Every row any of them fetches is primed into `byId`, so
+ * `parent` of a fetched child costs nothing when the parent was fetched too.
+ */
+export class OrganizationLoaders {
+  #byId?: DataLoader<number, OrganizationRow | null>;
+  #required?: RequiredLoader<number, OrganizationRow>;
+  #byCode?: DataLoader<string, OrganizationRow | null>;
+  #ancestors?: DataLoader<number, OrganizationRow[]>;
+  #pages?: ReturnType<typeof pagesLoader>;
+  #counts?: ReturnType<typeof countsLoader>;
 
-export function createOrganizationLoaders(db: Kysely<Database>, gate: BatchGate) {
-  const byId = byIdLoader((ids) => findByIds(db, ids));
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly gate: BatchGate,
+  ) {}
 
-  // Every row any loader fetches is primed into byId, so `parent` of a fetched child costs
-  // nothing when the parent was fetched too.
-  const prime = (rows: Iterable<OrganizationRow>) => {
+  get byId(): DataLoader<number, OrganizationRow | null> {
+    return (this.#byId ??= byIdLoader((ids) => findByIds(this.db, ids)));
+  }
+
+  get required(): RequiredLoader<number, OrganizationRow> {
+    return (this.#required ??= requiredLoader('organization', this.byId));
+  }
+
+  get byCode(): DataLoader<string, OrganizationRow | null> {
+    return (this.#byCode ??= new DataLoader<string, OrganizationRow | null>(async (codes) => {
+      const rows = await findByCodes(this.db, codes);
+      this.prime(rows);
+      const found = new Map(rows.map((row) => [row.code, row]));
+      return codes.map((code) => found.get(code) ?? null);
+    }));
+  }
+
+  get ancestors(): DataLoader<number, OrganizationRow[]> {
+    return (this.#ancestors ??= new DataLoader<number, OrganizationRow[]>(async (ids) => {
+      const grouped = groupByKey(await findAncestors(this.db, ids));
+      this.prime([...grouped.values()].flat());
+      return ids.map((id) => grouped.get(id) ?? []);
+    }));
+  }
+
+  get pages(): ReturnType<typeof pagesLoader> {
+    return (this.#pages ??= pagesLoader(this.db, this.gate, this.prime));
+  }
+
+  get counts(): ReturnType<typeof countsLoader> {
+    return (this.#counts ??= countsLoader(this.db));
+  }
+
+  /** Puts rows fetched elsewhere into `byId`'s cache. */
+  readonly prime = (rows: Iterable<OrganizationRow>): void => {
+    const { byId } = this;
     for (const row of rows) byId.prime(row.id, row);
   };
+}
 
-  const byCode = new DataLoader<string, OrganizationRow | null>(async (codes) => {
-    const rows = await findByCodes(db, codes);
-    prime(rows);
-    const found = new Map(rows.map((row) => [row.code, row]));
-    return codes.map((code) => found.get(code) ?? null);
-  });
-
-  const ancestors = new DataLoader<number, OrganizationRow[]>(async (ids) => {
-    const grouped = groupByKey(await findAncestors(db, ids));
-    prime([...grouped.values()].flat());
-    return ids.map((id) => grouped.get(id) ?? []);
-  });
-
-  const pages = groupedLoader<
+function pagesLoader(
+  db: Kysely<Database>,
+  gate: BatchGate,
+  prime: (rows: Iterable<OrganizationRow>) => void,
+) {
+  return groupedLoader<
     RelatedArgs & { order: ListOrder<OrganizationOrderField>; window: PageWindow },
     Page<OrganizationRow>
   >(async (ids, { relation, filter, order, window }) => {
@@ -55,12 +96,11 @@ export function createOrganizationLoaders(db: Kysely<Database>, gate: BatchGate)
     prime([...result.values()].flatMap((page) => page.rows));
     return result;
   }, emptyPage);
+}
 
-  const counts = groupedLoader<RelatedArgs, number>(
+function countsLoader(db: Kysely<Database>) {
+  return groupedLoader<RelatedArgs, number>(
     (ids, { relation, filter }) => countRelated(db, relation, ids, filter),
     () => 0,
   );
-
-  const required = requiredLoader('organization', byId);
-  return { byId, required, byCode, ancestors, pages, counts, prime };
 }
