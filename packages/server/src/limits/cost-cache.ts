@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import {
   getOperationAST,
   getVariableValues,
@@ -6,9 +7,17 @@ import {
   visitWithTypeInfo,
   type DocumentNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
+import type { compileVariableParsing as CompileVariableParsing } from 'graphql-jit/dist/variables.js';
 import type { RequestedCost } from './cost.js';
 import type { TreeSizes } from './tree-size.js';
+
+// graphql-jit's ES module build of this file names its imports without extensions, which
+// Node cannot load; its CommonJS build is the one its own entry point runs.
+const { compileVariableParsing } = createRequire(import.meta.url)('graphql-jit/dist/variables') as {
+  compileVariableParsing: typeof CompileVariableParsing;
+};
 
 /** Costs kept per document: one per set of values of the variables the cost reads. */
 const COSTS_PER_DOCUMENT = 64;
@@ -30,6 +39,10 @@ interface DocumentCosts {
  */
 export class CostCache {
   private readonly documents = new WeakMap<DocumentNode, DocumentCosts>();
+  private readonly parsers = new WeakMap<
+    OperationDefinitionNode,
+    ReturnType<typeof CompileVariableParsing> | null
+  >();
 
   /**
    * The cost of the operation, from the cache or computed by `compute` (which throws for
@@ -46,8 +59,8 @@ export class CostCache {
     // The operation graphql-js runs: the named one, or the only one.
     const operation = getOperationAST(document, operationName);
     if (!operation) return compute();
-    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
-    if (coerced.errors) return compute();
+    const coerced = this.coerce(schema, operation, variables);
+    if (!coerced) return compute();
     let entry = this.documents.get(document);
     if (!entry) {
       entry = { ...costReads(schema, document), costs: new Map() };
@@ -55,7 +68,7 @@ export class CostCache {
     }
     // Stale counts are read anew when a document that reads them is costed, as before.
     if (entry.readsTree) tree.refreshIfStale();
-    const values = entry.variables.map((name) => coerced.coerced[name]);
+    const values = entry.variables.map((name) => coerced[name]);
     const key = JSON.stringify([operationName ?? null, tree.generation, values]);
     const known = entry.costs.get(key);
     if (known) return known;
@@ -67,6 +80,37 @@ export class CostCache {
     }
     entry.costs.set(key, cost);
     return cost;
+  }
+
+  /**
+   * The operation's variables coerced, or undefined when they do not coerce: by graphql-jit's
+   * coercion, compiled once per operation, the one the compiled executor runs
+   * (graph/compiled-execution.ts), instead of graphql-js's, which walks the variables'
+   * definitions and types anew on every request. Those that do not coerce are costed by
+   * `compute`, which refuses them with graphql-js's own error, as before; an operation
+   * graphql-jit cannot compile is coerced by graphql-js.
+   */
+  private coerce(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ): Record<string, unknown> | undefined {
+    let parse = this.parsers.get(operation);
+    if (parse === undefined) {
+      try {
+        parse = compileVariableParsing(schema, operation.variableDefinitions ?? []);
+      } catch {
+        parse = null;
+      }
+      this.parsers.set(operation, parse);
+    }
+    if (parse === null) {
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables);
+      return coerced.coerced;
+    }
+    // Either errors or the coerced values (the other member is undefined).
+    const parsed = parse(variables) as { errors?: unknown; coerced?: Record<string, unknown> };
+    return parsed.errors ? undefined : parsed.coerced;
   }
 }
 
