@@ -1,5 +1,5 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import { keptPlanName } from './kept-plan.js';
 import { WaitTally, type PoolStatus } from './pool-status.js';
 import { sendingScope } from './scoped-postgres.js';
@@ -80,9 +80,7 @@ export function resilientPool(
       const onAbort = () => current.processID !== undefined && cancel(current.processID);
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const name = keptPlanName(text);
-        const values = [...parameters];
-        return await (name ? current.query({ name, text, values }) : current.query(text, values));
+        return await submit(current, text, [...parameters], keptPlanName(text));
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
@@ -126,6 +124,27 @@ export function resilientPool(
       release: (destroy) => client?.release(destroy),
     };
   }
+}
+
+/**
+ * Sends a statement as pg's `query(text, values)` does, under `name` when it is a kept plan.
+ * pg copies a query given as an object descriptor by descriptor, and wraps every promise it
+ * returns in a second one; both were a fixed cost of every statement (docs/performance.md, issue
+ * 14). Built from its text, a query is named before it is submitted, which is when pg reads it.
+ */
+function submit(
+  client: pg.PoolClient,
+  text: string,
+  values: unknown[],
+  name: string | undefined,
+): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    const query = new pg.Query(text, values, (error, result) =>
+      error ? reject(error) : resolve(result as unknown as pg.QueryResult),
+    );
+    if (name) Object.assign(query, { name });
+    client.query(query);
+  });
 }
 
 // query_canceled: statement_timeout, or pg_cancel_backend for a request past its deadline.
