@@ -174,6 +174,38 @@ describe('activities, figures and their sources over GraphQL', () => {
     expect(answered.sort()).toEqual(oracle.rows.map((row) => row.line).sort());
   });
 
+  it('answers every field of a list of figures as the figure itself does, however few or many its nodes ask', async () => {
+    // Lists of figures by metric select only the columns their nodes' fields read.
+    const fields = `id period { text type start end } asOf value valueFloat unit wording
+      qualifier scope aggregatable source { quote document { title } } organization { code } metric { code }`;
+    const result = await client.execute(`
+      fragment Wide on MetricValue { ${fields} }
+      { organization(code: "43") { children(first: 20) { edges { node {
+        narrow: metricValues(metric: "training.sessions", first: 3) {
+          edges { cursor node { value } } pageInfo { endCursor } }
+        wide: metricValues(metric: "training.sessions", first: 3) { edges { node { ...Wide } } }
+        inline: metricValues(metric: "training.sessions", first: 3) {
+          edges { node { ... on Node { id } ... on MetricValue { qualifier } } } }
+      } } } } }`);
+    expect(result.errors).toBeUndefined();
+    const units = result.data.organization.children.edges.map((edge: any) => edge.node);
+    const wide = units.flatMap((unit: any) => unit.wide.edges.map((edge: any) => edge.node));
+    expect(wide.length).toBeGreaterThan(1);
+    expect(
+      units.flatMap((unit: any) => unit.narrow.edges.map((edge: any) => edge.node.value)),
+    ).toEqual(wide.map((node: any) => node.value));
+    expect(units.flatMap((unit: any) => unit.inline.edges.map((edge: any) => edge.node))).toEqual(
+      wide.map((node: any) => ({ id: node.id, qualifier: node.qualifier })),
+    );
+    // The same figures read one by one, every column.
+    const nodes = await client.execute(
+      `{ ${wide.map((node: any, index: number) => `f${index}: node(id: "${node.id}") { ...Wide }`).join(' ')} }
+      fragment Wide on MetricValue { ${fields} }`,
+    );
+    expect(nodes.errors).toBeUndefined();
+    expect(Object.values(nodes.data)).toEqual(wide);
+  });
+
   it('filters the root list by subtree, kind, period, theme and a two-character search', async () => {
     const query = `
       query ($filter: RootActivityFilter, $first: Int, $after: String) {

@@ -27,3 +27,34 @@ export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
   };
   return info.fieldNodes.some((node) => visit(node.selectionSet));
 }
+
+/**
+ * The names of the fields selected at the end of `path` below the field being resolved (for a
+ * connection's nodes: `edges`, `node`), fragments included, whatever their type condition;
+ * @skip and @include are not evaluated: more is named than asked, never less.
+ */
+export function fieldsSelectedAt(
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  path: readonly string[],
+): Set<string> {
+  const names = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined, depth: number): void => {
+    for (const selection of set?.selections ?? []) {
+      switch (selection.kind) {
+        case Kind.FIELD:
+          if (depth === path.length) names.add(selection.name.value);
+          else if (selection.name.value === path[depth]) visit(selection.selectionSet, depth + 1);
+          break;
+        case Kind.INLINE_FRAGMENT:
+          visit(selection.selectionSet, depth);
+          break;
+        case Kind.FRAGMENT_SPREAD:
+          // Valid documents have no fragment cycles (graphql-js's NoFragmentCyclesRule).
+          visit(info.fragments[selection.name.value]?.selectionSet, depth);
+          break;
+      }
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet, 0);
+  return names;
+}

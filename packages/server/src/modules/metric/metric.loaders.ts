@@ -13,6 +13,7 @@ import {
   findValuePagesByMetric,
   findValuesByActivities,
   findValuesByIds,
+  type FigureColumn,
   type FigureRow,
   type MetricValueFilter,
   type ReportedMetric,
@@ -31,7 +32,9 @@ export interface ValuePageArgs {
  */
 export interface ValuePageKey extends GroupedKey<ValuePageArgs> {
   readonly shape: string;
-  /** The shape and the metric: with the unit, the key's place in the loader's cache. */
+  /** The columns its fields read (all when null); a statement selects those of all its keys. */
+  readonly columns: ReadonlySet<FigureColumn> | null;
+  /** The shape, the metric and the columns: with the unit, the key's place in the cache. */
   readonly signature: string;
 }
 
@@ -43,7 +46,10 @@ export type ValuePageRequest = Omit<ValuePageKey, 'id'>;
  * grouping both read them); the shape as a flat array, which JSON writes faster than the nested
  * arguments.
  */
-export function valuePageRequest(args: ValuePageArgs): ValuePageRequest {
+export function valuePageRequest(
+  args: ValuePageArgs,
+  columns: ReadonlySet<FigureColumn> | null,
+): ValuePageRequest {
   const { filter, order, window } = args;
   const shape = JSON.stringify([
     // Pages named by metric share one statement whatever their metric (findValuePagesByMetric).
@@ -59,7 +65,8 @@ export function valuePageRequest(args: ValuePageArgs): ValuePageRequest {
     window.before,
   ]);
   // The shape is a JSON array, so where it ends is known and the metric after it is whole.
-  return { args, shape, signature: `${shape}|${filter.metric ?? ''}` };
+  const read = columns === null ? '*' : [...columns].sort().join(',');
+  return { args, shape, columns, signature: `${shape}|${read}|${filter.metric ?? ''}` };
 }
 
 export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
@@ -98,6 +105,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
               args.filter,
               args.order,
               args.window,
+              columnsOfAll(grouped),
             );
             grouped.forEach((key, index) => pages.set(key, found[index] ?? null));
           } else {
@@ -131,4 +139,14 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
     valuePageRequests: new FieldMemo<ValuePageRequest>(),
     valueCounts,
   };
+}
+
+/** The columns some key of a batch reads; null (every column) when one of them reads all. */
+function columnsOfAll(keys: readonly ValuePageKey[]): ReadonlySet<FigureColumn> | null {
+  const columns = new Set<FigureColumn>();
+  for (const key of keys) {
+    if (key.columns === null) return null;
+    for (const column of key.columns) columns.add(column);
+  }
+  return columns;
 }

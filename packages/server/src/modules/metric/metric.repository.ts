@@ -38,8 +38,25 @@ const FIGURE_COLUMNS = [
 /** A figure as lists of figures read it. */
 export type FigureRow = Pick<MetricValueRow, (typeof FIGURE_COLUMNS)[number]>;
 
+export type FigureColumn = (typeof FIGURE_COLUMNS)[number];
+
 /** The figure columns of `v`, as one fragment (kysely copies raw text without compiling it). */
 export const FIGURE_OF_V = sql.raw(FIGURE_COLUMNS.map((name) => `v.${name}`).join(', '));
+
+/**
+ * What every narrowed list selects: the id (a pair without figures has a null one) and what
+ * any order's cursor reads (valueColumns).
+ */
+const ALWAYS_SELECTED: readonly FigureColumn[] = ['id', 'metric_code', 'period_start', 'value'];
+
+/** Those of `columns` (all when null) and ALWAYS_SELECTED, as a fragment on `v`. */
+function figureColumnsOfV(columns: ReadonlySet<FigureColumn> | null): RawBuilder<unknown> {
+  if (columns === null) return FIGURE_OF_V;
+  const names = FIGURE_COLUMNS.filter(
+    (name) => columns.has(name) || ALWAYS_SELECTED.includes(name),
+  );
+  return sql.raw(names.map((name) => `v.${name}`).join(', '));
+}
 
 export interface MetricValueFilter {
   metric?: string | null;
@@ -180,7 +197,9 @@ function valuesOfKey(filter: MetricValueFilter): RawBuilder<unknown> {
  * several metrics (a dashboard's two figures per unit) share a statement that
  * `findValuePages` would send once per metric, and the statement says which metrics exist,
  * so an unknown metric costs no statement of its own. `filter.metric` is ignored; each pair
- * names its own. In the pairs' order; null for a pair whose metric is not defined.
+ * names its own. In the pairs' order; null for a pair whose metric is not defined. With
+ * `columns`, the rows hold only those (and ALWAYS_SELECTED): the fields asked read no others,
+ * and pg parses ~5,000 values fewer for a tree's 302 pairs.
  */
 export async function findValuePagesByMetric(
   db: Kysely<Database>,
@@ -188,6 +207,7 @@ export async function findValuePagesByMetric(
   filter: MetricValueFilter,
   order: ListOrder<ValueOrderField>,
   window: PageWindow,
+  columns: ReadonlySet<FigureColumn> | null = null,
 ): Promise<(Page<FigureRow> | null)[]> {
   const page = keyset(valueOrdering(order), window);
   // The pairs travel as their units' ids and their metrics' places in a list of the metrics
@@ -210,7 +230,7 @@ export async function findValuePagesByMetric(
       string_to_array(${places.join(',')}, ',')::int[]) WITH ORDINALITY AS k(id, place, pair)
     JOIN metric_definition d ON d.code = (${[...codes.keys()]}::text[])[k.place]
     LEFT JOIN LATERAL (
-      SELECT ${FIGURE_OF_V} FROM metric_value v
+      SELECT ${figureColumnsOfV(columns)} FROM metric_value v
       WHERE v.organization_id = k.id AND v.metric_code = d.code
         ${filterConditions({ ...filter, metric: null })} ${page.where}
       ${page.orderBy} ${page.limit}

@@ -21,7 +21,7 @@ import { Node } from '../../graph/node.type.js';
 import { connectionType } from '../../graph/connection.type.js';
 import { Source } from '../document/document.type.js';
 import { Period } from '../../period/period.type.js';
-import type { FigureRow } from './metric.repository.js';
+import type { FigureColumn, FigureRow } from './metric.repository.js';
 
 export const MetricUnitEnum = codeEnum(
   METRIC_UNITS,
@@ -187,6 +187,40 @@ export class MetricValue implements Node {
   get source(): Source | null {
     return Source.of(this.row);
   }
+}
+
+/**
+ * The columns each field of MetricValue reads (its getters above and metric.resolver.ts'
+ * fields): a list whose nodes ask for these fields alone selects no other columns
+ * (findValuePagesByMetric). A field not named here makes its list select every column.
+ */
+const FIELD_COLUMNS = new Map<string, readonly FigureColumn[]>([
+  ['__typename', []],
+  ['id', ['id']],
+  ['period', ['period', 'period_type', 'period_start', 'period_end']],
+  ['asOf', ['as_of']],
+  ['value', ['value']],
+  ['valueFloat', ['value']],
+  ['unit', ['unit']],
+  ['wording', ['wording']],
+  ['qualifier', ['qualifier']],
+  ['scope', ['scope']],
+  ['aggregatable', ['aggregatable']],
+  ['source', ['document_id', 'quote']],
+  ['organization', ['organization_id']],
+  ['metric', ['metric_code']],
+  ['activity', ['activity_id']],
+]);
+
+/** The columns the fields of MetricValue named read; null (every column) for another field. */
+export function figureColumnsOf(fields: Iterable<string>): ReadonlySet<FigureColumn> | null {
+  const columns = new Set<FigureColumn>();
+  for (const field of fields) {
+    const read = FIELD_COLUMNS.get(field);
+    if (read === undefined) return null;
+    for (const column of read) columns.add(column);
+  }
+  return columns;
 }
 
 export const MetricValueConnection = connectionType(MetricValue, 'MetricValue');

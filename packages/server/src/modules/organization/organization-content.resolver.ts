@@ -4,6 +4,7 @@ import type { Context } from '../../context.js';
 import type { MetricScope } from '../../db/tables.js';
 import { boundedList } from '../../graph/complexity.js';
 import { sortKeyOf } from '../../graph/keyset.js';
+import { fieldsSelectedAt } from '../../graph/selection.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
 import { ActivityFilter, ActivityOrder, activityOrder } from '../activity/activity.input.js';
 import { activityQuery } from '../activity/activity.query.js';
@@ -15,7 +16,12 @@ import { MetricValueOrder, valueOrder } from '../metric/metric.input.js';
 import { valuePageRequest, type ValuePageArgs } from '../metric/metric.loaders.js';
 import { noSuchMetric } from '../metric/metric.reference.js';
 import { valueOrdering, type MetricValueFilter } from '../metric/metric.repository.js';
-import { MetricScopeEnum, MetricValue, MetricValueConnection } from '../metric/metric.type.js';
+import {
+  figureColumnsOf,
+  MetricScopeEnum,
+  MetricValue,
+  MetricValueConnection,
+} from '../metric/metric.type.js';
 import { parsePeriod } from '../../period/period.js';
 import { Programme } from '../programme/programme.type.js';
 import { WorkPlan } from '../work-plan/work-plan.type.js';
@@ -63,11 +69,18 @@ export class OrganizationContentResolver {
     })
     orderBy?: MetricValueOrder | null,
   ): Promise<ConnectionSource<MetricValue>> {
-    // Every unit of a list asks the same: its arguments are read once per field and request.
+    // Every unit of a list asks the same: its arguments and the columns its nodes' fields read
+    // are worked out once per field and request.
     const requests = loaders.metric.valuePageRequests;
     const request =
       requests.get(info) ??
-      requests.set(info, valuePageRequest(valuePageArgs(page, metric, period, scope, orderBy)));
+      requests.set(
+        info,
+        valuePageRequest(
+          valuePageArgs(page, metric, period, scope, orderBy),
+          figureColumnsOf(fieldsSelectedAt(info, ['edges', 'node'])),
+        ),
+      );
     const id = organization.row.id;
     const { filter, order } = request.args;
     const result = await loaders.metric.valuePages.load({ id, ...request });
