@@ -18,6 +18,7 @@ import * as childRowsByMetric from './0017-child-rows-by-metric.js';
 import * as metricTotalCarry from './0018-metric-total-carry.js';
 import * as carriedByRowId from './0019-carried-by-row-id.js';
 import * as rebuildStepByUnit from './0020-rebuild-step-by-unit.js';
+import * as keptRowsWithoutForeignKeys from './0021-kept-rows-without-foreign-keys.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -46,4 +47,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0018-metric-total-carry': metricTotalCarry,
   '0019-carried-by-row-id': carriedByRowId,
   '0020-rebuild-step-by-unit': rebuildStepByUnit,
+  '0021-kept-rows-without-foreign-keys': keptRowsWithoutForeignKeys,
 };
