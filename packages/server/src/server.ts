@@ -11,7 +11,6 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -50,7 +49,6 @@ import { answerKnownRefusal, DemandControl } from './limits/admission.js';
 import { sendJson } from './lib/json-response.js';
 import { readBody } from './lib/request-body.js';
 import { graphqlSearch } from './lib/request-target.js';
-import { untilDeadline } from './lib/until-deadline.js';
 import { requestHeader } from './lib/request-headers.js';
 import { clientAddressResolver } from './limits/client-address.js';
 import { demandControlPart } from './limits/demand-control.plugin.js';
@@ -217,9 +215,7 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
         demandControlPart(demand),
         auditPart(logger),
       ]),
-      // Apollo's inline tracing answers a federation router only (a subgraph turns it off too):
-      // left on, its listener would be started and awaited on every request.
-      ...(options.subgraph ? subgraphPlugins : [ApolloServerPluginInlineTraceDisabled()]),
+      ...(options.subgraph ? subgraphPlugins : []),
     ],
   });
   await apollo.start();
@@ -332,13 +328,19 @@ export async function createServer(options: ServerOptions): Promise<FulianServer
 
     // The deadline's timer both cancels the request's SQL and answers it: no listener on the
     // signal per request.
-    const result = await untilDeadline(
-      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context }),
-      deadline,
-      limits.requestTimeoutMs,
-      (error) => logger.error({ err: error, requestId }, 'request failed'),
-    );
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        deadline.abort();
+        resolve('timeout');
+      }, limits.requestTimeoutMs);
+    });
+    const execution = apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
+    const result = await Promise.race([execution, expired]).finally(() => clearTimeout(timer));
     if (result === 'timeout') {
+      execution.catch((error: unknown) =>
+        logger.error({ err: error, requestId }, 'request failed'),
+      );
       logger.warn({ requestId, timeoutMs: limits.requestTimeoutMs }, 'request timed out');
       response.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
       sendJson(response, 503, { errors: [timedOut()] });
