@@ -1,4 +1,4 @@
-import DataLoader from 'dataloader';
+import DataLoader, { type CacheMap } from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/tables.js';
 import type { BatchGate } from '../../graph/batch-gate.js';
@@ -86,7 +86,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
   // Pages of figures named by metric are batched across metrics (findValuePagesByMetric), and
   // held while a list of units is in flight (BatchGate): a tree's figures at every level then
   // cost one statement. A page is null when its metric is not defined.
-  const valuePages = new DataLoader<ValuePageKey, Page<FigureRow> | null, string>(
+  const valuePages = new DataLoader<ValuePageKey, Page<FigureRow> | null, ValuePageKey>(
     async (keys) => {
       const groups = new Map<string, { args: ValuePageArgs; keys: ValuePageKey[] }>();
       for (const key of keys) {
@@ -117,10 +117,7 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
       );
       return keys.map((key) => pages.get(key)!);
     },
-    {
-      cacheKeyFn: (key) => `${key.id}|${key.signature}`,
-      batchScheduleFn: gate.schedule,
-    },
+    { cacheMap: new PageCache(), batchScheduleFn: gate.schedule },
   );
 
   const valueCounts = groupedLoader<MetricValueFilter, number>(
@@ -139,6 +136,33 @@ export function createMetricLoaders(db: Kysely<Database>, gate: BatchGate) {
     valuePageRequests: new FieldMemo<ValuePageRequest>(),
     valueCounts,
   };
+}
+
+/**
+ * The page loader's cache, by signature, then unit: a key's text (unit and signature) is not
+ * built and hashed for each of a tree's 302 loads; a signature is one string per field, whose
+ * hash is kept.
+ */
+class PageCache<Value> implements CacheMap<ValuePageKey, Value> {
+  readonly #bySignature = new Map<string, Map<number, Value>>();
+
+  get(key: ValuePageKey): Value | undefined {
+    return this.#bySignature.get(key.signature)?.get(key.id);
+  }
+
+  set(key: ValuePageKey, value: Value): void {
+    let byUnit = this.#bySignature.get(key.signature);
+    if (byUnit === undefined) this.#bySignature.set(key.signature, (byUnit = new Map()));
+    byUnit.set(key.id, value);
+  }
+
+  delete(key: ValuePageKey): void {
+    this.#bySignature.get(key.signature)?.delete(key.id);
+  }
+
+  clear(): void {
+    this.#bySignature.clear();
+  }
 }
 
 /** The columns some key of a batch reads; null (every column) when one of them reads all. */
