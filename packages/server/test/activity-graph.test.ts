@@ -176,8 +176,22 @@ describe('activities, figures and their sources over GraphQL', () => {
 
   it('answers every field of a list of figures as the figure itself does, however few or many its nodes ask', async () => {
     // Lists of figures by metric select only the columns their nodes' fields read.
-    const fields = `id period { text type start end } asOf value valueFloat unit wording
-      qualifier scope aggregatable source { quote document { title } } organization { code } metric { code }`;
+    const each = [
+      'id',
+      'period { text type start end }',
+      'asOf',
+      'value',
+      'valueFloat',
+      'unit',
+      'wording',
+      'qualifier',
+      'scope',
+      'aggregatable',
+      'source { quote document { title } }',
+      'organization { code }',
+      'metric { code }',
+    ];
+    const fields = each.join(' ');
     const result = await client.execute(`
       fragment Wide on MetricValue { ${fields} }
       { organization(code: "43") { children(first: 20) { edges { node {
@@ -204,6 +218,19 @@ describe('activities, figures and their sources over GraphQL', () => {
     );
     expect(nodes.errors).toBeUndefined();
     expect(Object.values(nodes.data)).toEqual(wide);
+    // Each field asked alone, in a request of its own (a batch selects its lists' columns
+    // together), so no other field's columns come with it.
+    for (const field of each) {
+      const name = field.split(' ')[0]!;
+      const alone = await client.execute(`{ organization(code: "43") { children(first: 20) {
+        edges { node { metricValues(metric: "training.sessions", first: 3) {
+          edges { node { ${field} } } } } } } } }`);
+      expect(alone.errors, name).toBeUndefined();
+      const answered = alone.data.organization.children.edges.flatMap((unit: any) =>
+        unit.node.metricValues.edges.map((edge: any) => edge.node),
+      );
+      expect(answered, name).toEqual(wide.map((node: any) => ({ [name]: node[name] })));
+    }
   });
 
   it('filters the root list by subtree, kind, period, theme and a two-character search', async () => {
