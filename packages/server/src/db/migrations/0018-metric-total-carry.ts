@@ -99,8 +99,11 @@ const SINGLE_UNITS = `ARRAY[
             + CASE WHEN k.cut_m THEN ${delta('units[1]')} ELSE 0 END,
           coalesce(s.units[3], 0) + ${delta('units[3]')}]`;
 
-/** SQL: whether the unit's own aggregatable SUBTREE figure of `code` counts under the basis. */
-const cuts = (code: string) => `EXISTS (
+/**
+ * SQL: whether the unit's own aggregatable SUBTREE figure of `code` counts under the basis;
+ * looked up only where `guard` (SQL, with its AND) holds.
+ */
+const cuts = (code: string, guard: string) => `${guard}EXISTS (
           SELECT 1 FROM metric_value v
           WHERE v.metric_code = ${code} AND v.period = changed_period
             AND v.organization_id = this_unit AND v.submission_id IS NOT NULL
@@ -129,7 +132,7 @@ const MIN = extreme('least', '>');
  * The cuts and the new classes are kept from being pulled up (OFFSET 0): flattened, every
  * reference to them repeated their lookups and expressions (five times slower at Hunan scale).
  */
-export const CARRIED = `
+export const carried = (guard = '') => `
     SELECT d.code, d.basis, d.rule, c.figures, c.units,
       CASE
         WHEN d.rule = 'RATIO' OR c.cut_m THEN s.value
@@ -183,14 +186,17 @@ export const CARRIED = `
         CASE WHEN d.rule = 'RATIO' THEN ${ratioUnits()}
           ELSE ${SINGLE_UNITS} END AS units
       FROM (
-        SELECT d.rule <> 'RATIO' AND ${cuts('d.code')} AS cut_m,
-          d.rule = 'RATIO' AND ${cuts('d.numerator_code')} AS cut_n,
-          d.rule = 'RATIO' AND ${cuts('d.denominator_code')} AS cut_d
+        SELECT d.rule <> 'RATIO' AND ${cuts('d.code', guard)} AS cut_m,
+          d.rule = 'RATIO' AND ${cuts('d.numerator_code', guard)} AS cut_n,
+          d.rule = 'RATIO' AND ${cuts('d.denominator_code', guard)} AS cut_d
         OFFSET 0
       ) AS k
       OFFSET 0
     ) AS c
     WHERE o IS DISTINCT FROM n`;
+
+/** The carry with every cut looked up (0018, 0019). */
+export const CARRIED = carried();
 
 /** The columns of metric_total after its key, in order. */
 export const TOTAL_COLUMNS = [

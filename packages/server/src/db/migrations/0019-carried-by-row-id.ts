@@ -25,7 +25,7 @@ import type { MigrationPhase } from './phase.js';
 export const phase: MigrationPhase = 'expand';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(ROW_ID_STORE_FUNCTION).execute(db);
+  await sql.raw(rowIdStoreFunction()).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -39,8 +39,10 @@ const list = (prefix: string) => TOTAL_COLUMNS.map((c) => `${prefix}${c}`).join(
  * 0018, with the unit's stored rows (`unit_before`) read once with their row ids
  * (`before_ids`), and the rows it writes returned (`written`) instead of read again.
  * `replaced_codes` and `replaced_bases` are the rows the carry updated, inserted or deleted.
+ * `carry` is the carried rows' SQL; `declared` and `beforeCarry` (PL/pgSQL) add variables and
+ * statements run before it, for each unit above the changed one.
  */
-const ROW_ID_STORE_FUNCTION = `
+export const rowIdStoreFunction = (carry = CARRIED, declared = '', beforeCarry = '') => `
   CREATE OR REPLACE FUNCTION metric_rollup_store(
     changed_unit integer, changed_submission integer, removed_codes text[],
     present_codes text[], changed_period text, counted_bases text[])
@@ -66,7 +68,7 @@ const ROW_ID_STORE_FUNCTION = `
     d_levels text[];
     d_reported integer[];
     d_approved integer[];
-    d_submitted integer[];
+    d_submitted integer[];${declared}
   BEGIN
 ${rollupStore.FIND_METRICS_AND_UNITS}    FOR i IN 1 .. coalesce(cardinality(target_units), 0) LOOP
       this_unit := target_units[i];
@@ -82,8 +84,8 @@ ${rollupStore.coverageDifference('this_unit')}      IF cardinality(counted_bases
           written := '{}';
           replaced_codes := '{}';
           replaced_bases := '{}';
-        ELSE
-          WITH carried AS (${CARRIED}
+        ELSE${beforeCarry}
+          WITH carried AS (${carry}
           ),
           planned AS (
             SELECT c.*, bool_or(c.stepped) OVER (PARTITION BY c.code) AS by_step, b.id
