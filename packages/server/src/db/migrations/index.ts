@@ -19,6 +19,7 @@ import * as metricTotalCarry from './0018-metric-total-carry.js';
 import * as carriedByRowId from './0019-carried-by-row-id.js';
 import * as rebuildStepByUnit from './0020-rebuild-step-by-unit.js';
 import * as keptRowsWithoutForeignKeys from './0021-kept-rows-without-foreign-keys.js';
+import * as carryWithoutOwnCuts from './0022-carry-without-own-cuts.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -48,4 +49,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0019-carried-by-row-id': carriedByRowId,
   '0020-rebuild-step-by-unit': rebuildStepByUnit,
   '0021-kept-rows-without-foreign-keys': keptRowsWithoutForeignKeys,
+  '0022-carry-without-own-cuts': carryWithoutOwnCuts,
 };
