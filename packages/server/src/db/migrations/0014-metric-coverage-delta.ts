@@ -37,6 +37,29 @@ export async function down(db: Kysely<any>): Promise<void> {
 }
 
 /**
+ * PL/pgSQL: the coverage difference (`d_reported`, `d_approved`, `d_submitted` by the metric
+ * codes and levels the arrays `codes` and `levels` name) added to every unit of
+ * `target_units`, inserted where a unit has no row; a row whose `reported` falls to 0 goes.
+ */
+export const coverageUpsert = (
+  codes: string,
+  levels: string,
+) => `    INSERT INTO metric_coverage AS c
+    SELECT t.id, d.code, changed_period, d.level, d.reported, d.approved, d.submitted
+    FROM unnest(target_units) AS t(id)
+    CROSS JOIN unnest(${codes}, ${levels}, d_reported, d_approved, d_submitted)
+      AS d(code, level, reported, approved, submitted)
+    ON CONFLICT (organization_id, metric_code, period, level) DO UPDATE
+    SET reported = c.reported + excluded.reported, approved = c.approved + excluded.approved,
+      submitted = c.submitted + excluded.submitted;
+    IF EXISTS (SELECT 1 FROM unnest(d_reported) AS d(r) WHERE d.r < 0) THEN
+      DELETE FROM metric_coverage c
+      WHERE c.organization_id = ANY(target_units) AND c.metric_code = ANY(${codes})
+        AND c.period = changed_period AND c.reported = 0;
+    END IF;
+`;
+
+/**
  * metric_coverage_store(units, codes, period): `units` are the changed unit then its stored
  * ancestors, deepest first (applyTotalsChange). Under the unit's advisory lock it recomputes
  * the unit's rows of the changed metrics and period (metric_coverage_step) and compares them
@@ -94,20 +117,7 @@ const DELTA_STORE_FUNCTION = `
     FOREACH above IN ARRAY target_units[2:] LOOP
       PERFORM pg_advisory_xact_lock(15, above);
     END LOOP;
-    INSERT INTO metric_coverage AS c
-    SELECT t.id, d.code, changed_period, d.level, d.reported, d.approved, d.submitted
-    FROM unnest(target_units) AS t(id)
-    CROSS JOIN unnest(codes, levels, d_reported, d_approved, d_submitted)
-      AS d(code, level, reported, approved, submitted)
-    ON CONFLICT (organization_id, metric_code, period, level) DO UPDATE
-    SET reported = c.reported + excluded.reported, approved = c.approved + excluded.approved,
-      submitted = c.submitted + excluded.submitted;
-    IF EXISTS (SELECT 1 FROM unnest(d_reported) AS d(r) WHERE d.r < 0) THEN
-      DELETE FROM metric_coverage c
-      WHERE c.organization_id = ANY(target_units) AND c.metric_code = ANY(codes)
-        AND c.period = changed_period AND c.reported = 0;
-    END IF;
-  END $$`;
+${coverageUpsert('codes', 'levels')}  END $$`;
 
 /** SQL: the id of the ancestor at depth `depth` of the unit whose path is `path`. */
 const ancestorId = (path: string, depth: string) =>

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { PATH_SEGMENT_LENGTH } from '../path.js';
+import * as coverageDelta from './0014-metric-coverage-delta.js';
 import type { MigrationPhase } from './phase.js';
 
 /**
@@ -90,20 +91,35 @@ export const coverageDifference = (
 export const COVERAGE_UPSERT = `    IF d_codes IS NULL THEN
       RETURN;
     END IF;
-    INSERT INTO metric_coverage AS c
-    SELECT t.id, d.code, changed_period, d.level, d.reported, d.approved, d.submitted
-    FROM unnest(target_units) AS t(id)
-    CROSS JOIN unnest(d_codes, d_levels, d_reported, d_approved, d_submitted)
-      AS d(code, level, reported, approved, submitted)
-    ON CONFLICT (organization_id, metric_code, period, level) DO UPDATE
-    SET reported = c.reported + excluded.reported, approved = c.approved + excluded.approved,
-      submitted = c.submitted + excluded.submitted;
-    IF EXISTS (SELECT 1 FROM unnest(d_reported) AS d(r) WHERE d.r < 0) THEN
-      DELETE FROM metric_coverage c
-      WHERE c.organization_id = ANY(target_units) AND c.metric_code = ANY(d_codes)
-        AND c.period = changed_period AND c.reported = 0;
-    END IF;
-`;
+${coverageDelta.coverageUpsert('d_codes', 'd_levels')}`;
+
+/**
+ * The store function's signature and declarations up to BEGIN: `variables` (PL/pgSQL
+ * declarations, a line each) between the units' and the coverage difference's, `after`
+ * right after those.
+ */
+export const storeFunctionHead = (
+  create: 'CREATE' | 'CREATE OR REPLACE',
+  variables: string,
+  after = '',
+) => `
+  ${create} FUNCTION metric_rollup_store(
+    changed_unit integer, changed_submission integer, removed_codes text[],
+    present_codes text[], changed_period text, counted_bases text[])
+  RETURNS void
+  LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan
+  AS $$
+  DECLARE
+    target_units integer[];
+    changed text[];
+    codes text[];
+    coverage_codes text[];
+${variables}    d_codes text[];
+    d_levels text[];
+    d_reported integer[];
+    d_approved integer[];
+    d_submitted integer[];${after}`;
 
 /**
  * metric_rollup_store(unit, submission, removed, present, period, bases): the changed unit is
@@ -123,25 +139,7 @@ export const COVERAGE_UPSERT = `    IF d_codes IS NULL THEN
  *   `reported` falls to 0 is deleted. Nothing changed and no totals to keep ends it at the
  *   changed unit, taking no further lock.
  */
-const ROLLUP_STORE_FUNCTION = `
-  CREATE FUNCTION metric_rollup_store(
-    changed_unit integer, changed_submission integer, removed_codes text[],
-    present_codes text[], changed_period text, counted_bases text[])
-  RETURNS void
-  LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan
-  AS $$
-  DECLARE
-    target_units integer[];
-    changed text[];
-    codes text[];
-    coverage_codes text[];
-    unit integer;
-    d_codes text[];
-    d_levels text[];
-    d_reported integer[];
-    d_approved integer[];
-    d_submitted integer[];
+const ROLLUP_STORE_FUNCTION = `${storeFunctionHead('CREATE', '    unit integer;\n')}
   BEGIN
 ${FIND_METRICS_AND_UNITS}    FOR i IN 1 .. coalesce(cardinality(target_units), 0) LOOP
       unit := target_units[i];

@@ -220,29 +220,15 @@ export const TOTAL_COLUMNS = [
  * metrics are moved by its child's change (CARRIED), those that cannot be are recomputed with
  * metric_total_step, and the unit's rows before and after are handed to the next unit up.
  */
-const CARRY_STORE_FUNCTION = `
-  CREATE OR REPLACE FUNCTION metric_rollup_store(
-    changed_unit integer, changed_submission integer, removed_codes text[],
-    present_codes text[], changed_period text, counted_bases text[])
-  RETURNS void
-  LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan
-  AS $$
-  DECLARE
-    target_units integer[];
-    changed text[];
-    codes text[];
-    coverage_codes text[];
-    this_unit integer;
+const CARRY_STORE_FUNCTION = `${rollupStore.storeFunctionHead(
+  'CREATE OR REPLACE',
+  `    this_unit integer;
     stepped text[];
     unit_before metric_total[];
     child_before metric_total[];
     child_after metric_total[];
-    d_codes text[];
-    d_levels text[];
-    d_reported integer[];
-    d_approved integer[];
-    d_submitted integer[];
+`,
+)}
   BEGIN
 ${rollupStore.FIND_METRICS_AND_UNITS}    FOR i IN 1 .. coalesce(cardinality(target_units), 0) LOOP
       this_unit := target_units[i];

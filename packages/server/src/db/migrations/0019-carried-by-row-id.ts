@@ -42,20 +42,13 @@ const list = (prefix: string) => TOTAL_COLUMNS.map((c) => `${prefix}${c}`).join(
  * `carry` is the carried rows' SQL; `declared` and `beforeCarry` (PL/pgSQL) add variables and
  * statements run before it, for each unit above the changed one.
  */
-export const rowIdStoreFunction = (carry = CARRIED, declared = '', beforeCarry = '') => `
-  CREATE OR REPLACE FUNCTION metric_rollup_store(
-    changed_unit integer, changed_submission integer, removed_codes text[],
-    present_codes text[], changed_period text, counted_bases text[])
-  RETURNS void
-  LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan
-  AS $$
-  DECLARE
-    target_units integer[];
-    changed text[];
-    codes text[];
-    coverage_codes text[];
-    this_unit integer;
+export const rowIdStoreFunction = (
+  carry = CARRIED,
+  declared = '',
+  beforeCarry = '',
+) => `${rollupStore.storeFunctionHead(
+  'CREATE OR REPLACE',
+  `    this_unit integer;
     stepped text[];
     unit_before metric_total[];
     before_ids tid[];
@@ -64,11 +57,9 @@ export const rowIdStoreFunction = (carry = CARRIED, declared = '', beforeCarry =
     replaced_bases text[];
     child_before metric_total[];
     child_after metric_total[];
-    d_codes text[];
-    d_levels text[];
-    d_reported integer[];
-    d_approved integer[];
-    d_submitted integer[];${declared}
+`,
+  declared,
+)}
   BEGIN
 ${rollupStore.FIND_METRICS_AND_UNITS}    FOR i IN 1 .. coalesce(cardinality(target_units), 0) LOOP
       this_unit := target_units[i];
