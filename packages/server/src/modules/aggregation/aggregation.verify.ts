@@ -158,14 +158,15 @@ function compareRows(
 ): TotalsDifference[] {
   const differences: TotalsDifference[] = [];
   const key = (row: AggregateRow) => `${row.organization_id} ${row.period}`;
-  const byKey = new Map(totals.map((row) => [key(row), row]));
+  const unmatched = new Map(totals.map((row) => [key(row), row]));
+  const pairs: [AggregateRow | undefined, AggregateRow | undefined][] = figures.map((row) => {
+    const actual = unmatched.get(key(row));
+    unmatched.delete(key(row));
+    return [row, actual];
+  });
   // A group the totals answer and the figures do not is compared against nothing.
-  const figureKeys = new Set(figures.map(key));
-  const unmatched = totals.filter((row) => !figureKeys.has(key(row)));
-  for (const [expected, actual] of [
-    ...figures.map((row) => [row, byKey.get(key(row))] as const),
-    ...unmatched.map((row) => [undefined, row] as const),
-  ]) {
+  for (const row of unmatched.values()) pairs.push([undefined, row]);
+  for (const [expected, actual] of pairs) {
     const unit = (expected ?? actual)!;
     for (const column of Object.keys(unit) as (keyof AggregateRow)[]) {
       const want = expected?.[column];
