@@ -66,8 +66,8 @@ export async function measureWriteCost(
   });
   if (lanes.length === 0) throw new Error(`no submitted village report for ${year}`);
 
-  const untimed = () => new Map<WriteStep, number[]>(STEPS.map((step) => [step, []]));
-  const durations = { withTotals: untimed(), withoutTotals: untimed() };
+  const stepTimes = () => new Map<WriteStep, number[]>(STEPS.map((step) => [step, []]));
+  const durations = { withTotals: stepTimes(), withoutTotals: stepTimes() };
   const cycle = async (lane: Lane, label: string, into: Map<WriteStep, number[]>) => {
     for (const step of STEPS) {
       const input: Record<string, unknown> = {
@@ -98,7 +98,7 @@ export async function measureWriteCost(
       const lane = lanes[Math.floor(index / 2) % lanes.length]!;
       // Replacing the function invalidates every kept plan that inlined it (the writers'):
       // an untimed cycle plans them again, as a server that never switches has them planned.
-      await cycle(lane, `warm-up ${index}`, untimed());
+      await cycle(lane, `warm-up ${index}`, stepTimes());
       await cycle(
         lane,
         `cycle ${index}`,
