@@ -20,6 +20,7 @@ import * as carriedByRowId from './0019-carried-by-row-id.js';
 import * as rebuildStepByUnit from './0020-rebuild-step-by-unit.js';
 import * as keptRowsWithoutForeignKeys from './0021-kept-rows-without-foreign-keys.js';
 import * as carryWithoutOwnCuts from './0022-carry-without-own-cuts.js';
+import * as carryInOneStatement from './0023-carry-in-one-statement.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -50,4 +51,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0020-rebuild-step-by-unit': rebuildStepByUnit,
   '0021-kept-rows-without-foreign-keys': keptRowsWithoutForeignKeys,
   '0022-carry-without-own-cuts': carryWithoutOwnCuts,
+  '0023-carry-in-one-statement': carryInOneStatement,
 };
