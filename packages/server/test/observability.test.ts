@@ -297,7 +297,8 @@ describe('traces and the slow-statement log', () => {
     exporter.reset();
     const requestId = 'trace-test-1';
     const query = `query Nested($code: String!) { organization(code: $code) { name
-      children(first: 3) { edges { node { name children(first: 2) { edges { node { name } } } } } } } }`;
+      children(first: 3) { edges { node { name ancestors { name }
+        children(first: 2) { edges { node { name } } } } } } } }`;
     const { result, statements } = await database.counting(() =>
       post(url, { query, variables: { code: '4301' } }, { 'x-request-id': requestId }),
     );

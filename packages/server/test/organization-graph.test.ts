@@ -159,6 +159,50 @@ describe('statement bounds', () => {
   });
 });
 
+describe("a list's children fetched with it", () => {
+  // @include(if: true) changes no answer, but a field under a directive is never fetched ahead.
+  const tree = (directive: string) => `{ organization(code: "43") { code
+    children(first: 3, orderBy: { field: NAME, direction: DESC }) {
+      pageInfo { hasNextPage } edges { cursor node { code name
+        children(last: 2, filter: { asOf: "2023-06-30" }) ${directive} {
+          pageInfo { hasNextPage hasPreviousPage } edges { cursor node { code
+            children(first: 2) { pageInfo { hasNextPage } edges { node { code parent { code } } } }
+          } }
+        } } } } } }`;
+
+  it('answers as the children fetched level by level do, in one statement with the unit', async () => {
+    const ahead = await execute(tree(''));
+    const apart = await execute(tree('@include(if: true)'));
+    expect(ahead.errors).toBeUndefined();
+    expect(apart.errors).toBeUndefined();
+    expect(ahead.data).toEqual(apart.data);
+    const cities = ahead.data.organization.children.edges;
+    expect(cities).toHaveLength(3);
+    const counties = cities.flatMap((city: any) => city.node.children.edges);
+    expect(counties).toHaveLength(6);
+    expect(counties.every((county: any) => county.node.children.edges.length === 2)).toBe(true);
+    // The province with its cities, counties and townships; under the directive, the province
+    // with its cities, then the counties with their townships.
+    expect(ahead.statements).toHaveLength(1);
+    expect(apart.statements).toHaveLength(2);
+  });
+
+  it('leaves the children of differently aliased fields and bad arguments to their own fields', async () => {
+    const aliased = await execute(`{ organization(code: "43") { children(first: 2) { edges { node {
+      a: children(first: 1) { edges { node { code } } } b: children(first: 2) { edges { node { code } } }
+    } } } } }`);
+    expect(aliased.errors).toBeUndefined();
+    const city = aliased.data.organization.children.edges[0].node;
+    expect(city.a.edges).toHaveLength(1);
+    expect(city.b.edges).toHaveLength(2);
+    expect(city.b.edges[0]).toEqual(city.a.edges[0]);
+
+    const bad = await execute(`{ organization(code: "43") { children(first: 2) { edges { node {
+      children(first: 1000) { edges { node { code } } } } } } } }`);
+    expect(errorCodes(bad)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
 describe('bad input', () => {
   it.each([
     ['first: -1', `{ organizations(first: -1) { totalCount } }`],

@@ -88,6 +88,92 @@ export async function pagePerKey<Row>(
   return pagesByKey(keys.ids, result.rows, window);
 }
 
+/** One level of a nested page: the rows of a key, their order and the window. */
+export interface PageLevel<Row> {
+  ordering: Ordering<Row>;
+  window: PageWindow;
+  rowsOfKey: RawBuilder<unknown>;
+}
+
+/**
+ * The keys of a nested page: ids (as for pagePerKey), or the rows a statement selects, which
+ * come back beside their pages (a unit looked up by code with its children).
+ */
+export type NestedKeys = KeySource | { rows: RawBuilder<unknown> };
+
+/** The rows `NestedKeys` selected (none for ids), and each level's pages by key. */
+export interface NestedPages<Row> {
+  keyRows: Row[];
+  levels: Map<number, Page<Row>>[];
+}
+
+/**
+ * A page for each key and, in the same statement, a page for each row of those pages, level
+ * below level (units, their children, their children's children): each level reads the rows
+ * of the level above as its keys (`k`, with every column of those rows). The nested lists of a
+ * request then cost one statement, not one per level. Every row a level fetched, the extra one
+ * that tells more follow included, has a page at the next.
+ */
+export async function nestedPagesPerKey<Row extends { id: number }>(
+  db: Kysely<Database>,
+  keys: NestedKeys,
+  levels: readonly PageLevel<Row>[],
+  { keepPlan = false }: { keepPlan?: boolean } = {},
+): Promise<NestedPages<Row>> {
+  const [first] = levels;
+  // Ids and one level are pagePerKey's statement, as every other list sends it.
+  if ('ids' in keys && levels.length === 1 && first) {
+    const pages = await pagePerKey(db, keys, first.ordering, first.window, first.rowsOfKey, {
+      keepPlan,
+    });
+    return { keyRows: [], levels: [pages] };
+  }
+  const source = 'ids' in keys ? keyRows(keys) : { from: sql`key_rows k`, where: sql`` };
+  const tables = levels.map((level, index) => {
+    const page = keyset(level.ordering, level.window);
+    const from = index === 0 ? source.from : sql`${sql.table(`level_${index - 1}`)} k`;
+    return sql`${sql.table(`level_${index}`)} AS (
+      SELECT r.*, k.id AS scope_key
+      FROM ${from}
+      CROSS JOIN LATERAL (${level.rowsOfKey} ${page.where} ${page.orderBy} ${page.limit}) r
+      ${index === 0 ? source.where : sql``})`;
+  });
+  const parts = levels.map(
+    (_, index) =>
+      sql`SELECT ${sql.lit(index)} AS page_level, * FROM ${sql.table(`level_${index}`)}`,
+  );
+  if ('rows' in keys) {
+    tables.unshift(sql`key_rows AS (${keys.rows})`);
+    parts.unshift(sql`SELECT -1 AS page_level, *, id AS scope_key FROM key_rows`);
+  }
+  const statement = sql<Keyed<Row> & { page_level: number }>`
+    WITH ${sql.join(tables)} ${sql.join(parts, sql` UNION ALL `)}`;
+  const result = await (keepPlan ? keptPlan(statement) : statement).execute(db);
+  const found: Row[] = [];
+  const grouped = levels.map(() => new Map<number, Row[]>());
+  for (const { page_level, scope_key, ...fields } of result.rows) {
+    const row = fields as unknown as Row;
+    if (page_level < 0) {
+      found.push(row);
+      continue;
+    }
+    const byKey = grouped[page_level]!;
+    const list = byKey.get(scope_key) ?? [];
+    list.push(row);
+    byKey.set(scope_key, list);
+  }
+  let keyIds: readonly number[] = 'ids' in keys ? keys.ids : found.map((row) => row.id);
+  const pages = levels.map((level, index) => {
+    const byKey = grouped[index]!;
+    const levelPages = new Map(
+      keyIds.map((key) => [key, toPage(byKey.get(key) ?? [], level.window)] as const),
+    );
+    keyIds = [...byKey.values()].flat().map((row) => row.id);
+    return levelPages;
+  });
+  return { keyRows: found, levels: pages };
+}
+
 /** How many rows each key's list holds, in one statement. */
 export async function countPerKey(
   db: Kysely<Database>,

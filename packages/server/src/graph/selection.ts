@@ -1,4 +1,4 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 
 /**
  * Whether the field being resolved selects a field called `name` anywhere below it, fragments
@@ -57,4 +57,44 @@ export function fieldsSelectedAt(
   };
   for (const node of info.fieldNodes) visit(node.selectionSet, 0);
   return names;
+}
+
+/**
+ * The nodes of the one field called `name` selected at the end of `path` below the field being
+ * resolved, fragments included: what that field's resolver will get as its `fieldNodes`, for a
+ * resolver that fetches ahead for it. Undefined when it is not selected, selected under more
+ * than one response key, or under a directive (@skip, @include), where guessing could fetch
+ * for a field nobody asked.
+ */
+export function fieldNodesAt(
+  info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>,
+  path: readonly string[],
+  name: string,
+): FieldNode[] | undefined {
+  const found: FieldNode[] = [];
+  let directed = false;
+  const visit = (set: SelectionSetNode | undefined, depth: number): void => {
+    for (const selection of set?.selections ?? []) {
+      let inner: SelectionSetNode | undefined;
+      switch (selection.kind) {
+        case Kind.FIELD:
+          if (depth === path.length && selection.name.value === name) found.push(selection);
+          else if (depth < path.length && selection.name.value === path[depth])
+            inner = selection.selectionSet;
+          else continue;
+          break;
+        case Kind.INLINE_FRAGMENT:
+          inner = selection.selectionSet;
+          break;
+        case Kind.FRAGMENT_SPREAD:
+          inner = info.fragments[selection.name.value]?.selectionSet;
+          break;
+      }
+      if (selection.directives?.length) directed = true;
+      if (inner) visit(inner, selection.kind === Kind.FIELD ? depth + 1 : depth);
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet, 0);
+  const keys = new Set(found.map((node) => node.alias?.value ?? name));
+  return found.length > 0 && keys.size === 1 && !directed ? found : undefined;
 }

@@ -2,25 +2,21 @@ import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationRow } from '../../db/tables.js';
 import type { BatchGate } from '../../graph/batch-gate.js';
-import { groupedLoader } from '../../graph/grouped-loader.js';
+import { groupedLoader, type GroupedKey } from '../../graph/grouped-loader.js';
 import { byIdLoader, requiredLoader, type RequiredLoader } from '../../graph/row-loaders.js';
-import { emptyPage, groupByKey, type Page, type PageWindow } from '../../graph/pagination.js';
+import { FieldMemo } from '../../graph/field-memo.js';
+import { emptyPage, groupByKey, type Page } from '../../graph/pagination.js';
+import type { RelatedArgs, RelatedPageRequest } from './organization.page-request.js';
 import {
   countRelated,
   findAncestors,
   findByCodes,
   findByIds,
   findPages,
-  type OrganizationFilter,
-  type OrganizationOrderField,
-  type Relation,
+  findWithPages,
+  type OrganizationKey,
+  type PagesOfLevel,
 } from './organization.repository.js';
-import type { ListOrder } from '../../graph/keyset.js';
-
-export interface RelatedArgs {
-  relation: Relation;
-  filter: OrganizationFilter;
-}
 
 /**
  * The organization module's loaders of one request, each built when first read: most requests
@@ -34,8 +30,9 @@ export class OrganizationLoaders {
   #required?: RequiredLoader<number, OrganizationRow>;
   #byCode?: DataLoader<string, OrganizationRow | null>;
   #ancestors?: DataLoader<number, OrganizationRow[]>;
-  #pages?: ReturnType<typeof pagesLoader>;
+  #pages?: DataLoader<GroupedKey<RelatedPageRequest>, Page<OrganizationRow>, string>;
   #counts?: ReturnType<typeof countsLoader>;
+  #pageRequests?: FieldMemo<RelatedPageRequest>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -67,12 +64,53 @@ export class OrganizationLoaders {
     }));
   }
 
-  get pages(): ReturnType<typeof pagesLoader> {
-    return (this.#pages ??= pagesLoader(this.db, this.gate, this.prime));
+  get pages(): DataLoader<GroupedKey<RelatedPageRequest>, Page<OrganizationRow>, string> {
+    return (this.#pages ??= groupedLoader<RelatedPageRequest, Page<OrganizationRow>>(
+      async (ids, request) => {
+        // A list of units brings in fields that ask for figures: they wait for it (BatchGate).
+        const levels = await this.gate.track(findPages(this.db, ids, request));
+        this.#primePages(levels);
+        return levels[0]!.pages;
+      },
+      emptyPage,
+    ));
+  }
+
+  /**
+   * The organization a key names, with the page of units below it that its `children` field
+   * will ask for, in one statement; what it fetched answers that field and lookups by id.
+   */
+  async withPages(
+    key: OrganizationKey,
+    request: RelatedPageRequest,
+  ): Promise<OrganizationRow | null> {
+    const { row, levels } = await this.gate.track(findWithPages(this.db, key, request));
+    if (row !== null) this.prime([row]);
+    this.#primePages(levels);
+    return row;
+  }
+
+  /**
+   * Puts pages of units into `pages`' cache under the request they answer, their rows into
+   * `byId`'s: the pages a statement fetched for the fields below answer them when they ask
+   * (priming a key of the batch being loaded, already in the cache, changes nothing).
+   */
+  #primePages(levels: readonly PagesOfLevel[]): void {
+    for (const { request, pages } of levels) {
+      for (const [id, page] of pages) {
+        this.prime(page.rows);
+        this.pages.prime({ id, args: request }, page);
+      }
+    }
   }
 
   get counts(): ReturnType<typeof countsLoader> {
     return (this.#counts ??= countsLoader(this.db));
+  }
+
+  /** The page request of each `children` field (OrganizationResolver.children). */
+  get pageRequests(): FieldMemo<RelatedPageRequest> {
+    return (this.#pageRequests ??= new FieldMemo());
   }
 
   /** Puts rows fetched elsewhere into `byId`'s cache. */
@@ -80,22 +118,6 @@ export class OrganizationLoaders {
     const { byId } = this;
     for (const row of rows) byId.prime(row.id, row);
   };
-}
-
-function pagesLoader(
-  db: Kysely<Database>,
-  gate: BatchGate,
-  prime: (rows: Iterable<OrganizationRow>) => void,
-) {
-  return groupedLoader<
-    RelatedArgs & { order: ListOrder<OrganizationOrderField>; window: PageWindow },
-    Page<OrganizationRow>
-  >(async (ids, { relation, filter, order, window }) => {
-    // A list of units brings in fields that ask for figures: they wait for it (BatchGate).
-    const result = await gate.track(findPages(db, relation, ids, filter, order, window));
-    prime([...result.values()].flatMap((page) => page.rows));
-    return result;
-  }, emptyPage);
 }
 
 function countsLoader(db: Kysely<Database>) {

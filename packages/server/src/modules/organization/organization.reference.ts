@@ -2,6 +2,7 @@ import type { OrganizationRow } from '../../db/tables.js';
 import { UserError, badInput } from '../../errors.js';
 import { fromGlobalIdOf, rowIdOfGlobalId } from '../../graph/global-id.js';
 import type { OrganizationLoaders } from './organization.loaders.js';
+import type { RelatedPageRequest } from './organization.page-request.js';
 import type { OrganizationKey } from './organization.repository.js';
 
 const DIVISION_CODE = /^[0-9]{2,12}$/;
@@ -64,16 +65,27 @@ export function checkDivisionCode(code: string, field: string): void {
 
 /**
  * The lookup `organization(id:, code:)` and the subgraph's entity lookup share: exactly one of
- * the two, null when it names none.
+ * the two, null when it names none; with the page its `children` field will ask for, that page
+ * comes in the same statement.
  */
 export async function lookUpOrganization(
   loaders: OrganizationLoaders,
   { id, code }: { id?: string | null; code?: string | null },
+  children?: RelatedPageRequest,
 ): Promise<OrganizationRow | null> {
-  if (id != null && code == null) return loaders.byId.load(fromGlobalIdOf('Organization', id));
+  const key = lookupKey(id, code);
+  if (children) return loaders.withPages(key, children);
+  return 'code' in key ? loaders.byCode.load(key.code) : loaders.byId.load(key.id);
+}
+
+function lookupKey(
+  id: string | null | undefined,
+  code: string | null | undefined,
+): OrganizationKey {
+  if (id != null && code == null) return { id: fromGlobalIdOf('Organization', id) };
   if (code != null && id == null) {
     checkDivisionCode(code, 'code');
-    return loaders.byCode.load(code);
+    return { code };
   }
   throw badInput('Give exactly one of id and code', 'id');
 }

@@ -12,8 +12,15 @@ import { organizationSearchCondition } from '../../db/organization-search.js';
 import { existedDuring } from '../../db/validity.js';
 import { UnreachableCaseError } from '../../unreachable.js';
 import { orderingOf, type ListOrder, type OrderColumn } from '../../graph/keyset.js';
-import { countOf, countPerKey, onePage, pagePerKey } from '../../graph/page-query.js';
+import {
+  countOf,
+  countPerKey,
+  nestedPagesPerKey,
+  onePage,
+  type NestedKeys,
+} from '../../graph/page-query.js';
 import type { Keyed, Page, PageWindow } from '../../graph/pagination.js';
+import type { RelatedPageRequest } from './organization.page-request.js';
 
 export interface OrganizationFilter {
   level?: OrganizationLevel | null;
@@ -125,25 +132,66 @@ export async function findAncestors(
   return result.rows;
 }
 
+/** The pages of one level of a nested page request, by the unit each was fetched for. */
+export interface PagesOfLevel {
+  request: RelatedPageRequest;
+  pages: Map<number, Page<OrganizationRow>>;
+}
+
 /**
  * One page of children or descendants for each key organization, in one statement: a lateral
- * subquery per key walks the (parent_id, path) or (level, path) index in path order.
+ * subquery per key walks the (parent_id, path) or (level, path) index in path order. A request
+ * with a nested page fetches, in the same statement, that page for each row (and so on down):
+ * the pages of each level, the key organizations' first.
  */
 export async function findPages(
   db: Kysely<Database>,
-  relation: Relation,
   keyIds: readonly number[],
-  filter: OrganizationFilter,
-  order: ListOrder<OrganizationOrderField>,
-  window: PageWindow,
-): Promise<Map<number, Page<OrganizationRow>>> {
+  request: RelatedPageRequest,
+): Promise<PagesOfLevel[]> {
   const keys = { ids: keyIds, keyTable: 'organization' } as const;
-  const rows = relatedOfKey(relation, filter);
+  return (await nestedPages(db, keys, request)).levels;
+}
+
+/**
+ * The organization a key names and, in the same statement, the page of units below it a
+ * request asks for (with its nested pages): a lookup whose units below are asked for too.
+ */
+export async function findWithPages(
+  db: Kysely<Database>,
+  key: OrganizationKey,
+  request: RelatedPageRequest,
+): Promise<{ row: OrganizationRow | null; levels: PagesOfLevel[] }> {
+  const rows = sql`SELECT ${organizationRowColumns('o')} FROM organization o WHERE ${named(key)}`;
+  const { keyRows, levels } = await nestedPages(db, { rows }, request);
+  return { row: keyRows[0] ?? null, levels };
+}
+
+async function nestedPages(
+  db: Kysely<Database>,
+  keys: NestedKeys,
+  request: RelatedPageRequest,
+): Promise<{ keyRows: OrganizationRow[]; levels: PagesOfLevel[] }> {
+  const requests: RelatedPageRequest[] = [];
+  for (let level: RelatedPageRequest | undefined = request; level; level = level.nested) {
+    requests.push(level);
+  }
+  const levels = requests.map(({ relation, filter, order, window }) => ({
+    ordering: organizationOrdering(order),
+    window,
+    rowsOfKey: relatedOfKey(relation, filter),
+  }));
   // A unit's children are a few dozen rows on the parent's index whatever the unit, so their
   // plan is kept (planned in ~0.12 ms for ~0.1 ms of work); a subtree's size and a search's
   // plan depend on their values.
-  const keepPlan = relation === 'children' && !filter.search;
-  return pagePerKey(db, keys, organizationOrdering(order), window, rows, { keepPlan });
+  const keepPlan = requests.every(
+    ({ relation, filter }) => relation === 'children' && !filter.search,
+  );
+  const result = await nestedPagesPerKey(db, keys, levels, { keepPlan });
+  return {
+    keyRows: result.keyRows,
+    levels: result.levels.map((pages, index) => ({ request: requests[index]!, pages })),
+  };
 }
 
 /** How many children or descendants match, for each key organization, in one statement. */
@@ -219,9 +267,12 @@ function withinCondition(within: OrganizationKey | null): RawBuilder<unknown> {
 
 /** SQL: the path of the organization a key names, as a subquery (no row: no path). */
 export function pathOf(key: OrganizationKey): RawBuilder<string> {
-  return sql<string>`SELECT path FROM organization WHERE ${
-    'code' in key ? sql`code = ${key.code}` : sql`id = ${key.id}`
-  }`;
+  return sql<string>`SELECT path FROM organization WHERE ${named(key)}`;
+}
+
+/** SQL: the condition on an organization row that it is the one a key names. */
+function named(key: OrganizationKey): RawBuilder<unknown> {
+  return 'code' in key ? sql`code = ${key.code}` : sql`id = ${key.id}`;
 }
 
 const OPEN_TODAY = sql`AND ${existedDuring('o', sql`current_date`, sql`current_date`)}`;

@@ -5,14 +5,15 @@ import {
   Extensions,
   FieldResolver,
   ID,
+  Info,
   Int,
   Query,
   Resolver,
   Root,
 } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context.js';
 import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../../db/tables.js';
-import { badInput } from '../../errors.js';
 import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
 import { sortKeyOf, type ListOrder } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
@@ -24,7 +25,12 @@ import {
   organizationOrder,
   RelatedOrganizationFilter,
 } from './organization.input.js';
-import type { RelatedArgs } from './organization.loaders.js';
+import {
+  childrenRequestAt,
+  relatedFilter,
+  relatedPageRequest,
+  type RelatedPageRequest,
+} from './organization.page-request.js';
 import {
   keyOfReference,
   lookUpOrganization,
@@ -58,10 +64,13 @@ export class OrganizationResolver {
   })
   async organization(
     @Ctx() { loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('id', () => ID, { nullable: true }) id?: string | null,
     @Arg('code', () => String, { nullable: true }) code?: string | null,
   ): Promise<Organization | null> {
-    const row = await lookUpOrganization(loaders.organization, { id, code });
+    // The units below it, when asked, come in the lookup's statement.
+    const children = childrenRequestAt(info, []);
+    const row = await lookUpOrganization(loaders.organization, { id, code }, children);
     return row ? new Organization(row) : null;
   }
 
@@ -145,14 +154,23 @@ export class OrganizationResolver {
   children(
     @Root() organization: Organization,
     @Ctx() { loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => RelatedOrganizationFilter, { nullable: true })
     filter?: RelatedOrganizationFilter | null,
     @Arg('orderBy', () => OrganizationOrder, { nullable: true, description: ORDER_BY })
     orderBy?: OrganizationOrder | null,
   ): Promise<ConnectionSource<Organization>> {
-    const args = { relation: 'children' as const, filter: related(filter) };
-    return relatedConnection(loaders, organization, args, organizationOrder(orderBy), page);
+    // Every unit of a list asks the same page, and its children's page with it when they ask.
+    const requests = loaders.organization.pageRequests;
+    let request = requests.get(info);
+    if (request === undefined) {
+      const args = { relation: 'children' as const, filter: relatedFilter(filter) };
+      const own = relatedPageRequest(args, orderBy, page);
+      const nested = childrenRequestAt(info, ['edges', 'node']);
+      request = requests.set(info, nested ? { ...own, nested } : own);
+    }
+    return relatedConnection(loaders, organization, request);
   }
 
   @FieldResolver(() => OrganizationConnection, {
@@ -169,8 +187,8 @@ export class OrganizationResolver {
     @Arg('orderBy', () => OrganizationOrder, { nullable: true, description: ORDER_BY })
     orderBy?: OrganizationOrder | null,
   ): Promise<ConnectionSource<Organization>> {
-    const args = { relation: 'descendants' as const, filter: related(filter, level) };
-    return relatedConnection(loaders, organization, args, organizationOrder(orderBy), page);
+    const args = { relation: 'descendants' as const, filter: relatedFilter(filter, level) };
+    return relatedConnection(loaders, organization, relatedPageRequest(args, orderBy, page));
   }
 
   @FieldResolver(() => Int, {
@@ -189,42 +207,23 @@ export class OrganizationResolver {
   ): Promise<number> {
     return loaders.organization.counts.load({
       id: organization.row.id,
-      args: { relation: 'descendants', filter: related(filter, level) },
+      args: { relation: 'descendants', filter: relatedFilter(filter, level) },
     });
   }
-}
-
-function related(
-  filter: RelatedOrganizationFilter | null | undefined,
-  level?: OrganizationLevel | null,
-) {
-  if (level && filter?.level && level !== filter.level) {
-    throw badInput('level and filter.level disagree', 'level');
-  }
-  return {
-    level: level ?? filter?.level ?? null,
-    kind: filterKind(filter),
-    search: filter?.search || null,
-    asOf: filterAsOf(filter, 'filter.asOf'),
-  };
 }
 
 async function relatedConnection(
   loaders: Context['loaders'],
   organization: Organization,
-  args: RelatedArgs,
-  order: ListOrder<OrganizationOrderField>,
-  page: PageArgs,
+  request: RelatedPageRequest,
 ): Promise<ConnectionSource<Organization>> {
-  const window = pageWindow(page);
-  const result = await loaders.organization.pages.load({
-    id: organization.row.id,
-    args: { ...args, order, window },
-  });
+  const id = organization.row.id;
+  const result = await loaders.organization.pages.load({ id, args: request });
+  const { relation, filter } = request;
   return new ConnectionSource(
     result.rows.map((row) => new Organization(row)),
-    sortKeyIn(order),
+    sortKeyIn(request.order),
     result,
-    () => loaders.organization.counts.load({ id: organization.row.id, args }),
+    () => loaders.organization.counts.load({ id, args: { relation, filter } }),
   );
 }
