@@ -224,7 +224,7 @@ export async function findValuePagesByMetric(
   }
   // A pair of a defined metric gives at least one row (its figures, or nulls when it has
   // none); a pair of an undefined metric gives none. Each row says its pair's place.
-  const result = await sql<FigureRow & { scope_pair: number }>`
+  const result = await keptPlan(sql<FigureRow & { scope_pair: number }>`
     SELECT v.*, k.pair::int AS scope_pair
     FROM unnest(string_to_array(${ids.join(',')}, ',')::int[],
       string_to_array(${places.join(',')}, ',')::int[]) WITH ORDINALITY AS k(id, place, pair)
@@ -234,7 +234,7 @@ export async function findValuePagesByMetric(
       WHERE v.organization_id = k.id AND v.metric_code = d.code
         ${filterConditions({ ...filter, metric: null })} ${page.where}
       ${page.orderBy} ${page.limit}
-    ) v ON true`.execute(db);
+    ) v ON true`).execute(db);
   const grouped: (FigureRow[] | undefined)[] = new Array(pairs.length);
   for (const row of result.rows) {
     const list = (grouped[row.scope_pair - 1] ??= []);
