@@ -47,7 +47,7 @@ export async function down(db: Kysely<any>): Promise<void> {
 const delta = (column: string) => `(coalesce(n.${column}, 0) - coalesce(o.${column}, 0))`;
 
 /** SQL: the qualifiers of the sets `a` and `b`, in QUALIFIER_LIST order (as the step's). */
-function union(a: string, b: string): string {
+export function union(a: string, b: string): string {
   const items = QUALIFIER_LIST.map(
     (qualifier) =>
       `CASE WHEN '${qualifier}' = ANY(${a}) OR '${qualifier}' = ANY(${b}) THEN '${qualifier}' END`,
@@ -65,7 +65,7 @@ const movedSet = (column: string, count: string) =>
   `CASE WHEN ${count} > 0 THEN ${union(`s.${column}`, `n.${column}`)} END`;
 
 /** SQL: whether movedSet gives the unit's set `column` (otherwise the step does). */
-const setMoved = (column: string, count: string) => `(${count} = 0
+export const setMoved = (column: string, count: string) => `(${count} = 0
       OR coalesce(o.${column}, '{}') <@ coalesce(n.${column}, '{}')
       OR cardinality(${union(`s.${column}`, `n.${column}`)}) = 1)`;
 
@@ -122,8 +122,8 @@ const extreme = (pick: 'greatest' | 'least', below: '<' | '>') => {
     moved: `(${grew} OR coalesce(o.value ${below} s.value, false))`,
   };
 };
-const MAX = extreme('greatest', '<');
-const MIN = extreme('least', '>');
+export const MAX = extreme('greatest', '<');
+export const MIN = extreme('least', '>');
 
 /**
  * SQL: the unit's rows of the metrics and bases whose child rows differ (`child_before`,

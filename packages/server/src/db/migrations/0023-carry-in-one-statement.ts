@@ -28,7 +28,7 @@ import type { MigrationPhase } from './phase.js';
 export const phase: MigrationPhase = 'expand';
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(ONE_STATEMENT_STORE_FUNCTION).execute(db);
+  await sql.raw(oneStatementStoreFunction()).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -36,7 +36,7 @@ export async function down(db: Kysely<any>): Promise<void> {
 }
 
 /** Replaces `from` in `text` by `to`, exactly `count` times (so a changed fragment fails loudly). */
-function replaceExactly(text: string, from: string, to: string, count: number): string {
+export function replaceExactly(text: string, from: string, to: string, count: number): string {
   const parts = text.split(from);
   if (parts.length !== count + 1) {
     throw new Error(`expected ${count} of ${JSON.stringify(from)}, found ${parts.length - 1}`);
@@ -51,7 +51,7 @@ function replaceExactly(text: string, from: string, to: string, count: number): 
  * a row not stored yet); `blocked` where a unit between the changed one and the ancestor may
  * cut, so that the changed unit's difference is not the ancestor's subtree's.
  */
-const CARRIED_ABOVE = (() => {
+export const CARRIED_ABOVE = (() => {
   let text = carried('a.own_cuts AND ');
   text = replaceExactly(
     text,
@@ -81,14 +81,22 @@ const stepRows = (unit: string, metrics: string) => `
           SELECT s.organization_id, s.metric_code, s.period, s.basis, ${list('s.')}
           FROM metric_total_step(ARRAY[${unit}], ${metrics}, ARRAY[changed_period], counted_bases) s`;
 
+/** SQL: the carried rows (`carried`) with `by_step`, whether the unit's metric takes the step. */
+const PLANNED = `SELECT c.*, bool_or(c.stepped OR c.blocked) OVER (PARTITION BY c.unit, c.code) AS by_step
+        FROM carried c`;
+
 /**
  * metric_rollup_store(unit, submission, removed, present, period, bases): the units, metrics,
  * locks (all of them, deepest first, before any ancestor's rows are read) and coverage as in
- * migration 0019; the changed unit's rows by the step; every ancestor's by CARRIED_ABOVE in
- * one statement (updated, inserted and deleted by row id or key, as in 0019), then, from the
- * lowest ancestor up, the step for each ancestor's metrics that the carry does not give.
+ * migration 0019; the changed unit's rows by the step; every ancestor's by `carriedAbove` in
+ * one statement (updated, inserted and deleted by row id or key, as in 0019; `planned` says
+ * which take the step instead), then, from the lowest ancestor up, the step for each
+ * ancestor's metrics that the carry does not give.
  */
-const ONE_STATEMENT_STORE_FUNCTION = `${rollupStore.storeFunctionHead(
+export const oneStatementStoreFunction = (
+  carriedAbove = CARRIED_ABOVE,
+  planned = PLANNED,
+) => `${rollupStore.storeFunctionHead(
   'CREATE OR REPLACE',
   `    this_unit integer;
     stepped text[];
@@ -132,11 +140,10 @@ ${rollupStore.coverageDifference('this_unit')}      IF i = 1 THEN
             AND v.submission_status IN ('APPROVED', 'SUBMITTED'))
         FROM unnest(above_units) WITH ORDINALITY AS u(id, ord)
         ORDER BY u.ord);
-      WITH carried AS (${CARRIED_ABOVE}
+      WITH carried AS (${carriedAbove}
       ),
       planned AS (
-        SELECT c.*, bool_or(c.stepped OR c.blocked) OVER (PARTITION BY c.unit, c.code) AS by_step
-        FROM carried c
+        ${planned}
       ),
       updated AS (
         UPDATE metric_total AS t

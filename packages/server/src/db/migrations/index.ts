@@ -21,6 +21,7 @@ import * as rebuildStepByUnit from './0020-rebuild-step-by-unit.js';
 import * as keptRowsWithoutForeignKeys from './0021-kept-rows-without-foreign-keys.js';
 import * as carryWithoutOwnCuts from './0022-carry-without-own-cuts.js';
 import * as carryInOneStatement from './0023-carry-in-one-statement.js';
+import * as setsHeldBelow from './0024-sets-held-below.js';
 import type { PhasedMigration } from './phase.js';
 
 /**
@@ -52,4 +53,5 @@ export const migrations: Record<string, PhasedMigration> = {
   '0021-kept-rows-without-foreign-keys': keptRowsWithoutForeignKeys,
   '0022-carry-without-own-cuts': carryWithoutOwnCuts,
   '0023-carry-in-one-statement': carryInOneStatement,
+  '0024-sets-held-below': setsHeldBelow,
 };
