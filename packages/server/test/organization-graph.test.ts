@@ -135,6 +135,66 @@ describe('lists and pagination', () => {
 });
 
 describe('statement bounds', () => {
+  it('reads only the columns a page of the root list asks for, with the answers of whole rows', async () => {
+    const fields = [
+      'id',
+      'code',
+      'name',
+      'regionName',
+      'level',
+      'kind',
+      'depth',
+      'validFrom',
+      'validTo',
+    ];
+    const list = (order: string, node: string) =>
+      `{ organizations(filter: { within: "4301" }, first: 6, orderBy: ${order}) {
+         pageInfo { endCursor } edges { cursor node { ${node} } } } }`;
+    for (const order of [
+      '{ field: TREE }',
+      '{ field: NAME }',
+      '{ field: CODE, direction: DESC }',
+    ]) {
+      // parent is a field resolver: the wide page reads whole rows.
+      const wide = await execute(list(order, `${fields.join(' ')} parent { code }`));
+      expect(wide.errors).toBeUndefined();
+      expect(wide.statements[0]).toMatch(/successor_id/);
+      const expected = wide.data.organizations.edges.map(({ cursor, node }: any) => {
+        const { parent: _parent, ...plain } = node;
+        return { cursor, node: plain };
+      });
+      const narrow = await execute(list(order, `... on Organization { ${fields.join(' ')} }`));
+      expect(narrow.errors).toBeUndefined();
+      expect(narrow.statements).toHaveLength(1);
+      expect(narrow.statements[0]).not.toMatch(/successor_id/);
+      expect(narrow.data).toEqual({
+        organizations: { pageInfo: wide.data.organizations.pageInfo, edges: expected },
+      });
+      // Each field asked alone, with the cursors that the order reads.
+      for (const field of fields) {
+        const alone = await execute(list(order, field));
+        expect(alone.data.organizations.edges).toEqual(
+          expected.map(({ cursor, node }: any) => ({ cursor, node: { [field]: node[field] } })),
+        );
+      }
+    }
+  });
+
+  it('keeps a narrowed page out of the lookups by id, which answer whole rows', async () => {
+    // The parent is looked up by id once the county is found, after the list has its rows.
+    const result = await execute(`{
+      organizations(filter: { within: "43", level: CITY }, first: 1) { edges { node { code } } }
+      organization(code: "430102") { parent { code name regionName parent { code } } }
+    }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      organizations: { edges: [{ node: { code: '4301' } }] },
+      organization: {
+        parent: { code: '4301', name: '长沙市妇联', regionName: '长沙市', parent: { code: '43' } },
+      },
+    });
+  });
+
   it('costs one statement for province → cities → counties → parent', async () => {
     const result =
       await execute(`{ organization(code: "43") { name children(first: 100) { edges { node { name

@@ -89,6 +89,36 @@ export function organizationRowColumns(alias: string): RawBuilder<unknown> {
   return columns;
 }
 
+/** The columns each order's cursor reads (`organizationColumns` above). */
+const ORDER_COLUMNS: Record<OrganizationOrderField, readonly (keyof OrganizationRow)[]> = {
+  TREE: ['path'],
+  NAME: ['name', 'path'],
+  CODE: ['code', 'path'],
+};
+
+/** Each narrowed list of columns, by its names: a bounded set, built once each. */
+const narrowColumnsOf = new Map<string, RawBuilder<unknown>>();
+
+/**
+ * SQL: the columns of the organization read as `o` that a list's nodes and its cursors read,
+ * in the row's order (so one set of columns is one statement text); every column for null.
+ */
+function listColumns(
+  columns: ReadonlySet<keyof OrganizationRow> | null,
+  order: ListOrder<OrganizationOrderField>,
+): RawBuilder<unknown> {
+  if (columns === null) return organizationRowColumns('o');
+  const wanted = new Set<keyof OrganizationRow>(['id', ...columns, ...ORDER_COLUMNS[order.field]]);
+  const names = ROW_COLUMNS.filter((column) => wanted.has(column));
+  const key = names.join(',');
+  let list = narrowColumnsOf.get(key);
+  if (list === undefined) {
+    list = sql.join(names.map((column) => sql.ref(`o.${column}`)));
+    narrowColumnsOf.set(key, list);
+  }
+  return list;
+}
+
 /** Which organizations a batched page or count ranges over, relative to each key organization. */
 export type Relation = 'children' | 'descendants';
 
@@ -214,18 +244,22 @@ function relatedOfKey(relation: Relation, filter: OrganizationFilter): RawBuilde
 /** An organization as a reference names it: by division code or by row id. */
 export type OrganizationKey = { code: string } | { id: number };
 
-/** The root list: every organization matching the filter, inside one subtree if given. */
+/**
+ * The root list: every organization matching the filter, inside one subtree if given. With
+ * `columns`, its rows hold only those, the id and what the order's cursor reads (a page of
+ * villages named by code and name parses 4 of the 13 columns); null reads whole rows.
+ */
 export async function findPage(
   db: Kysely<Database>,
   within: OrganizationKey | null,
   filter: OrganizationFilter,
   order: ListOrder<OrganizationOrderField>,
   window: PageWindow,
+  columns: ReadonlySet<keyof OrganizationRow> | null = null,
 ): Promise<Page<OrganizationRow>> {
+  const rows = organizationsWithin(within, filter, listColumns(columns, order));
   // Its plan is kept but for a search, whose plan depends on the term (the gram index or not).
-  return onePage(db, organizationOrdering(order), window, organizationsWithin(within, filter), {
-    keepPlan: !filter.search,
-  });
+  return onePage(db, organizationOrdering(order), window, rows, { keepPlan: !filter.search });
 }
 
 export async function countAll(
@@ -239,9 +273,10 @@ export async function countAll(
 function organizationsWithin(
   within: OrganizationKey | null,
   filter: OrganizationFilter,
+  columns = organizationRowColumns('o'),
 ): RawBuilder<unknown> {
   return sql`
-    SELECT ${organizationRowColumns('o')} FROM organization o
+    SELECT ${columns} FROM organization o
     WHERE true ${withinCondition(within)} ${filterConditions(filter)}`;
 }
 

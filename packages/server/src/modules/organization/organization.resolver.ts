@@ -17,6 +17,7 @@ import { ORGANIZATION_LEVELS, type OrganizationLevel } from '../../db/tables.js'
 import { boundedList, stringArg, subtreeCost } from '../../graph/complexity.js';
 import { sortKeyOf, type ListOrder } from '../../graph/keyset.js';
 import { ConnectionSource, PageArgs, pageWindow } from '../../graph/pagination.js';
+import { fieldsSelectedAt } from '../../graph/selection.js';
 import {
   filterAsOf,
   filterKind,
@@ -45,6 +46,7 @@ import {
 import {
   Organization,
   OrganizationConnection,
+  organizationColumnsOf,
   OrganizationLevelEnum,
 } from './organization.type.js';
 
@@ -80,6 +82,7 @@ export class OrganizationResolver {
   })
   async organizations(
     @Ctx() { db, loaders }: Context,
+    @Info() info: GraphQLResolveInfo,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('filter', () => OrganizationFilter, { nullable: true }) filter?: OrganizationFilter | null,
     @Arg('orderBy', () => OrganizationOrder, { nullable: true, description: ORDER_BY })
@@ -87,6 +90,8 @@ export class OrganizationResolver {
   ): Promise<ConnectionSource<Organization>> {
     const window = pageWindow(page);
     const order = organizationOrder(orderBy);
+    // The nodes' rows hold only the columns their fields read when none is a field resolver.
+    const columns = organizationColumnsOf(fieldsSelectedAt(info, ['edges', 'node']));
     const within = filter?.within ? keyOfReference(filter.within, 'filter.within') : null;
     const related = {
       level: filter?.level,
@@ -94,12 +99,13 @@ export class OrganizationResolver {
       search: filter?.search,
       asOf: filterAsOf(filter, 'filter.asOf'),
     };
-    const result = await findPage(db, within, related, order, window);
+    const result = await findPage(db, within, related, order, window, columns);
     // An empty page is where a unit named by nothing shows: tell it from an empty subtree.
     if (filter?.within && result.rows.length === 0) {
       await requireByReference(loaders.organization, filter.within, 'filter.within');
     }
-    loaders.organization.prime(result.rows);
+    // byId answers whole rows: narrowed ones stay out of its cache.
+    if (columns === null) loaders.organization.prime(result.rows);
     return new ConnectionSource(
       result.rows.map((row) => new Organization(row)),
       sortKeyIn(order),

@@ -84,4 +84,34 @@ export class Organization implements Node {
   }
 }
 
+/** The columns each plain field of Organization reads; a field not here reads the whole row. */
+const FIELD_COLUMNS = new Map<string, readonly (keyof OrganizationRow)[]>([
+  ['__typename', []],
+  ['id', ['id']],
+  ['code', ['code']],
+  ['name', ['name']],
+  ['regionName', ['region_name']],
+  ['level', ['level']],
+  ['kind', ['kind']],
+  ['depth', ['depth']],
+  ['validFrom', ['valid_from']],
+  ['validTo', ['valid_to']],
+]);
+
+/**
+ * The columns the fields of Organization named read; null (every column) when one of them is
+ * a field resolver, which may read any column of the row.
+ */
+export function organizationColumnsOf(
+  fields: Iterable<string>,
+): ReadonlySet<keyof OrganizationRow> | null {
+  const columns = new Set<keyof OrganizationRow>();
+  for (const field of fields) {
+    const read = FIELD_COLUMNS.get(field);
+    if (read === undefined) return null;
+    for (const column of read) columns.add(column);
+  }
+  return columns;
+}
+
 export const OrganizationConnection = connectionType(Organization, 'Organization');
