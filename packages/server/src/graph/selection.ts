@@ -98,3 +98,20 @@ export function fieldNodesAt(
   const keys = new Set(found.map((node) => node.alias?.value ?? name));
   return found.length > 0 && keys.size === 1 && !directed ? found : undefined;
 }
+
+/**
+ * The columns the fields named read, from a type's map of each plain field's columns; null
+ * (every column) when one of them is not in the map, a field resolver that may read any.
+ */
+export function columnsReadBy<Column>(
+  fieldColumns: ReadonlyMap<string, readonly Column[]>,
+  fields: Iterable<string>,
+): ReadonlySet<Column> | null {
+  const columns = new Set<Column>();
+  for (const field of fields) {
+    const read = fieldColumns.get(field);
+    if (read === undefined) return null;
+    for (const column of read) columns.add(column);
+  }
+  return columns;
+}

@@ -18,6 +18,7 @@ import { DecimalScalar } from '../../graph/decimal.scalar.js';
 import { codeEnum } from '../../graph/enum.js';
 import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
+import { columnsReadBy } from '../../graph/selection.js';
 import { connectionType } from '../../graph/connection.type.js';
 import { Source } from '../document/document.type.js';
 import { Period } from '../../period/period.type.js';
@@ -214,13 +215,7 @@ const FIELD_COLUMNS = new Map<string, readonly FigureColumn[]>([
 
 /** The columns the fields of MetricValue named read; null (every column) for another field. */
 export function figureColumnsOf(fields: Iterable<string>): ReadonlySet<FigureColumn> | null {
-  const columns = new Set<FigureColumn>();
-  for (const field of fields) {
-    const read = FIELD_COLUMNS.get(field);
-    if (read === undefined) return null;
-    for (const column of read) columns.add(column);
-  }
-  return columns;
+  return columnsReadBy(FIELD_COLUMNS, fields);
 }
 
 export const MetricValueConnection = connectionType(MetricValue, 'MetricValue');

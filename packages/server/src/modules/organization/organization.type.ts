@@ -6,6 +6,7 @@ import {
   type OrganizationLevel,
   type OrganizationRow,
 } from '../../db/tables.js';
+import { columnsReadBy } from '../../graph/selection.js';
 import { connectionType } from '../../graph/connection.type.js';
 import { toGlobalId } from '../../graph/global-id.js';
 import { Node } from '../../graph/node.type.js';
@@ -105,13 +106,7 @@ const FIELD_COLUMNS = new Map<string, readonly (keyof OrganizationRow)[]>([
 export function organizationColumnsOf(
   fields: Iterable<string>,
 ): ReadonlySet<keyof OrganizationRow> | null {
-  const columns = new Set<keyof OrganizationRow>();
-  for (const field of fields) {
-    const read = FIELD_COLUMNS.get(field);
-    if (read === undefined) return null;
-    for (const column of read) columns.add(column);
-  }
-  return columns;
+  return columnsReadBy(FIELD_COLUMNS, fields);
 }
 
 export const OrganizationConnection = connectionType(Organization, 'Organization');
